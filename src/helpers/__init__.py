@@ -1,0 +1,1 @@
+"""csto-tensions helpers: article parsing, actors, events, time expressions, networks and plots."""

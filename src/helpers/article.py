@@ -1,0 +1,496 @@
+"""Parse a dated Dutch news article into blocks, sentences and quotations with exact offsets."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Block",
+    "Quote",
+    "Sentence",
+    "Span",
+    "blocks_table",
+    "load_article",
+    "load_corpus",
+    "parse_article",
+    "quotes_table",
+    "sentences_table",
+]
+
+
+class ArticleError(ValueError):
+    """A malformed article file: names the file, the 1-based line and the problem."""
+
+    def __init__(self, path: str | Path, line: int, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{self.path}, line {line}: {problem}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the raw text: ``raw[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A lede, paragraph, heading or caption; a caption's photo credit is split off."""
+
+    index: int
+    kind: str  # lede | paragraph | heading | caption
+    start: int
+    end: int
+    text: str
+    line: int  # 1-based line of the raw file where the block starts
+    credit: Span | None = None  # "Beeld AP" after a caption
+
+    @property
+    def credit_name(self) -> str | None:
+        """Who the photo is credited to ("AP" for "Beeld AP")."""
+        if self.credit is None:
+            return None
+        return _CREDIT_WORD.sub("", self.credit.text, count=1).strip()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    block: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted span; ``start``/``end`` cover the words inside the quotation marks."""
+
+    index: int
+    block: int
+    sentence: int
+    start: int
+    end: int
+    text: str
+    marks: str  # the opening and closing marks, e.g. "‘’" or "“”"
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    path: str
+    raw: str
+    sha256: str
+    date: str  # as stated: "2022-11"
+    date_precision: str  # year | month | day
+    date_span: Span
+    blocks: tuple[Block, ...]
+    sentences: tuple[Sentence, ...]
+    quotes: tuple[Quote, ...]
+
+    @property
+    def lede(self) -> Block:
+        return self.blocks[0]
+
+    @property
+    def date_start(self) -> pd.Timestamp:
+        """First day of the publication period the date line allows."""
+        return pd.Timestamp(_period_bounds(self.date)[0])
+
+    @property
+    def date_end(self) -> pd.Timestamp:
+        """Last day of the publication period the date line allows (inclusive)."""
+        return pd.Timestamp(_period_bounds(self.date)[1])
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that holds character ``offset``, if any."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_DATE_LINE = re.compile(r"[ \t\ufeff]*date(?=[ \t]|$)[ \t]*(?P<value>\S*)[ \t]*(?P<rest>.*)")
+_DATE_VALUE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+_CREDIT_WORD = re.compile(r"^(?:Beeld|Foto)\b")
+# A caption ends with a photo credit: "... Beeld AP", "Beeld ANP / Koen van Weel", "Foto Reuters".
+_CREDIT_AT_END = re.compile(r"(?:^|(?<=\s))(?P<credit>(?:Beeld|Foto)\s+[^\s.!?][^.!?]{0,79})$")
+_HEADING_END = re.compile(r"[.!?:;,…’”\"')]$")
+_WORD = re.compile(r"\w+(?:[-’'.]\w+)*")
+
+
+def _period_bounds(value: str) -> tuple[str, str]:
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]:04d}-01-01", f"{parts[0]:04d}-12-31"
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return f"{parts[0]:04d}-{parts[1]:02d}-01", f"{parts[0]:04d}-{parts[1]:02d}-{last:02d}"
+    return value, value
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ArticleError(
+            path,
+            line,
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} at byte offset {err.start}",
+        ) from None
+
+
+def _lines(raw: str) -> Iterable[tuple[int, int, int]]:
+    """Yield (line number, start, end) of each line, without its line ending."""
+    start = 0
+    number = 1
+    for match in re.finditer(r"\r\n|\r|\n", raw):
+        yield number, start, match.start()
+        start = match.end()
+        number += 1
+    yield number, start, len(raw)
+
+
+def _strip(raw: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so that it holds no leading or trailing white space (or BOM)."""
+    while start < end and (raw[start].isspace() or raw[start] == "\ufeff"):
+        start += 1
+    while end > start and (raw[end - 1].isspace() or raw[end - 1] == "\ufeff"):
+        end -= 1
+    return start, end
+
+
+def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[Span, str, int]:
+    """Parse the date line; return its value span, precision and where the rest of it starts."""
+    text = raw[start:end]
+    match = _DATE_LINE.fullmatch(text)
+    if match is None:
+        shown = text.strip()[:40]
+        raise ArticleError(path, line, f"expected a date line like 'date 2022-11', found {shown!r}")
+    value = match.group("value")
+    if not value:
+        raise ArticleError(path, line, "date line has no date: expected 'date YYYY-MM'")
+    parsed = _DATE_VALUE.fullmatch(value)
+    if parsed is None:
+        raise ArticleError(
+            path, line, f"malformed date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    year = int(parsed.group("year"))
+    if year < 1900:
+        raise ArticleError(path, line, f"implausible year {year} in date {value!r}")
+    precision = "year"
+    if parsed.group("month") is not None:
+        month = int(parsed.group("month"))
+        if not 1 <= month <= 12:
+            raise ArticleError(path, line, f"impossible month {month:02d} in date {value!r}")
+        precision = "month"
+        if parsed.group("day") is not None:
+            day = int(parsed.group("day"))
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ArticleError(path, line, f"impossible day {day:02d} in date {value!r}")
+            precision = "day"
+    value_start = start + match.start("value")
+    rest_start = start + match.start("rest")
+    return Span(value_start, value_start + len(value), value), precision, rest_start
+
+
+def _classify(raw: str, start: int, end: int, line: int, index: int) -> Block:
+    text = raw[start:end]
+    credit_match = _CREDIT_AT_END.search(text)
+    before = text[: credit_match.start()].rstrip() if credit_match else ""
+    if credit_match is not None and (not before or before[-1] in '.!?…”’")'):
+        credit_start = start + credit_match.start("credit")
+        credit_end = start + credit_match.end("credit")
+        body_start, body_end = _strip(raw, start, credit_start)
+        credit = Span(credit_start, credit_end, raw[credit_start:credit_end])
+        if body_start == body_end:
+            body_start = body_end = credit_start
+        return Block(index, "caption", body_start, body_end, raw[body_start:body_end], line, credit)
+    single_line = "\n" not in text and "\r" not in text
+    if single_line and len(text) <= 80 and not _HEADING_END.search(text):
+        return Block(index, "heading", start, end, text, line)
+    return Block(index, "paragraph", start, end, text, line)
+
+
+def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
+    """Parse an article from its bytes (or already decoded text).
+
+    Format: a first line ``date YYYY-MM`` (or ``YYYY`` / ``YYYY-MM-DD``) followed on the same line
+    by the lede; then blocks separated by blank lines. Raises :class:`ArticleError` on bad input.
+    """
+    path = str(path)
+    if isinstance(data, bytes):
+        sha = hashlib.sha256(data).hexdigest()
+        raw = _decode(data, path)
+    else:
+        raw = data
+        sha = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    if not raw.strip().strip("\ufeff").strip():
+        raise ArticleError(path, 1, "file is empty")
+
+    lines = list(_lines(raw))
+    first = next(i for i, (_, s, e) in enumerate(lines) if _strip(raw, s, e)[0] < e)
+    number, line_start, line_end = lines[first]
+    date_span, precision, rest_start = _parse_date(raw, path, number, line_start, line_end)
+
+    blocks: list[Block] = []
+    lede_start, lede_end = _strip(raw, rest_start, line_end)
+    if lede_start < lede_end:
+        blocks.append(Block(0, "lede", lede_start, lede_end, raw[lede_start:lede_end], number))
+
+    # Group the remaining non-blank lines into blocks separated by blank lines.
+    current: list[tuple[int, int, int]] = []
+    groups: list[list[tuple[int, int, int]]] = []
+    for entry in lines[first + 1 :]:
+        _, s, e = entry
+        if _strip(raw, s, e)[0] < e:
+            current.append(entry)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    if not blocks and not groups:
+        raise ArticleError(path, number, "article has no text after the date line")
+    for group in groups:
+        start, end = _strip(raw, group[0][1], group[-1][2])
+        index = len(blocks)
+        if index == 0:
+            blocks.append(Block(0, "lede", start, end, raw[start:end], group[0][0]))
+        else:
+            blocks.append(_classify(raw, start, end, group[0][0], index))
+
+    sentences: list[Sentence] = []
+    for block in blocks:
+        for start, end in split_sentences(raw, block.start, block.end):
+            sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
+    quotes: list[Quote] = []
+    for block in blocks:
+        for start, end, marks in find_quotes(raw, block.start, block.end):
+            sentence = next(
+                (s.index for s in sentences if s.block == block.index and s.start <= start < s.end),
+                next(s.index for s in sentences if s.block == block.index),
+            )
+            quotes.append(
+                Quote(len(quotes), block.index, sentence, start, end, raw[start:end], marks)
+            )
+    return Article(
+        id=sha[:12],
+        path=path,
+        raw=raw,
+        sha256=sha,
+        date=date_span.text,
+        date_precision=precision,
+        date_span=date_span,
+        blocks=tuple(blocks),
+        sentences=tuple(sentences),
+        quotes=tuple(quotes),
+    )
+
+
+def load_article(path: str | Path) -> Article:
+    """Read one article file (opened read-only, as bytes) and parse it."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
+    return parse_article(data, path)
+
+
+def load_corpus(folder: str | Path, pattern: str = "*.txt") -> list[Article]:
+    """Load every article in ``folder`` (sorted by file name); ids are content hashes."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ArticleError(folder, 0, "not a folder of articles")
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob(pattern)):
+        article = load_article(path)
+        if article.id in seen:
+            raise ArticleError(path, 0, f"same content as {seen[article.id]} (id {article.id})")
+        seen[article.id] = str(path)
+        articles.append(article)
+    return articles
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+# Dutch (and a few English) abbreviations that end in a full stop but do not end a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    a.d a.i a.s aanv afb afd alg art bijv blz bv ca cf d.d d.m.v d.w.z dhr dr drs e.a e.d e.v
+    enz etc fig gen i.c i.e i.h.a i.p.v i.s.m ing ir jl jr kol lt m.a.w m.b.t m.i.v m.n mevr mgr
+    mln mr mrd n.a.v n.v.t nl nr o.a o.b.v o.i.d p pag plm prof resp sr st ste str t.a.v t.o.v
+    t.z.t v.chr n.chr vgl vs z.g.a.n zgn
+    """.split()
+)
+_TERMINATOR = re.compile(r"[.!?…]+[’”\"')\]]*")
+_OPENERS = "‘“„\"'([¿¡"
+
+
+def _previous_word(raw: str, start: int, dot: int) -> str:
+    i = dot
+    while i > start and not raw[i - 1].isspace() and raw[i - 1] not in _OPENERS:
+        i -= 1
+    return raw[i:dot]
+
+
+def _ends_sentence(raw: str, block_start: int, match: re.Match[str], block_end: int) -> bool:
+    after = match.end()
+    if after >= block_end:
+        return True
+    if not raw[after].isspace():
+        return False
+    nxt = after
+    while nxt < block_end and raw[nxt].isspace():
+        nxt += 1
+    if nxt >= block_end:
+        return True
+    following = raw[nxt]
+    if not (following.isupper() or following.isdigit() or following in _OPENERS):
+        return False
+    if match.group().startswith(".") and len(match.group().rstrip("’”\"')]")) == 1:
+        word = _previous_word(raw, block_start, match.start())
+        if word.lower() in ABBREVIATIONS:
+            return False
+        if len(word) == 1 and word.isalpha() and word.isupper():  # an initial: "J. Smith"
+            return False
+    return True
+
+
+def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence offsets inside ``raw[start:end]``: never splits at abbreviations or initials,
+    keeps a closing quotation mark with its sentence and ignores dashes and colons."""
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _TERMINATOR.finditer(raw, start, end):
+        if match.end() > end:
+            break
+        if _ends_sentence(raw, start, match, end):
+            s, e = _strip(raw, begin, match.end())
+            if s < e:
+                spans.append((s, e))
+            begin = match.end()
+    s, e = _strip(raw, begin, end)
+    if s < e:
+        spans.append((s, e))
+    return spans
+
+
+# --- quotations ----------------------------------------------------------------------------
+
+_DOUBLE_PAIRS = {"“": "”", "„": "”“", '"': '"'}
+
+
+def _is_apostrophe(raw: str, i: int, start: int, end: int) -> bool:
+    """A ’ between letters (Armenië’s, zo’n) or before a letter at a word start (’s) is an
+    apostrophe, not a closing quotation mark."""
+    after = raw[i + 1] if i + 1 < end else ""
+    return after.isalnum()
+
+
+def find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Quoted spans ‘…’, “…”, „…” and "…" inside ``raw[start:end]``, as (start, end, marks)
+    of the quoted words. An unclosed mark is not a quotation."""
+    found: list[tuple[int, int, str]] = []
+    i = start
+    while i < end:
+        ch = raw[i]
+        if ch in _DOUBLE_PAIRS:
+            closers = _DOUBLE_PAIRS[ch]
+            j = i + 1
+            while j < end and raw[j] not in closers:
+                j += 1
+            if j < end and j > i + 1:
+                found.append((i + 1, j, ch + raw[j]))
+                # single quotes inside a double quotation are found by their own scan below
+                i = j + 1
+                continue
+        i += 1
+    i = start
+    while i < end:
+        ch = raw[i]
+        before = raw[i - 1] if i > start else " "
+        if ch == "‘" and not before.isalnum():
+            j = i + 1
+            while j < end and not (raw[j] == "’" and not _is_apostrophe(raw, j, start, end)):
+                j += 1
+            if j < end and j > i + 1:
+                found.append((i + 1, j, "‘’"))
+                i = j + 1
+                continue
+        i += 1
+    return sorted(found)
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def blocks_table(article: Article) -> pd.DataFrame:
+    """One row per block: kind, offsets, words, sentences and the photo credit."""
+    rows = []
+    for block in article.blocks:
+        rows.append(
+            {
+                "block": block.index,
+                "kind": block.kind,
+                "line": block.line,
+                "start": block.start,
+                "end": block.end,
+                "words": _words(block.text),
+                "sentences": sum(1 for s in article.sentences if s.block == block.index),
+                "quotes": sum(1 for q in article.quotes if q.block == block.index),
+                "credit": block.credit_name or "",
+                "text": block.text,
+            }
+        )
+    return pd.DataFrame(rows).set_index("block")
+
+
+def sentences_table(article: Article) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"sentence": s.index, "block": s.block, "start": s.start, "end": s.end, "text": s.text}
+            for s in article.sentences
+        ]
+    ).set_index("sentence")
+
+
+def quotes_table(article: Article) -> pd.DataFrame:
+    columns = ["quote", "block", "sentence", "start", "end", "marks", "text"]
+    rows = [
+        {
+            "quote": q.index,
+            "block": q.block,
+            "sentence": q.sentence,
+            "start": q.start,
+            "end": q.end,
+            "marks": q.marks,
+            "text": q.text,
+        }
+        for q in article.quotes
+    ]
+    return pd.DataFrame(rows, columns=columns).set_index("quote")
