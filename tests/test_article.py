@@ -103,7 +103,9 @@ def test_sentences_respect_quotes_and_inner_quotes(article):
     assert texts[-1].startswith("“Als Rusland wint") and texts[-1].endswith("uiteenvallen.”")
     # inner quotes and an en dash do not split a sentence
     assert any("‘bondgenoten’ Kirgizië en Tadzjikistan" in t for t in texts)
-    assert any("Donetsk – die Rusland" in t and t.endswith("‘onafhankelijke staten’.") for t in texts)
+    assert any(
+        "Donetsk – die Rusland" in t and t.endswith("‘onafhankelijke staten’.") for t in texts
+    )
     # the apostrophe of a possessive is not a quotation mark
     assert not any("Armenië" in q.text for q in article.quotes)
 
@@ -148,7 +150,10 @@ def sentences_of(text: str) -> list[str]:
         ("Dat zijn bijv. Rusland en Belarus.", ["Dat zijn bijv. Rusland en Belarus."]),
         ("In St. Petersburg sprak hij.", ["In St. Petersburg sprak hij."]),
         ("Volgens J. Smith klopt het. Ja.", ["Volgens J. Smith klopt het.", "Ja."]),
-        ("Hij zei: “Het is voorbij.” Toen ging hij.", ["Hij zei: “Het is voorbij.”", "Toen ging hij."]),
+        (
+            "Hij zei: “Het is voorbij.” Toen ging hij.",
+            ["Hij zei: “Het is voorbij.”", "Toen ging hij."],
+        ),
         ("‘Nee.’ Hij lachte.", ["‘Nee.’", "Hij lachte."]),
         ("“Nee”, zei hij. Klaar.", ["“Nee”, zei hij.", "Klaar."]),
         ("Rusland – zo blijkt – twijfelt. Dus.", ["Rusland – zo blijkt – twijfelt.", "Dus."]),
@@ -177,7 +182,10 @@ def test_known_miss_lowercase_start():
 
 @pytest.mark.xfail(strict=True, reason="an initial-like capital before a stop is never an end")
 def test_known_miss_single_capital_at_end():
-    assert sentences_of("Het heet plan B. Daarna volgt C.") == ["Het heet plan B.", "Daarna volgt C."]
+    assert sentences_of("Het heet plan B. Daarna volgt C.") == [
+        "Het heet plan B.",
+        "Daarna volgt C.",
+    ]
 
 
 # --- quotations ----------------------------------------------------------------------------
