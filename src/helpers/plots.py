@@ -43,3 +43,18 @@ def save_figure(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
             fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight")
             written.append(write_bytes(folder / f"{name}.{fmt}", buffer.getvalue()))
     return written
+
+
+def show_figure(fig: Figure, name: str, alt: str, folder: Path = FIGURES):
+    """Save ``fig`` (SVG and PNG, see :func:`save_figure`), close it, and return the PNG as a
+    notebook display object carrying ``alt`` text, so that rendered pages describe the figure."""
+    from IPython.display import Image  # imported here: only notebooks need IPython
+
+    if not alt.strip():
+        raise ValueError(f"figure {name!r} needs alt text that says what it shows")
+    paths = save_figure(fig, name, folder)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    png = next(p for p in paths if p.suffix == ".png")
+    return Image(data=png.read_bytes(), format="png", metadata={"alt": alt}, width=800)
