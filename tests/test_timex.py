@@ -1,0 +1,464 @@
+"""Tests for helpers.timex: every expected interval below was worked out by hand.
+
+Calendar facts used: 1 Nov 2022 is a Tuesday (Tuesdays of Nov 2022: 1, 8, 15, 22, 29; last
+Tuesday of Oct: 25); 24 Nov 2022 is a Thursday in ISO week 47 (21-27 Nov); 30 Nov 2022 is a
+Wednesday in week 48 (28 Nov - 4 Dec); 20 Nov 2022 and 15 Jan 2023 are Sundays; 2024 is a leap year.
+"""
+
+# The CASES table keeps one expression per line, which is easier to check by eye:
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import datetime
+from datetime import date as d
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.paths import ARTICLE
+from helpers.timex import (
+    BASES,
+    OPEN_END,
+    OPEN_START,
+    PRECISIONS,
+    TimeInterval,
+    TimexError,
+    find_time_expressions,
+    fits,
+    precision_of,
+    publication_interval,
+    resolve,
+)
+
+P = "2022-11"  # the article's date: month precision
+D = "2022-11-24"  # a day-precise date (Thursday)
+MIN, MAX = OPEN_START, OPEN_END
+
+# phrase, published, value, start, end, precision, basis, rule, unit, mod
+CASES = [
+    # --- every time expression in the article, read against "2022-11" ---
+    ("dinsdag", P, "2022-11-XX", d(2022, 11, 1), d(2022, 11, 29), "month", "publication", "weekday", "day", ""),
+    ("dit najaar", P, "2022-FA", d(2022, 9, 1), d(2022, 11, 30), "season", "publication", "season", "season", ""),
+    ("In september", P, "2022-09", d(2022, 9, 1), d(2022, 9, 30), "month", "publication", "month", "month", ""),
+    ("in oktober", P, "2022-10", d(2022, 10, 1), d(2022, 10, 31), "month", "publication", "month", "month", ""),
+    ("In juni", P, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "publication", "month", "month", ""),
+    ("in januari", P, "2022-01", d(2022, 1, 1), d(2022, 1, 31), "month", "publication", "month", "month", ""),
+    ("in 2014", P, "2014", d(2014, 1, 1), d(2014, 12, 31), "year", "stated", "year", "year", ""),
+    ("deze week", P, "2022-WXX", d(2022, 10, 31), d(2022, 12, 4), "year", "publication", "week_relative", "week", ""),
+    ("nu", P, "PRESENT_REF", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "present", "unknown", ""),
+    ("eerder", P, "PAST_REF", MIN, d(2022, 11, 29), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
+    ("op dat moment", P, "", MIN, MAX, "unknown", "context", "context", "unknown", ""),
+    ("toen", P, "", MIN, d(2022, 11, 30), "unknown", "context", "context", "unknown", ""),
+    ("Toen", P, "", MIN, d(2022, 11, 30), "unknown", "context", "context", "unknown", ""),
+    # --- the same with a day-precise publication date ---
+    ("dinsdag", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "weekday", "day", ""),
+    ("deze week", D, "2022-W47", d(2022, 11, 21), d(2022, 11, 27), "week", "publication", "week_relative", "week", ""),
+    ("nu", D, "PRESENT_REF", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "present", "unknown", ""),
+    ("eerder", D, "PAST_REF", MIN, d(2022, 11, 23), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
+    # --- weekdays: most recent on/before publication ---
+    ("maandag", D, "2022-11-21", d(2022, 11, 21), d(2022, 11, 21), "day", "publication", "weekday", "day", ""),
+    ("woensdag", D, "2022-11-23", d(2022, 11, 23), d(2022, 11, 23), "day", "publication", "weekday", "day", ""),
+    ("donderdag", D, "2022-11-24", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "weekday", "day", ""),
+    ("vrijdag", D, "2022-11-18", d(2022, 11, 18), d(2022, 11, 18), "day", "publication", "weekday", "day", ""),
+    ("zaterdag", D, "2022-11-19", d(2022, 11, 19), d(2022, 11, 19), "day", "publication", "weekday", "day", ""),
+    ("zondag", D, "2022-11-20", d(2022, 11, 20), d(2022, 11, 20), "day", "publication", "weekday", "day", ""),
+    # month-precise: from the candidate on/before 1 Nov (Tue) to the one on/before 30 Nov (Wed)
+    ("maandag", P, "2022-XX-XX", d(2022, 10, 31), d(2022, 11, 28), "season", "publication", "weekday", "day", ""),
+    ("woensdag", P, "2022-XX-XX", d(2022, 10, 26), d(2022, 11, 30), "season", "publication", "weekday", "day", ""),
+    ("zondag", P, "2022-XX-XX", d(2022, 10, 30), d(2022, 11, 27), "season", "publication", "weekday", "day", ""),
+    ("op dinsdag", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "weekday", "day", ""),
+    ("dinsdagavond", D, "2022-11-22TEV", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "weekday", "day", ""),
+    ("dinsdagnacht", D, "2022-11-22TNI", d(2022, 11, 22), d(2022, 11, 23), "week", "publication", "weekday", "day", ""),
+    ("afgelopen zondag", D, "2022-11-20", d(2022, 11, 20), d(2022, 11, 20), "day", "publication", "weekday", "day", ""),
+    ("afgelopen zondag", "2022-11-20", "2022-11-13", d(2022, 11, 13), d(2022, 11, 13), "day", "publication", "weekday", "day", ""),
+    ("vorige donderdag", D, "2022-11-17", d(2022, 11, 17), d(2022, 11, 17), "day", "publication", "weekday", "day", ""),
+    ("komende zondag", D, "2022-11-27", d(2022, 11, 27), d(2022, 11, 27), "day", "publication", "weekday", "day", ""),
+    ("aanstaande donderdag", D, "2022-12-01", d(2022, 12, 1), d(2022, 12, 1), "day", "publication", "weekday", "day", ""),
+    ("volgende dinsdag", D, "2022-11-29", d(2022, 11, 29), d(2022, 11, 29), "day", "publication", "weekday", "day", ""),
+    ("vorige week dinsdag", D, "2022-11-15", d(2022, 11, 15), d(2022, 11, 15), "day", "publication", "weekday_in_week", "day", ""),
+    ("dinsdag vorige week", D, "2022-11-15", d(2022, 11, 15), d(2022, 11, 15), "day", "publication", "weekday_in_week", "day", ""),
+    ("volgende week dinsdag", D, "2022-11-29", d(2022, 11, 29), d(2022, 11, 29), "day", "publication", "weekday_in_week", "day", ""),
+    # --- days relative to publication ---
+    ("vandaag", D, "2022-11-24", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "day_relative", "day", ""),
+    ("gisteren", D, "2022-11-23", d(2022, 11, 23), d(2022, 11, 23), "day", "publication", "day_relative", "day", ""),
+    ("eergisteren", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "day_relative", "day", ""),
+    ("morgen", D, "2022-11-25", d(2022, 11, 25), d(2022, 11, 25), "day", "publication", "day_relative", "day", ""),
+    ("overmorgen", D, "2022-11-26", d(2022, 11, 26), d(2022, 11, 26), "day", "publication", "day_relative", "day", ""),
+    ("gisteravond", D, "2022-11-23TEV", d(2022, 11, 23), d(2022, 11, 23), "day", "publication", "daypart_relative", "day", ""),
+    ("vanochtend", D, "2022-11-24TMO", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "daypart_relative", "day", ""),
+    ("vanmorgen", D, "2022-11-24TMO", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "daypart_relative", "day", ""),
+    ("vannacht", D, "2022-11-23TNI", d(2022, 11, 23), d(2022, 11, 24), "week", "publication", "daypart_relative", "day", ""),
+    ("gisteren", P, "2022-XX-XX", d(2022, 10, 31), d(2022, 11, 29), "season", "publication", "day_relative", "day", ""),
+    ("vandaag", P, "2022-11-XX", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "day_relative", "day", ""),
+    # --- weeks (ISO, Monday-Sunday) ---
+    ("vorige week", D, "2022-W46", d(2022, 11, 14), d(2022, 11, 20), "week", "publication", "week_relative", "week", ""),
+    ("afgelopen week", D, "2022-W46", d(2022, 11, 14), d(2022, 11, 20), "week", "publication", "week_relative", "week", ""),
+    ("volgende week", D, "2022-W48", d(2022, 11, 28), d(2022, 12, 4), "week", "publication", "week_relative", "week", ""),
+    ("twee weken geleden", D, "2022-W45", d(2022, 11, 7), d(2022, 11, 13), "week", "publication", "ago", "week", ""),
+    ("drie dagen geleden", D, "2022-11-21", d(2022, 11, 21), d(2022, 11, 21), "day", "publication", "ago", "day", ""),
+    ("2 maanden geleden", D, "2022-09", d(2022, 9, 1), d(2022, 9, 30), "month", "publication", "ago", "month", ""),
+    ("een jaar geleden", D, "2021", d(2021, 1, 1), d(2021, 12, 31), "year", "publication", "ago", "year", ""),
+    # --- months ---
+    ("vorige maand", D, "2022-10", d(2022, 10, 1), d(2022, 10, 31), "month", "publication", "month_relative", "month", ""),
+    ("afgelopen maand", P, "2022-10", d(2022, 10, 1), d(2022, 10, 31), "month", "publication", "month_relative", "month", ""),
+    ("deze maand", P, "2022-11", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "month_relative", "month", ""),
+    ("volgende maand", D, "2022-12", d(2022, 12, 1), d(2022, 12, 31), "month", "publication", "month_relative", "month", ""),
+    ("juni", P, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "publication", "month", "month", ""),
+    ("in juni 2021", P, "2021-06", d(2021, 6, 1), d(2021, 6, 30), "month", "stated", "month", "month", ""),
+    ("juni 2021", P, "2021-06", d(2021, 6, 1), d(2021, 6, 30), "month", "stated", "month", "month", ""),
+    ("in juni vorig jaar", P, "2021-06", d(2021, 6, 1), d(2021, 6, 30), "month", "publication", "month", "month", ""),
+    ("in december", P, "2021-12", d(2021, 12, 1), d(2021, 12, 31), "month", "publication", "month", "month", ""),
+    ("in november", P, "2022-11", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "month", "month", ""),
+    ("afgelopen november", P, "2021-11", d(2021, 11, 1), d(2021, 11, 30), "month", "publication", "month", "month", ""),
+    ("afgelopen juni", P, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "publication", "month", "month", ""),
+    ("komende december", P, "2022-12", d(2022, 12, 1), d(2022, 12, 31), "month", "publication", "month", "month", ""),
+    ("in juni", "2022", "XXXX-06", d(2021, 6, 1), d(2022, 6, 30), "decade", "publication", "month", "month", ""),
+    # --- parts of months and years ---
+    ("begin juni", P, "2022-06", d(2022, 6, 1), d(2022, 6, 10), "month", "publication", "part_of_month", "month", "START"),
+    ("medio juni", P, "2022-06", d(2022, 6, 11), d(2022, 6, 20), "month", "publication", "part_of_month", "month", "MID"),
+    ("half juni", P, "2022-06", d(2022, 6, 11), d(2022, 6, 20), "month", "publication", "part_of_month", "month", "MID"),
+    ("eind oktober", P, "2022-10", d(2022, 10, 21), d(2022, 10, 31), "month", "publication", "part_of_month", "month", "END"),
+    ("eind februari", P, "2022-02", d(2022, 2, 21), d(2022, 2, 28), "month", "publication", "part_of_month", "month", "END"),
+    ("eind februari 2024", P, "2024-02", d(2024, 2, 21), d(2024, 2, 29), "month", "stated", "part_of_month", "month", "END"),
+    ("begin deze maand", D, "2022-11", d(2022, 11, 1), d(2022, 11, 10), "month", "publication", "part_of_month", "month", "START"),
+    ("eind 2021", P, "2021", d(2021, 9, 1), d(2021, 12, 31), "year", "stated", "part_of_year", "year", "END"),
+    ("begin dit jaar", D, "2022", d(2022, 1, 1), d(2022, 4, 30), "year", "publication", "part_of_year", "year", "START"),
+    # --- seasons (meteorological) ---
+    ("deze herfst", P, "2022-FA", d(2022, 9, 1), d(2022, 11, 30), "season", "publication", "season", "season", ""),
+    ("afgelopen zomer", P, "2022-SU", d(2022, 6, 1), d(2022, 8, 31), "season", "publication", "season", "season", ""),
+    ("vorige winter", P, "2021-WI", d(2021, 12, 1), d(2022, 2, 28), "season", "publication", "season", "season", ""),
+    ("dit voorjaar", P, "2022-SP", d(2022, 3, 1), d(2022, 5, 31), "season", "publication", "season", "season", ""),
+    ("deze lente", P, "2022-SP", d(2022, 3, 1), d(2022, 5, 31), "season", "publication", "season", "season", ""),
+    ("deze winter", P, "2022-WI", d(2022, 12, 1), d(2023, 2, 28), "season", "publication", "season", "season", ""),
+    ("volgend voorjaar", P, "2023-SP", d(2023, 3, 1), d(2023, 5, 31), "season", "publication", "season", "season", ""),
+    ("in de zomer", P, "2022-SU", d(2022, 6, 1), d(2022, 8, 31), "season", "publication", "season", "season", ""),
+    ("in de winter", P, "2021-WI", d(2021, 12, 1), d(2022, 2, 28), "season", "publication", "season", "season", ""),
+    ("de zomer van 2021", P, "2021-SU", d(2021, 6, 1), d(2021, 8, 31), "season", "stated", "season", "season", ""),
+    ("winter 2023", P, "2023-WI", d(2023, 12, 1), d(2024, 2, 29), "season", "stated", "season", "season", ""),
+    ("deze winter", "2023-01-15", "2022-WI", d(2022, 12, 1), d(2023, 2, 28), "season", "publication", "season", "season", ""),
+    ("vorige winter", "2023-01-15", "2021-WI", d(2021, 12, 1), d(2022, 2, 28), "season", "publication", "season", "season", ""),
+    # --- years and decades ---
+    ("2014", P, "2014", d(2014, 1, 1), d(2014, 12, 31), "year", "stated", "year", "year", ""),
+    ("vorig jaar", P, "2021", d(2021, 1, 1), d(2021, 12, 31), "year", "publication", "year_relative", "year", ""),
+    ("afgelopen jaar", P, "2021", d(2021, 1, 1), d(2021, 12, 31), "year", "publication", "year_relative", "year", ""),
+    ("dit jaar", P, "2022", d(2022, 1, 1), d(2022, 12, 31), "year", "publication", "year_relative", "year", ""),
+    ("volgend jaar", P, "2023", d(2023, 1, 1), d(2023, 12, 31), "year", "publication", "year_relative", "year", ""),
+    ("in de jaren negentig", P, "199", d(1990, 1, 1), d(1999, 12, 31), "decade", "publication", "decade", "decade", ""),
+    ("de jaren ’90", P, "199", d(1990, 1, 1), d(1999, 12, 31), "decade", "publication", "decade", "decade", ""),
+    ("de jaren twintig", P, "192", d(1920, 1, 1), d(1929, 12, 31), "decade", "publication", "decade", "decade", ""),
+    ("jaren tien", P, "201", d(2010, 1, 1), d(2019, 12, 31), "decade", "publication", "decade", "decade", ""),
+    ("de jaren 1980", P, "198", d(1980, 1, 1), d(1989, 12, 31), "decade", "stated", "decade", "decade", ""),
+    # --- exact dates ---
+    ("17 juni", P, "2022-06-17", d(2022, 6, 17), d(2022, 6, 17), "day", "publication", "date", "day", ""),
+    ("17 juni 2022", P, "2022-06-17", d(2022, 6, 17), d(2022, 6, 17), "day", "stated", "date", "day", ""),
+    ("op 24 februari", P, "2022-02-24", d(2022, 2, 24), d(2022, 2, 24), "day", "publication", "date", "day", ""),
+    ("17 dec.", P, "2021-12-17", d(2021, 12, 17), d(2021, 12, 17), "day", "publication", "date", "day", ""),
+    ("dinsdag 22 november", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "date", "day", ""),
+    ("29 februari", D, "2020-02-29", d(2020, 2, 29), d(2020, 2, 29), "day", "publication", "date", "day", ""),
+    # 30 Nov: 2021 for publication on 1-29 Nov, 2022 for 30 Nov -> spans two years, one decade
+    ("30 november", P, "XXXX-11-30", d(2021, 11, 30), d(2022, 11, 30), "decade", "publication", "date", "day", ""),
+    # --- present, open intervals ---
+    ("op dit moment", D, "PRESENT_REF", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "present", "unknown", ""),
+    ("momenteel", P, "PRESENT_REF", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "present", "unknown", ""),
+    ("later", D, "FUTURE_REF", d(2022, 11, 25), MAX, "unknown", "publication", "future_ref", "unknown", "AFTER"),
+    ("sinds 2014", P, "2014", d(2014, 1, 1), d(2022, 11, 30), "unknown", "publication", "since:year", "year", "ON_OR_AFTER"),
+    ("sinds dinsdag", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 24), "week", "publication", "since:weekday", "day", "ON_OR_AFTER"),
+    ("vanaf juni", D, "2022-06", d(2022, 6, 1), d(2022, 11, 24), "year", "publication", "since:month", "month", "ON_OR_AFTER"),
+    ("destijds", P, "", MIN, d(2022, 11, 30), "unknown", "context", "context", "unknown", ""),
+    # --- case and whitespace ---
+    ("  In \u00a0 JUNI \n", P, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "publication", "month", "month", ""),
+    ("DINSDAG", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "weekday", "day", ""),
+]  # fmt: skip
+
+
+TUESDAY = d(2022, 11, 22)
+
+
+def _summary(got: TimeInterval) -> tuple[str, d, d, str]:
+    return got.value, got.start, got.end, got.precision
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "value", "start", "end", "precision", "basis", "rule", "unit", "mod"),
+    CASES,
+)
+def test_resolve(phrase, published, value, start, end, precision, basis, rule, unit, mod):
+    got = resolve(phrase, published)
+    expected = TimeInterval(phrase, value, start, end, precision, basis, rule, unit, mod)
+    assert got == expected
+    assert fits(got.precision, got.start, got.end)
+
+
+def test_weekday_with_date_narrows_a_month_precise_publication():
+    # 22 Nov 2021 was a Monday: publication days 1-21 Nov (which would read 2021) are dropped
+    got = resolve("dinsdag 22 november", P)
+    assert _summary(got) == ("2022-11-22", TUESDAY, TUESDAY, "day")
+
+
+def test_published_as_date_object():
+    assert resolve("dinsdag", d(2022, 11, 24)) == resolve("dinsdag", D)
+    assert resolve("dinsdag", datetime.datetime(2022, 11, 24, 9, 30)).start == d(2022, 11, 22)
+
+
+# --- context: "toen", "op dat moment" ... copy the reference ---
+
+IN_2014 = resolve("in 2014", P)
+IN_JUNE = resolve("In juni", P)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reference", "value", "start", "end", "precision", "unit", "mod"),
+    [
+        ("toen", IN_2014, "2014", d(2014, 1, 1), d(2014, 12, 31), "year", "year", ""),
+        ("op dat moment", IN_JUNE, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "month", ""),
+        ("destijds", IN_2014, "2014", d(2014, 1, 1), d(2014, 12, 31), "year", "year", ""),
+        ("in die tijd", IN_JUNE, "2022-06", d(2022, 6, 1), d(2022, 6, 30), "month", "month", ""),
+        (
+            "sindsdien",
+            IN_2014,
+            "2014",
+            d(2014, 1, 1),
+            d(2022, 11, 30),
+            "unknown",
+            "year",
+            "ON_OR_AFTER",
+        ),
+        ("eerder", IN_2014, "PAST_REF", MIN, d(2013, 12, 31), "unknown", "unknown", "BEFORE"),
+        ("daarna", IN_JUNE, "FUTURE_REF", d(2022, 7, 1), MAX, "unknown", "unknown", "AFTER"),
+    ],
+)
+def test_context(phrase, reference, value, start, end, precision, unit, mod):
+    got = resolve(phrase, P, reference=reference)
+    assert _summary(got) == (value, start, end, precision)
+    assert (got.basis, got.unit, got.mod) == ("context", unit, mod)
+
+
+def test_context_with_a_day_precise_reference():
+    tuesday = resolve("dinsdag", D)
+    got = resolve("toen", D, reference=tuesday)
+    assert _summary(got) == ("2022-11-22", TUESDAY, TUESDAY, "day")
+
+
+def test_reference_is_ignored_by_rules_that_do_not_need_it():
+    assert resolve("in oktober", P, reference=IN_2014) == resolve("in oktober", P)
+
+
+# --- errors ---
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "problem"),
+    [
+        ("de vergadering", P, "not a Dutch time expression"),
+        ("", P, "empty phrase"),
+        ("   ", P, "empty phrase"),
+        ("nu eenmaal", P, "not a Dutch time expression"),
+        ("in de praktijk", P, "not a Dutch time expression"),
+        ("31 juni", P, "no such date"),
+        ("29 februari 2022", P, "no such date"),
+        ("woensdag 22 november", D, "is a dinsdag, not a woensdag"),
+        ("dinsdag", "2022-13", "impossible publication date"),
+        ("dinsdag", "november 2022", "publication date must be"),
+    ],
+)
+def test_errors(phrase, published, problem):
+    with pytest.raises(TimexError, match=problem) as info:
+        resolve(phrase, published)
+    assert isinstance(info.value, ValueError)
+    assert info.value.phrase == phrase or info.value.phrase == published
+
+
+def test_time_interval_rejects_inverted_interval():
+    with pytest.raises(ValueError, match="after end"):
+        TimeInterval("x", "", d(2022, 2, 2), d(2022, 2, 1), "unknown", "stated", "manual")
+
+
+# --- fits / precision_of ---
+
+
+@pytest.mark.parametrize(
+    ("precision", "start", "end", "expected"),
+    [
+        ("day", d(2022, 11, 22), d(2022, 11, 22), True),
+        ("day", d(2022, 11, 22), d(2022, 11, 23), False),
+        ("week", d(2022, 11, 28), d(2022, 12, 4), True),  # 7 days across a month boundary
+        ("week", d(2022, 11, 28), d(2022, 12, 5), False),
+        ("month", d(2022, 11, 1), d(2022, 11, 30), True),
+        ("month", d(2022, 10, 31), d(2022, 11, 1), False),
+        ("season", d(2022, 9, 1), d(2022, 11, 30), True),
+        ("season", d(2022, 12, 1), d(2023, 2, 28), True),  # winter crosses the year
+        ("season", d(2022, 11, 30), d(2022, 12, 1), False),
+        ("season", d(2022, 9, 22), d(2022, 12, 20), False),  # astronomical autumn
+        ("year", d(2022, 1, 1), d(2022, 12, 31), True),
+        ("year", d(2021, 12, 31), d(2022, 1, 1), False),
+        ("decade", d(1990, 1, 1), d(1999, 12, 31), True),
+        ("decade", d(1999, 12, 31), d(2000, 1, 1), False),
+        ("unknown", MIN, MAX, True),
+        ("day", d(2022, 11, 23), d(2022, 11, 22), False),  # inverted
+        ("unknown", d(2022, 11, 23), d(2022, 11, 22), False),
+    ],
+)
+def test_fits(precision, start, end, expected):
+    assert fits(precision, start, end) is expected
+
+
+def test_fits_rejects_unknown_precision_names():
+    with pytest.raises(ValueError, match="unknown precision"):
+        fits("fortnight", d(2022, 1, 1), d(2022, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (d(2022, 11, 22), d(2022, 11, 22), "day"),
+        (d(2022, 11, 1), d(2022, 11, 29), "month"),
+        (d(2022, 10, 25), d(2022, 11, 29), "season"),
+        (d(2022, 10, 31), d(2022, 12, 4), "year"),
+        (d(2014, 1, 1), d(2022, 11, 30), "unknown"),
+    ],
+)
+def test_precision_of(start, end, expected):
+    assert precision_of(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "start", "end"),
+    [
+        ("2022-11", d(2022, 11, 1), d(2022, 11, 30)),
+        ("2022-11-24", d(2022, 11, 24), d(2022, 11, 24)),
+        ("2022", d(2022, 1, 1), d(2022, 12, 31)),
+        ("2024-02", d(2024, 2, 1), d(2024, 2, 29)),
+        (d(2022, 11, 24), d(2022, 11, 24), d(2022, 11, 24)),
+    ],
+)
+def test_publication_interval(published, start, end):
+    assert publication_interval(published) == (start, end)
+
+
+# --- finding expressions in the article ---
+
+# Read by hand, in order. Not here: "nu eenmaal" (= "simply"), "Sovjet-tijden" (a named era),
+# "voor de inval" and "aan het eind van de vergadering" (anchored to events), the date line.
+ARTICLE_EXPRESSIONS = [
+    "dit najaar",  # ... dit najaar niet ingegrepen,
+    "toen",  # toen Azerbeidzjan Armenië aanviel
+    "dinsdag",  # (caption) Terwijl Poetin dinsdag in ... Jerevan vergaderde
+    "In september",
+    "toen",  # toen 'bondgenoten' Kirgizië en Tadzjikistan ...
+    "in oktober",  # Tijdens een bezoek van president Poetin in oktober
+    "In juni",
+    "op dat moment",
+    "Toen",  # Toen Poetin in 2014 ...
+    "in 2014",
+    "eerder",  # een scenario dat zich eerder in Georgië had voltrokken,
+    "nu",  # en nu in Oekraïne
+    "in januari",
+    "deze week",
+]
+
+
+def test_find_time_expressions_in_the_article():
+    raw = ARTICLE.read_text(encoding="utf-8")
+    found = find_time_expressions(raw)
+    assert [text for _, _, text in found] == ARTICLE_EXPRESSIONS
+    assert all(raw[start:end] == text for start, end, text in found)
+    assert [start for start, _, _ in found] == sorted({start for start, _, _ in found})
+    now = next(start for start, _, text in found if text == "nu")
+    assert raw[now:].startswith("nu in Oekraïne")
+    assert "nu eenmaal" in raw  # the non-temporal "nu" is there, and skipped
+
+
+def test_every_expression_in_the_article_resolves():
+    raw = ARTICLE.read_text(encoding="utf-8")
+    for _, _, text in find_time_expressions(raw):
+        got = resolve(text, P)
+        assert got.basis in BASES and fits(got.precision, got.start, got.end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dat is nu eenmaal zo.",
+        "De Morgen meldde het.",
+        "Er stonden 2000 soldaten.",
+        "date 2022-11 Met zijn oorlog",
+        "aan het eind van de vergadering",
+        "Jan kwam per week langs.",
+    ],
+)
+def test_find_skips_non_temporal_text(text):
+    assert find_time_expressions(text) == []
+
+
+def test_find_takes_leftmost_longest():
+    text = "Vorige week dinsdag, sinds 2014 en in de jaren negentig; eind februari 2024 of 17 juni."
+    assert [t for _, _, t in find_time_expressions(text)] == [
+        "Vorige week dinsdag",
+        "sinds 2014",
+        "in de jaren negentig",
+        "eind februari 2024",
+        "17 juni",
+    ]
+
+
+FINDABLE = sorted({c[0].strip() for c in CASES if c[0].strip() != "2014"} - {"In \u00a0 JUNI"})
+
+
+def test_find_round_trip():
+    text = " en de kat, ".join(FINDABLE)
+    assert [t for _, _, t in find_time_expressions(text)] == FINDABLE
+
+
+# --- properties ---
+
+days = st.dates(min_value=d(2000, 1, 1), max_value=d(2030, 12, 31))
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+@given(day=days, weekday=st.sampled_from(range(7)), upper=st.booleans())
+def test_weekday_is_that_weekday_within_the_week_before_publication(day, weekday, upper):
+    name = WEEKDAYS[weekday].upper() if upper else WEEKDAYS[weekday]
+    got = resolve(name, day.isoformat())
+    assert got.start == got.end and got.precision == "day"
+    assert got.start.weekday() == weekday
+    assert 0 <= (day - got.start).days <= 6
+    assert got.value == got.start.isoformat()
+
+
+# weekday + date may be impossible for some publication dates (tested above)
+PHRASES = sorted({c[0] for c in CASES if c[0] != "dinsdag 22 november"})
+
+
+def publications():
+    return st.one_of(
+        days,
+        days.map(lambda x: x.isoformat()),
+        days.map(lambda x: x.isoformat()[:7]),
+        days.map(lambda x: x.isoformat()[:4]),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrase=st.sampled_from(PHRASES), published=publications())
+def test_outputs_are_honest(phrase, published):
+    got = resolve(phrase, published)
+    assert got.start <= got.end
+    assert got.precision in PRECISIONS and got.basis in BASES
+    assert fits(got.precision, got.start, got.end)
+    finer = PRECISIONS[: PRECISIONS.index(got.precision)]
+    assert not any(fits(p, got.start, got.end) for p in finer)  # the finest that fits
+
+
+@settings(max_examples=60, deadline=None)
+@given(phrase=st.sampled_from(PHRASES), day=days)
+def test_month_precise_interval_spans_every_day_precise_reading(phrase, day):
+    month = day.isoformat()[:7]
+    first, last = publication_interval(month)
+    readings = [resolve(phrase, first + datetime.timedelta(days=i)) for i in range(last.day)]
+    got = resolve(phrase, month)
+    assert got.start == min(r.start for r in readings)
+    assert got.end == max(r.end for r in readings)
+    if len({r.value for r in readings}) == 1:
+        assert got.value == readings[0].value
