@@ -526,3 +526,27 @@ def test_unknown_membership_event(tmp_path: Path, small_actors: pd.DataFrame) ->
     rows = [["RUS", "joined", "1992-05-15", "", "ref"]]
     path = write_csv(tmp_path / "m.csv", MEMBERSHIP_COLUMNS, rows)
     expect_error(lambda: load_membership(path, small_actors), path, 2, "event", "'joined'")
+
+
+# --- membership spans (for the membership figure) -----------------------------------------
+
+
+def test_membership_spans_agree_with_members_on():
+    from helpers.actors import membership_spans
+
+    membership = load_membership()
+    spans = membership_spans(until="2024-12-31", membership=membership)
+    uzbekistan = spans[spans["state_id"] == "UZB"]["status"].tolist()
+    assert uzbekistan == ["signed", "member", "out", "member", "out"]
+    for day in pd.date_range("1992-01-01", "2024-12-30", freq="97D"):
+        inside = spans[(spans["start"] <= day) & (day < spans["end"])]
+        from_spans = sorted(inside.loc[inside["status"].isin(["member", "frozen"]), "state_id"])
+        assert from_spans == members_on(day, membership), day
+
+
+def test_membership_spans_need_a_fixed_end():
+    from helpers.actors import membership_spans
+
+    spans = membership_spans(until="2030-01-01")
+    assert spans["end"].max() == pd.Timestamp("2030-01-01")
+    assert (spans["start"] <= spans["end"]).all()

@@ -299,6 +299,29 @@ def members_on(
     return sorted(state for state, value in status.items() if value in wanted)
 
 
+def membership_spans(
+    until: str | pd.Timestamp, membership: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each state's status as consecutive spans (``signed``, ``member``, ``frozen``, ``out``):
+    one row per span with ``start`` and ``end`` (the next change, or ``until``, a fixed date so
+    that figures stay reproducible). Uses the same status rules as :func:`members_on`."""
+    membership = load_membership() if membership is None else membership
+    end_of_record = pd.Timestamp(until).normalize()
+    rows = []
+    for state_id, changes in membership.groupby("state_id", sort=True):
+        current: tuple[str, pd.Timestamp] | None = None
+        for record in changes.itertuples():
+            after = _STATUS_AFTER[record.event]
+            if after is None or (current is not None and current[0] == after):
+                continue
+            if current is not None:
+                rows.append((state_id, current[0], current[1], record.date))
+            current = (after, record.date)
+        if current is not None:
+            rows.append((state_id, current[0], current[1], max(end_of_record, current[1])))
+    return pd.DataFrame(rows, columns=["state_id", "status", "start", "end"])
+
+
 # --- matching ------------------------------------------------------------------------------
 
 # Between the words of a multi-word alias: a hyphen, spaces, or a single line break.

@@ -78,41 +78,80 @@ QUAD_COLOURS = {
 }
 
 
-def comention_figure(graph, title: str = "Actors named in the same sentence") -> Figure:
-    """Draw a co-mention graph: nodes coloured by actor kind and sized by mentions, edge width
-    by the number of shared sentences. The layout is seeded, so the drawing is reproducible."""
+def short_label(actor_id: str, data: dict) -> str:
+    """A short English label: the id for organisations, the surname for people, else the name."""
+    kind, name = data.get("kind", ""), data.get("name_en", "") or actor_id
+    if kind == "organisation":
+        return actor_id
+    if kind == "person":
+        return name.split()[-1]
+    return name.replace(" Oblast", "").replace("Russian minority of Kazakhstan", "Russian minority")
+
+
+def comention_figure(
+    graph, title: str = "Actors named in the same sentence", core: int = 8
+) -> Figure:
+    """Draw a co-mention graph on two rings: the ``core`` most-mentioned actors inside, the rest
+    outside grouped by kind. Nodes are coloured by kind and sized by mentions; edge width is the
+    number of shared sentences. No randomness: the drawing is the same on every run."""
     import matplotlib.pyplot as plt
     import networkx as nx
     from matplotlib.lines import Line2D
 
-    fig, ax = plt.subplots(figsize=(10, 8))
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
-    ordered.add_edges_from(sorted(graph.edges(data=True)))
-    positions = nx.spring_layout(ordered, seed=7, weight="weight", k=1.2, iterations=200)
-    weights = [d.get("weight", 1) for _, _, d in ordered.edges(data=True)]
-    nx.draw_networkx_edges(
-        ordered, positions, ax=ax, width=[0.6 + 0.8 * w for w in weights], alpha=0.35
+    fig, ax = plt.subplots(figsize=(10, 9))
+    nodes = dict(graph.nodes(data=True))
+    by_mentions = sorted(nodes, key=lambda n: (-nodes[n].get("mentions", 0), n))
+    inner = by_mentions[:core]
+    kind_order = list(KIND_COLOURS)
+    outer = sorted(
+        by_mentions[core:],
+        key=lambda n: (kind_order.index(nodes[n].get("kind", "state")), short_label(n, nodes[n])),
     )
-    kinds = [d.get("kind", "state") for _, d in ordered.nodes(data=True)]
-    sizes = [120 + 60 * d.get("mentions", 1) for _, d in ordered.nodes(data=True)]
-    nx.draw_networkx_nodes(
-        ordered,
+    positions = nx.shell_layout(graph, nlist=[inner, outer], scale=1.0)
+    edges = sorted(graph.edges(data=True))
+    nx.draw_networkx_edges(
+        graph,
         positions,
         ax=ax,
+        edgelist=[(a, b) for a, b, _ in edges],
+        width=[0.5 + 0.9 * d.get("weight", 1) for _, _, d in edges],
+        alpha=0.3,
+    )
+    order = inner + outer
+    kinds = [nodes[n].get("kind", "state") for n in order]
+    nx.draw_networkx_nodes(
+        graph,
+        positions,
+        ax=ax,
+        nodelist=order,
         node_color=[KIND_COLOURS.get(k, "grey") for k in kinds],
-        node_size=sizes,
+        node_size=[120 + 70 * nodes[n].get("mentions", 1) for n in order],
         edgecolors="white",
     )
-    labels = {n: d.get("name_en", n) for n, d in ordered.nodes(data=True)}
-    nx.draw_networkx_labels(ordered, positions, labels=labels, ax=ax, font_size=9)
+    for node in order:
+        x, y = positions[node]
+        outside = node in outer
+        ax.annotate(
+            short_label(node, nodes[node]),
+            (x, y),
+            xytext=(x * 1.13, y * 1.13) if outside else (x, y - 0.09),
+            ha=("left" if x > 0.05 else "right" if x < -0.05 else "center")
+            if outside
+            else "center",
+            va="center",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
     present = [k for k in KIND_COLOURS if k in kinds]
     handles = [
         Line2D([], [], marker="o", ls="", color=KIND_COLOURS[k], label=k, markersize=9)
         for k in present
     ]
-    ax.legend(handles=handles, loc="lower left", frameon=False, title="actor kind")
+    ax.legend(handles=handles, loc="lower left", frameon=False, title="actor kind",
+              bbox_to_anchor=(-0.12, -0.08))  # fmt: skip
     ax.set_title(title)
+    ax.set_xlim(-1.55, 1.55)
+    ax.set_ylim(-1.35, 1.35)
     ax.axis("off")
     return fig
 
@@ -165,4 +204,65 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
     right.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
     fig.suptitle("Events the article reports, by date interval and quad class", weight="bold")
     fig.tight_layout()
+    return fig
+
+
+STATUS_COLOURS = {"signed": "#C7D3E3", "member": "#1F5FA8", "frozen": "#F0A33A", "out": None}
+
+
+def membership_figure(
+    spans, names: dict[str, str], marks: dict[str, str], band: tuple[str, str, str] | None = None
+) -> Figure:
+    """CSTO membership per state as coloured spans (signatory, member, frozen; gaps where a
+    state was out), with vertical lines at the dates in ``marks`` (label -> ISO date) and an
+    optional shaded ``band`` (label, first day, last day), e.g. the article's month."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from matplotlib.patches import Patch
+
+    states = sorted(spans["state_id"].unique(), key=lambda s: names.get(s, s))
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(states) + 1.8))
+    for y, state in enumerate(states):
+        for span in spans[spans["state_id"] == state].itertuples():
+            colour = STATUS_COLOURS[span.status]
+            if colour is not None:
+                ax.barh(y, span.end - span.start, left=span.start, color=colour, height=0.6)
+    ax.set_yticks(range(len(states)), [names.get(s, s) for s in states])
+    ax.invert_yaxis()
+    for i, (label, day) in enumerate(marks.items()):
+        when = pd.Timestamp(day)
+        ax.axvline(when, color="black", lw=1, ls="--")
+        ax.annotate(
+            label,
+            (when, -0.9 - 0.55 * i),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            annotation_clip=False,
+        )
+    if band is not None:
+        label, first, last = band
+        ax.axvspan(pd.Timestamp(first), pd.Timestamp(last), color="#B2182B", alpha=0.5)
+        ax.annotate(
+            label,
+            (pd.Timestamp(last), -0.9),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            fontsize=8,
+            color="#B2182B",
+            annotation_clip=False,
+        )
+    handles = [
+        Patch(color=c, label={"signed": "signed, not yet in force"}.get(s, s))
+        for s, c in STATUS_COLOURS.items()
+        if c is not None
+    ]
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=9,
+        frameon=False,
+    )  # fmt: skip
+    ax.set_title("Collective Security Treaty / CSTO membership since 1992", pad=28)
+    ax.grid(axis="x", alpha=0.3)
     return fig
