@@ -1,0 +1,264 @@
+"""Tests of data/events.csv and helpers.events: provenance, codes, validation, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.article import load_article
+from helpers.events import (
+    COLUMNS,
+    EVENTS,
+    GOLDSTEIN,
+    MODALITIES,
+    PLOVER_TYPES,
+    event_records,
+    export_events,
+    known_actor_ids,
+    load_events,
+    plover_type_of,
+    quad_class_of,
+)
+from helpers.paths import ARTICLE
+from helpers.tables import DataError
+
+
+@pytest.fixture(scope="module")
+def article():
+    return load_article(ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def events(article):
+    return load_events(article=article)
+
+
+def rows() -> list[dict[str, str]]:
+    with open(EVENTS, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write(path: Path, records: list[dict[str, str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+# --- the coded data -----------------------------------------------------------------------------
+
+
+def test_table_shape(events):
+    assert 25 <= len(events) <= 40
+    assert list(events.columns) == list(COLUMNS)
+    assert list(events["event_id"]) == [f"E{i:02d}" for i in range(1, len(events) + 1)]
+    assert events["date_start"].dtype.kind == "M" and events["date_end"].dtype.kind == "M"
+    assert events["quote_start"].dtype == "int64" and events["goldstein"].dtype == "float64"
+    assert all(isinstance(code, str) for code in events["cameo_code"])
+
+
+def test_every_quote_sits_at_its_offsets(article, events):
+    for event in events.itertuples():
+        assert article.raw[event.quote_start : event.quote_end] == event.quote_nl, event.event_id
+
+
+def test_every_time_phrase_sits_at_its_offsets(article, events):
+    with_phrase = events[events["time_phrase_nl"] != ""]
+    assert len(with_phrase) > 20
+    for event in with_phrase.itertuples():
+        assert article.raw[event.time_start : event.time_end] == event.time_phrase_nl
+    without = events[events["time_phrase_nl"] == ""]
+    assert without["time_start"].isna().all() and (without["timex_value"] == "").all()
+
+
+def test_every_actor_is_in_the_gazetteer(events):
+    known = known_actor_ids()
+    for column in ("actor_ids", "recipient_ids"):
+        for value in events[column]:
+            for actor in filter(None, value.split(";")):
+                assert actor in known, actor
+
+
+def test_codes_are_consistent(events):
+    for event in events.itertuples():
+        assert GOLDSTEIN[event.cameo_code] == event.goldstein
+        assert plover_type_of(event.cameo_code) == event.plover_event_type
+        assert quad_class_of(event.cameo_code) == event.quad_class
+        assert event.sign == (1 if event.quad_class.endswith("cooperation") else -1)
+    assert set(events["plover_event_type"]) <= set(PLOVER_TYPES)
+    assert set(events["modality"]) <= set(MODALITIES)
+
+
+def test_dates_stay_within_the_article(article, events):
+    assert (events["date_end"] <= article.date_end).all()
+    assert (events["date_start"] >= pd.Timestamp("1900-01-01")).all()
+    assert (events["date_start"] <= events["date_end"]).all()
+
+
+def test_article_reading_is_kept_apart_from_the_reference(events):
+    """'In juni' stays June 2022 even though F12 knows the day; only basis 'reference' rows
+    take the reference's dates, and they say so."""
+    june = events[events["time_phrase_nl"] == "In juni"]
+    assert len(june) >= 3
+    assert (june["date_start"] == pd.Timestamp("2022-06-01")).all()
+    assert (june["date_end"] == pd.Timestamp("2022-06-30")).all()
+    assert (june["date_basis"] != "reference").all()
+    summit = events[events["reference_fact_id"] == "F01"].iloc[0]
+    assert summit["date_start"] == pd.Timestamp("2022-11-01")  # not F01's 23 Nov
+    by_reference = events[events["date_basis"] == "reference"]
+    assert (by_reference["reference_fact_id"] != "").all()
+
+
+def test_the_non_events_are_coded(events):
+    negated = events[events["modality"] == "negated"]
+    assert {"CSTO"} <= set(";".join(negated["actor_ids"]).split(";"))
+    assert any("niet ingegrepen" in q for q in negated["quote_nl"])
+    assert any("niet doorgaan" in q for q in negated["quote_nl"])
+    assert any("erkennen we niet" in q for q in negated["quote_nl"])
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def mutate(tmp_path: Path, index: int = 0, **changes: str) -> Path:
+    records = rows()
+    records[index].update(changes)
+    return write(tmp_path / "events.csv", records)
+
+
+@pytest.mark.parametrize(
+    ("changes", "column"),
+    [
+        ({"actor_ids": "PUTIN;NOBODY"}, "actor_ids"),
+        ({"recipient_ids": "ATLANTIS"}, "recipient_ids"),
+        ({"actor_ids": ""}, "actor_ids"),
+        ({"quote_start": "0"}, "quote_nl"),
+        ({"quote_nl": "iets anders"}, "quote_nl"),
+        ({"quote_start": "900", "quote_end": "800"}, "quote_end"),
+        ({"time_start": "3"}, "time_phrase_nl"),
+        ({"time_end": ""}, "time_phrase_nl"),
+        ({"date_start": "2022-11-30", "date_end": "2022-11-01"}, "date_end"),
+        ({"date_end": "2022-12-05"}, "date_end"),
+        ({"date_start": "1850-01-01", "date_end": "1850-12-31", "date_precision": "year"}, None),
+        ({"date_precision": "day"}, "date_precision"),
+        ({"date_precision": "fortnight"}, "date_precision"),
+        ({"date_start": "2022-11-31"}, "date_start"),
+        ({"cameo_code": "190"}, "plover_event_type"),
+        ({"cameo_code": "999"}, "cameo_code"),
+        ({"goldstein": "-5.0"}, "goldstein"),
+        ({"quad_class": "verbal_cooperation"}, "quad_class"),
+        ({"quad_class": "friendly"}, "quad_class"),
+        ({"sign": "1"}, "sign"),
+        ({"plover_mode": "firearms"}, "plover_mode"),
+        ({"plover_event_type": "HUG"}, "plover_event_type"),
+        ({"modality": "rumoured"}, "modality"),
+        ({"date_basis": "guess"}, "date_basis"),
+        ({"date_basis": "reference", "reference_fact_id": ""}, "reference_fact_id"),
+        ({"date_basis": "reference", "reference_fact_id": "F01"}, "date_start"),
+        ({"reference_fact_id": "F99"}, "reference_fact_id"),
+        ({"reference_fact_id": "fact 1"}, "reference_fact_id"),
+        ({"article_id": "000000000000"}, "article_id"),
+        ({"event_id": "event-1"}, "event_id"),
+    ],
+)
+def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
+    path = mutate(tmp_path, **changes)
+    with pytest.raises(DataError) as caught:
+        load_events(path, article=article)
+    error = caught.value
+    assert error.path == str(path)
+    assert error.row == 2  # the first record is on line 2
+    if column is not None:
+        assert error.column == column, str(error)
+    else:
+        assert error.column in ("date_start", "date_end"), str(error)
+
+
+def test_early_dates_are_refused(tmp_path, article):
+    path = mutate(tmp_path, date_start="1850-01-01", date_end="1850-12-31", date_precision="year")
+    with pytest.raises(DataError, match="before 1900"):
+        load_events(path, article=article)
+
+
+def test_duplicate_ids_are_refused(tmp_path, article):
+    records = rows()
+    records[1]["event_id"] = records[0]["event_id"]
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError) as caught:
+        load_events(path, article=article)
+    assert (caught.value.row, caught.value.column) == (3, "event_id")
+
+
+def test_publication_dates_must_match_their_phrase(tmp_path, article):
+    records = rows()
+    index = next(i for i, r in enumerate(records) if r["time_phrase_nl"] == "in oktober")
+    records[index].update(date_start="2022-09-01", date_end="2022-09-30")
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError, match="outside what 'in oktober' means"):
+        load_events(path, article=article)
+
+
+def test_missing_column_is_refused(tmp_path, article):
+    records = rows()
+    path = tmp_path / "events.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        fields = [c for c in COLUMNS if c != "modality"]
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    with pytest.raises(DataError, match="missing"):
+        load_events(path, article=article)
+
+
+def test_actor_list_can_be_given(tmp_path, article):
+    path = mutate(tmp_path)
+    with pytest.raises(DataError, match="unknown actor id"):
+        load_events(path, article=article, actors=["CSTO"])
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def test_export_is_deterministic(tmp_path, events):
+    first = export_events(events, tmp_path / "a")
+    second = export_events(events, tmp_path / "b")
+    assert [p.name for p in first] == ["events.csv", "events.jsonl"]
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes()
+    again = export_events(events.sample(frac=1, random_state=1), tmp_path / "a")
+    for one, two in zip(first, again, strict=True):
+        assert one.read_bytes() == two.read_bytes()
+    assert not list((tmp_path / "a").glob("*.tmp"))
+
+
+def test_exported_csv_loads_back(tmp_path, article, events):
+    csv_path, _ = export_events(events, tmp_path)
+    again = load_events(csv_path, article=article)
+    pd.testing.assert_frame_equal(again, events, check_exact=True)
+
+
+def test_jsonl_round_trips(tmp_path, article, events):
+    _, jsonl = export_events(events, tmp_path)
+    text = jsonl.read_text(encoding="utf-8")
+    assert "ë" in text  # ensure_ascii=False
+    lines = text.splitlines()
+    assert len(lines) == len(events)
+    records = [json.loads(line) for line in lines]
+    assert records == event_records(events)
+    for record, event in zip(records, events.itertuples(), strict=True):
+        assert list(record) == sorted(record)
+        assert record["event_id"] == event.event_id
+        assert record["event_type"] == event.plover_event_type
+        assert record["event_date"] == event.date_start.strftime("%Y-%m-%d")
+        assert record["event_date_end"] == event.date_end.strftime("%Y-%m-%d")
+        assert ";".join(a["code"] for a in record["actor"]) == event.actor_ids
+        assert ";".join(a["code"] for a in record["recipient"]) == event.recipient_ids
+        start, end = record["text_info"]["start"], record["text_info"]["end"]
+        assert article.raw[start:end] == record["event_text"] == event.quote_nl
+        assert record["event_scale"] == event.goldstein
+        assert ("negation" in record["context"]) == (event.modality == "negated")

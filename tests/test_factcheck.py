@@ -1,0 +1,190 @@
+"""Tests of helpers.factcheck and data/reference/: verdicts come from the data, not the code."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.article import load_article
+from helpers.events import load_events
+from helpers.factcheck import (
+    CLAIMS,
+    FACTCHECK_COLUMNS,
+    MEMBERSHIP,
+    REFERENCE_EVENTS,
+    VERDICTS,
+    Claim,
+    fact_check,
+    load_membership,
+    load_reference_events,
+    members_on,
+)
+from helpers.paths import ARTICLE, DATA
+from helpers.tables import DataError
+
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture(scope="module")
+def article():
+    return load_article(ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def events(article):
+    return load_events(article=article)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference_events()
+
+
+@pytest.fixture(scope="module")
+def checked(article, events, reference):
+    return fact_check(article, events, reference).set_index("claim_id", drop=False)
+
+
+def edited_copy(source: Path, target: Path, key: str, value: str, **changes: str) -> Path:
+    """Copy a reference CSV, changing the row whose ``key`` column is ``value``."""
+    with open(source, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, records = reader.fieldnames, list(reader)
+    for record in records:
+        if record[key] == value:
+            record.update(changes)
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    return target
+
+
+# --- reference files ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SHARED_REFERENCE.is_dir(), reason="shared reference folder not present")
+@pytest.mark.parametrize(
+    "name", ["README.md", "events_reference.csv", "csto_membership_reference.csv"]
+)
+def test_reference_copies_are_byte_identical(name):
+    assert (DATA / "reference" / name).read_bytes() == (SHARED_REFERENCE / name).read_bytes()
+
+
+def test_reference_tables_load(reference):
+    assert reference["fact_id"].is_unique
+    assert reference["date_start"].dtype.kind == "M"
+    assert (reference["date_start"] <= reference["date_end"]).all()
+    assert reference["source"].str.len().gt(0).all()
+    membership = load_membership()
+    assert list(membership["membership_id"][:2]) == ["M01", "M02"]
+
+
+def test_bad_reference_rows_raise(tmp_path):
+    path = edited_copy(REFERENCE_EVENTS, tmp_path / "ref.csv", "fact_id", "F02", fact_id="F01")
+    with pytest.raises(DataError) as caught:
+        load_reference_events(path)
+    assert caught.value.column == "fact_id"
+    path = edited_copy(REFERENCE_EVENTS, tmp_path / "ref.csv", "fact_id", "F03", date_end="2022")
+    with pytest.raises(DataError) as caught:
+        load_reference_events(path)
+    assert (caught.value.row, caught.value.column) == (4, "date_end")
+
+
+def test_members_in_november_2022():
+    assert members_on(load_membership(), "2022-11-30") == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    assert "UZB" in members_on(load_membership(), "2010-01-01")
+
+
+# --- the fact check -----------------------------------------------------------------------------
+
+
+def test_table_shape(checked):
+    assert list(checked.columns) == list(FACTCHECK_COLUMNS)
+    assert checked["claim_id"].is_unique
+    assert set(checked["verdict"]) <= set(VERDICTS)
+    assert len(checked) == len(CLAIMS) >= 20
+    for text in checked["explanation"]:
+        assert text.endswith(".") and text[0].isupper()
+
+
+def test_every_claim_quote_sits_at_its_offsets(article, checked):
+    for claim in checked.itertuples():
+        assert article.raw[claim.quote_start : claim.quote_end] == claim.quote_nl, claim.claim_id
+
+
+def test_claims_cite_known_facts_and_events(checked, reference, events):
+    facts = set(reference["fact_id"])
+    for value in checked["reference_fact_ids"]:
+        for fact in filter(None, value.split(";")):
+            assert fact in facts or fact.startswith("M")
+    for value in checked["event_ids"]:
+        assert set(value.split(";")) <= set(events["event_id"])
+
+
+def test_expected_verdicts(checked):
+    assert checked.loc["C01", "verdict"] == "disagrees"  # dinsdag vs Wed 23 Nov
+    assert "22 Nov 2022" in checked.loc["C01", "explanation"]
+    assert checked.loc["C06", "verdict"] == "disagrees"  # zeven vs six members
+    assert checked.loc["C05", "verdict"] == "disagrees"  # Karabakh vs Armenia proper
+    assert checked.loc["C16", "verdict"] == "reference_more_precise"  # In juni vs 17 Jun
+    assert checked.loc["C04", "verdict"] == "reference_more_precise"
+    assert "astronomical" in checked.loc["C04", "explanation"]
+    assert checked.loc["C07", "verdict"] == "not_in_reference"
+    assert checked.loc["C19", "verdict"] == "agrees"
+    assert checked.loc["C21", "verdict"] == "reference_more_precise"
+
+
+def test_article_reading_is_kept(checked):
+    """The article's side shows its own interval, not the reference's day."""
+    assert "1 Jun 2022 to 30 Jun 2022" in checked.loc["C16", "article_says"]
+    assert "17 Jun 2022" in checked.loc["C16", "reference_says"]
+
+
+def test_weekday_verdict_comes_from_the_data(tmp_path, article, events):
+    path = edited_copy(
+        REFERENCE_EVENTS, tmp_path / "ref.csv", "fact_id", "F01", date_start="2022-11-22"
+    )
+    path = edited_copy(path, path, "fact_id", "F01", date_end="2022-11-22")
+    result = fact_check(article, events, load_reference_events(path)).set_index("claim_id")
+    assert result.loc["C01", "verdict"] == "agrees"
+
+
+def test_member_count_verdict_comes_from_the_data(tmp_path, article, events, reference):
+    path = edited_copy(
+        MEMBERSHIP, tmp_path / "members.csv", "event", "suspended", date="2023-01-01"
+    )
+    result = fact_check(article, events, reference, load_membership(path)).set_index("claim_id")
+    assert result.loc["C06", "verdict"] == "agrees"
+    assert "7 members" in result.loc["C06", "reference_says"]
+
+
+def test_june_verdict_comes_from_the_data(tmp_path, article, events, reference):
+    path = edited_copy(
+        REFERENCE_EVENTS,
+        tmp_path / "ref.csv",
+        "fact_id",
+        "F12",
+        date_start="2022-07-17",
+        date_end="2022-07-17",
+    )
+    moved = fact_check(article, events, load_reference_events(path)).set_index("claim_id")
+    assert moved.loc["C16", "verdict"] == "disagrees"
+    exact = events.copy()
+    row = exact["event_id"] == "E25"
+    exact.loc[row, "date_start"] = pd.Timestamp("2022-06-17")
+    exact.loc[row, "date_end"] = pd.Timestamp("2022-06-17")
+    same_day = fact_check(article, exact, reference).set_index("claim_id")
+    assert same_day.loc["C16", "verdict"] == "agrees"
+
+
+def test_unknown_fact_ids_raise(article, events, reference):
+    bogus = Claim("X1", "date", "In juni", "In June", fact_ids=("F99",), event_ids=("E25",))
+    with pytest.raises(DataError, match="F99"):
+        fact_check(article, events, reference, claims=(bogus,))
+    without_f01 = reference[reference["fact_id"] != "F01"]
+    with pytest.raises(DataError, match="F01"):
+        fact_check(article, events, without_f01)
