@@ -705,3 +705,33 @@ def export_events(events: pd.DataFrame, folder: str | Path = PROCESSED) -> list[
         write_text(folder / "events.csv", _csv_text(events)),
         write_text(folder / "events.jsonl", "".join(line + "\n" for line in lines)),
     ]
+
+
+def readable_events(events: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """The event table for reading: actor and recipient names in English, the date interval
+    with its precision in one column, the English gloss next to the Dutch words."""
+    names = actors.set_index("actor_id")["name_en"].to_dict()
+
+    def named(ids: str) -> str:
+        return ", ".join(names.get(i, i) for i in _ids(ids))
+
+    def interval(r) -> str:
+        first, last = f"{r.date_start:%Y-%m-%d}", f"{r.date_end:%Y-%m-%d}"
+        span = first if first == last else f"{first} to {last}"
+        return f"{span} ({r.date_precision})"
+
+    return pd.DataFrame(
+        {
+            "who": [named(v) for v in events["actor_ids"]],
+            "did": [
+                f"{t} ({q.replace('_', ' ')})"
+                for t, q in zip(events["plover_event_type"], events["quad_class"], strict=True)
+            ],
+            "to whom": [named(v) for v in events["recipient_ids"]],
+            "when": [interval(r) for r in events.itertuples()],
+            "modality": events["modality"],
+            "gloss_en": events["gloss_en"],
+            "quote_nl": events["quote_nl"],
+        },
+        index=pd.Index(events["event_id"], name="event"),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
@@ -156,8 +157,9 @@ def comention_figure(
     return fig
 
 
-def _draw_intervals(ax, events, y_of) -> None:
-    """Bars for date intervals (inclusive end), a marker where the day is known."""
+def _draw_intervals(ax, events, y_of, min_days: int = 1) -> None:
+    """Bars for date intervals (inclusive end), a marker where the day is known; a bar shorter
+    than ``min_days`` is widened about its middle so that it stays visible."""
     import pandas as pd
 
     one_day = pd.Timedelta(days=1)
@@ -167,8 +169,11 @@ def _draw_intervals(ax, events, y_of) -> None:
         if event["date_precision"] == "day" and event["date_start"] == event["date_end"]:
             ax.plot([event["date_start"]], [y], marker="D", color=colour, markersize=6, ls="")
         else:
-            width = event["date_end"] + one_day - event["date_start"]
-            ax.barh(y, width, left=event["date_start"], height=0.6, color=colour, alpha=0.85)
+            start, width = event["date_start"], event["date_end"] + one_day - event["date_start"]
+            if width < pd.Timedelta(days=min_days):
+                start = start + width / 2 - pd.Timedelta(days=min_days) / 2
+                width = pd.Timedelta(days=min_days)
+            ax.barh(y, width, left=start, height=0.6, color=colour, alpha=0.85)
 
 
 def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "2022-12-01") -> Figure:
@@ -185,16 +190,20 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(13, 0.32 * len(ordered) + 2), sharey=True, width_ratios=[1, 2]
     )
+    _draw_intervals(left, ordered, y_of, min_days=90)
+    _draw_intervals(right, ordered, y_of)
     for ax in (left, right):
-        _draw_intervals(ax, ordered, y_of)
         ax.grid(axis="x", alpha=0.3)
-    labels = [f"{r.event_id} {r.gloss_en[:48]}" for r in ordered.itertuples()]
+    labels = [
+        f"{r.event_id} {textwrap.shorten(r.gloss_en, 52, placeholder='…')}"
+        for r in ordered.itertuples()
+    ]
     left.set_yticks(range(len(ordered)), labels, fontsize=8)
     left.invert_yaxis()
     left.set_xlim(pd.Timestamp("2007-01-01"), pd.Timestamp("2023-01-01"))
     left.xaxis.set_major_locator(mdates.YearLocator(3))
     left.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    left.set_title("2007 to 2022")
+    left.set_title("2007 to 2022\n(short bars widened to 90 days)", fontsize=10)
     right.set_xlim(pd.Timestamp(zoom_start), pd.Timestamp(zoom_end) + pd.offsets.MonthEnd(1))
     right.xaxis.set_major_locator(mdates.MonthLocator())
     right.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
@@ -203,7 +212,7 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
     handles.append(Line2D([], [], marker="D", ls="", color="black", label="day known"))
     right.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
     fig.suptitle("Events the article reports, by date interval and quad class", weight="bold")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     return fig
 
 
