@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The project's two commands (and a helper to open JupyterLab), for a fresh machine.
 
-    python3 tasks.py run    # set up .venv, re-execute every notebook in order, write figures/
+    python3 tasks.py run    # set up .venv, re-execute the notebooks in order, write figures/, site/
     python3 tasks.py test   # set up .venv, run unit tests, lint and nbval on notebooks/
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
 
@@ -69,9 +69,17 @@ def _run(args: list[str]) -> int:
 
 
 def run() -> int:
-    """The main job: re-execute every notebook in place, in order (they write figures/)."""
+    """The main job: re-execute every notebook in place, in order (they write figures/ and
+    data/processed/), then build the students' site (site/, git-ignored) from them."""
     setup()
-    return _run([str(PYTHON), "-m", "helpers.execute", *sys.argv[2:]])
+    code = _run([str(PYTHON), "-m", "helpers.execute", *sys.argv[2:]])
+    return code or _run([str(PYTHON), "-m", "helpers.site"])
+
+
+def site() -> int:
+    """Rebuild only the students' site from the committed notebooks (nothing is executed)."""
+    setup()
+    return _run([str(PYTHON), "-m", "helpers.site", *sys.argv[2:]])
 
 
 def test() -> int:
@@ -97,7 +105,7 @@ def lab() -> int:
     return _run([str(BIN / "jupyter"), "lab", "notebooks"])
 
 
-COMMANDS = {"run": run, "test": test, "lab": lab, "setup": lambda: setup() or 0}
+COMMANDS = {"run": run, "test": test, "lab": lab, "site": site, "setup": lambda: setup() or 0}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -1,0 +1,220 @@
+"""A static, offline HTML site of the notebooks, rendered from their committed outputs."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import bleach
+import jinja2
+import nbformat
+from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
+from nbconvert import HTMLExporter
+
+from helpers.execute import notebook_paths
+from helpers.io import write_text
+from helpers.paths import ROOT
+
+TEMPLATES = Path(__file__).resolve().parent / "site_templates"
+TEMPLATE_NAME = "csto_site"  # site_templates/csto_site: nbconvert's lab template, offline
+INDEX = "index.html"
+SITE_TITLE = "csto-tensions: the notebooks"
+SUMMARY_MARK = "**What this notebook does.**"
+
+# Every page: no script may run and nothing may be fetched except data: URIs (figures, fonts).
+CSP = (
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+# What HTML outputs may keep: tables (pandas), text markup and links; anything else is escaped
+# and so shown as text. <style> blocks (pandas' scoped one) are dropped with their content.
+_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i "
+    "ins kbd li ol p pre q s samp small span strong sub sup table tbody td tfoot th thead tr u "
+    "ul".split()
+)
+_CELL = ["colspan", "rowspan", "style", "class", "title"]
+_ATTRIBUTES = {
+    "*": ["class", "title"],
+    "a": ["href", "title", "class"],
+    "table": ["border", "class"],
+    "tr": ["style", "class"],
+    "th": _CELL,
+    "td": _CELL,
+    "col": ["span"],
+    "colgroup": ["span"],
+    "ol": ["start"],
+}
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d_[^"/]*)\.ipynb(#[^"]*)?"')
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notebook as a page of the site."""
+
+    source: Path
+    href: str
+    title: str
+    summary: str
+
+
+def sanitize_output(html: str) -> str:
+    """Make an output's HTML inert: allow-listed tags and attributes only (others are escaped,
+    so they show as text), no <style> blocks, no scripts, event handlers or javascript: URLs."""
+    cleaner = bleach.Cleaner(
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        protocols={"http", "https", "mailto"},
+        strip=False,
+        strip_comments=True,
+        css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES),
+    )
+    return cleaner.clean(_STYLE_BLOCK.sub("", html))
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown inline markup reduced to one line of plain text (links keep their text)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = text.replace("`", "")
+    return " ".join(text.split())
+
+
+def link_pages(html: str) -> str:
+    """Links between notebooks (``href="02_actors.ipynb#x"``) point to their pages instead."""
+    return _NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+
+
+def _markdown(notebook: nbformat.NotebookNode) -> str:
+    return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    """The notebook's first markdown heading (any level) as plain text, else ``fallback``."""
+    match = _HEADING.search(_markdown(notebook))
+    return plain_text(match.group(1)) if match else fallback
+
+
+def notebook_summary(notebook: nbformat.NotebookNode) -> str:
+    """One line that says what the notebook does, taken from its introduction (the markdown
+    between the title heading and the next heading): the paragraph that starts with
+    ``**What this notebook does.**`` (without that label) if there is one, else the first
+    paragraph; plain text, whitespace collapsed. Empty when there is no such paragraph."""
+    markdown = _markdown(notebook)
+    title = _HEADING.search(markdown)
+    intro = markdown[title.end() :] if title else markdown
+    following = _HEADING.search(intro)
+    intro = intro[: following.start()] if following else intro
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", intro) if p.strip()]
+    marked = [p for p in paragraphs if p.startswith(SUMMARY_MARK)]
+    if marked:
+        return plain_text(marked[0][len(SUMMARY_MARK) :])
+    return plain_text(paragraphs[0]) if paragraphs else ""
+
+
+def read_page(path: Path) -> Page:
+    """The page for one notebook: ``NN_name.html`` with the notebook's title and summary."""
+    notebook = nbformat.read(path, as_version=4)
+    title = notebook_title(notebook, fallback=path.stem)
+    return Page(path, f"{path.stem}.html", title, notebook_summary(notebook))
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        embed_images=True,  # markdown images become data: URIs, like the outputs' figures
+        mathjax_url="",  # the template loads none of these; empty so no CDN address is left
+        require_js_url="",
+        mermaid_js_url="",
+        jupyter_widgets_base_url="",
+    )
+    exporter.register_filter("sanitize_output", sanitize_output)
+    return exporter
+
+
+def _link(page: Page | None) -> dict[str, str] | None:
+    return {"href": page.href, "title": page.title} if page else None
+
+
+def render_page(
+    page: Page, previous: Page | None, following: Page | None, exporter: HTMLExporter
+) -> str:
+    """The HTML of one notebook page, from the notebook's stored outputs (nothing is run)."""
+    notebook = nbformat.read(page.source, as_version=4)
+    notebook.metadata["title"] = page.title  # the page's <title>
+    site = {
+        "index": INDEX,
+        "prev": _link(previous),
+        "next": _link(following),
+        "csp": CSP,
+        "css": (TEMPLATES / "site.css").read_text(encoding="utf-8"),
+    }
+    resources = {"metadata": {"name": page.source.stem, "path": str(page.source.parent)}}
+    html, _ = exporter.from_notebook_node(notebook, resources={**resources, "site": site})
+    return link_pages(html).rstrip("\n") + "\n"
+
+
+def render_index(pages: list[Page]) -> str:
+    """The index page: every notebook in order, its title (a link) and its summary."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+    return environment.get_template("site_index.html.j2").render(
+        language="en",
+        csp=CSP,
+        css=(TEMPLATES / "site.css").read_text(encoding="utf-8"),
+        title=SITE_TITLE,
+        intro="The notebooks in the order they tell the story, rendered from their stored "
+        "outputs. Every page links to the previous and the next notebook.",
+        pages=pages,
+    )
+
+
+def _remove_stale(out: Path, keep: set[Path]) -> None:
+    """Remove notebook pages of an earlier build whose notebook is gone (renamed, deleted)."""
+    for stale in out.glob("[0-9][0-9]_*.html"):
+        if stale not in keep:
+            stale.unlink()
+
+
+def build_site(notebooks: list[Path], out: Path) -> list[Path]:
+    """Write ``index.html`` and one page per notebook (in the given order) into ``out``, each
+    written atomically; same notebooks, same bytes. Returns the index, then the pages."""
+    pages = [read_page(Path(path)) for path in notebooks]
+    exporter = _exporter()
+    written = []
+    for i, page in enumerate(pages):
+        previous = pages[i - 1] if i > 0 else None
+        following = pages[i + 1] if i + 1 < len(pages) else None
+        html = render_page(page, previous, following, exporter)
+        written.append(write_text(out / page.href, html))
+    _remove_stale(out, set(written))
+    return [write_text(out / INDEX, render_index(pages)), *written]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
+    parser.add_argument("--out", type=Path, default=ROOT / "site", help="default: site/")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    written = build_site(args.notebooks or notebook_paths(), args.out)
+    elapsed = time.perf_counter() - started
+    for path in written:
+        print(f"{path}: {path.stat().st_size / 1024:.0f} KiB")
+    total = sum(path.stat().st_size for path in written) / 1024
+    print(f"{len(written)} pages ({total:.0f} KiB) built in {elapsed:.1f} s: {written[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
