@@ -514,3 +514,38 @@ def test_real_events(tmp_path):
     first = read_all(export_graphs(G, tmp_path / "a"))
     assert first == read_all(export_graphs(G, tmp_path / "b"))
     assert nx.read_gexf(tmp_path / "a" / "events.gexf").number_of_edges() == G.number_of_edges()
+
+
+def test_state_level_merges_people_into_their_states():
+    from helpers.network import state_level
+
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["RUS", "ARM", "KAZ", "PUTIN", "TOKAYEV", "CSTO"],
+            "kind": ["state", "state", "state", "person", "person", "organisation"],
+            "name_en": ["Russia", "Armenia", "Kazakhstan", "Putin", "Tokayev", "CSTO"],
+            "state_id": ["", "", "", "RUS", "KAZ", ""],
+        }
+    )
+    H = nx.Graph()
+    H.add_edge("PUTIN", "ARM", weight=-2.0, conflict=2.0, cooperation=0.0, n_events=1,
+               event_ids="E1", sign=-1)  # fmt: skip
+    H.add_edge("RUS", "ARM", weight=-1.5, conflict=1.5, cooperation=0.0, n_events=1,
+               event_ids="E2", sign=-1)  # fmt: skip
+    H.add_edge("TOKAYEV", "KAZ", weight=-3.0, conflict=3.0, cooperation=0.0, n_events=1,
+               event_ids="E3", sign=-1)  # fmt: skip
+    H.add_edge("CSTO", "RUS", weight=1.0, conflict=0.0, cooperation=1.0, n_events=1,
+               event_ids="E4", sign=1)  # fmt: skip
+    H.add_edge("PUTIN", "CSTO", weight=-1.0, conflict=1.0, cooperation=0.0, n_events=1,
+               event_ids="E5", sign=-1)  # fmt: skip
+    S = state_level(H, actors)
+    assert sorted(S.nodes) == ["ARM", "RUS"]  # CSTO-RUS sums to zero and is dropped
+    edge = S["ARM"]["RUS"]
+    assert (edge["weight"], edge["sign"], edge["n_events"], edge["event_ids"]) == (
+        -3.5,
+        -1,
+        2,
+        "E1;E2",
+    )
+    assert S.graph["internal"] == {"KAZ": -3.0}
+    assert S.nodes["RUS"]["merged"] == ["PUTIN", "RUS"]

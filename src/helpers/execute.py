@@ -24,13 +24,20 @@ def notebook_paths(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that differs between machines and runs."""
+    """Drop what differs between machines and runs: notebook metadata (Python version, widget
+    state), cell timing, and widget views (their model ids are random; without the kernel they
+    cannot render, so the saved output keeps the widget's plain-text fallback)."""
     notebook.metadata = nbformat.from_dict(
         {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     )
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     return notebook
 
 

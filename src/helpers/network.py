@@ -29,12 +29,15 @@ __all__ = [
     "actor_strength",
     "balance_over_time",
     "collapse",
+    "criticisms",
     "ego_network",
     "event_graph",
     "export_graphs",
     "membership_layer",
     "monthly_snapshots",
+    "monthly_totals",
     "split_ids",
+    "state_level",
 ]
 
 REQUIRED_COLUMNS = (
@@ -502,3 +505,123 @@ def export_graphs(G: nx.Graph, folder: str | Path, stem: str = "events") -> dict
         "json": node_link_bytes(G),
     }
     return {fmt: write_bytes(folder / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
+
+
+# --- who criticised Russia ---------------------------------------------------------------
+
+RUSSIA_TARGETS = ("RUS", "PUTIN", "CSTO")
+CRITICISM_COLUMNS = [
+    "actor_id",
+    "state_id",
+    "target",
+    "event_id",
+    "plover_event_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "modality",
+    "gloss_en",
+    "quote_nl",
+]
+
+
+def criticisms(
+    events: pd.DataFrame,
+    actors: pd.DataFrame,
+    members: Callable[[Any], Iterable[str]],
+    targets: Iterable[str] = RUSSIA_TARGETS,
+    modalities: Iterable[str] = TENSION_MODALITIES,
+) -> pd.DataFrame:
+    """Acts in which Russia's allies criticised Russia, one row per (event, actor).
+
+    An act counts when (1) its sign is negative (verbal or material conflict); (2) a recipient
+    is one of ``targets``: Russia, its president, or the Russia-led CSTO itself; (3) its
+    modality is in ``modalities`` (asserted or reported speech: a denied or hypothetical act is
+    not an act); and (4) the actor is, or belongs to (``state_id``), a state that was a CSTO
+    member on the event's first day, according to ``members(date)`` (e.g.
+    :func:`helpers.actors.members_on`). Russia criticising itself is not counted.
+    """
+    targets, modalities = tuple(targets), tuple(modalities)
+    state_of = actors.set_index("actor_id")["state_id"].to_dict()
+    rows = []
+    for event in events.sort_values(["date_start", "event_id"]).itertuples(index=False):
+        if int(event.sign) >= 0 or event.modality not in modalities:
+            continue
+        hit = [r for r in split_ids(event.recipient_ids) if r in targets]
+        if not hit:
+            continue
+        allies = set(members(_day(event.date_start).date()))
+        for actor in split_ids(event.actor_ids):
+            state = state_of.get(actor) or actor
+            if state not in allies or state == "RUS":
+                continue
+            rows.append(
+                [actor, state, ";".join(hit), event.event_id, event.plover_event_type,
+                 event.date_start, event.date_end, event.date_precision, event.modality,
+                 event.gloss_en, event.quote_nl]
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=CRITICISM_COLUMNS)
+
+
+def monthly_totals(snapshots: Mapping[str, nx.Graph]) -> pd.DataFrame:
+    """Per snapshot: total tension (sum of the edges' ``conflict``) and cooperation."""
+    rows = {
+        period: {
+            "tension": sum(d.get("conflict", 0.0) for _, _, d in H.edges(data=True)),
+            "cooperation": sum(d.get("cooperation", 0.0) for _, _, d in H.edges(data=True)),
+            "events": len({e for _, _, d in H.edges(data=True) for e in d["event_ids"].split(";")}),
+        }
+        for period, H in snapshots.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("period")
+
+
+def state_level(
+    H: nx.Graph, actors: pd.DataFrame, merge_kinds: Iterable[str] = ("person", "city")
+) -> nx.Graph:
+    """The collapsed graph with actors of ``merge_kinds`` (people, cities) merged into their
+    state (``state_id``); states, organisations, regions and groups stay (recognising Luhansk is
+    not an act towards Ukraine's government, so a disputed region is not merged). Parallel
+    edges are summed (weight, conflict, cooperation, n_events; event ids united) and the sign
+    recomputed; a pair that becomes a
+    self-loop (e.g. Tokayev and Kazakhstan) is dropped and kept in ``graph["internal"]`` with
+    its weight. Node attribute ``merged``: the sorted original ids."""
+    table = actors.set_index("actor_id")
+    merge_kinds = set(merge_kinds)
+    state_of = {
+        actor: (row["state_id"] or actor) if row["kind"] in merge_kinds else actor
+        for actor, row in table.iterrows()
+    }
+    merged = nx.Graph()
+    internal: dict[str, float] = {}
+    for node in sorted_nodes(H.nodes):
+        target = state_of.get(node, node)
+        if target not in merged:
+            attrs = table.loc[target].to_dict() if target in table.index else {}
+            merged.add_node(target, kind=attrs.get("kind", ""), name_en=attrs.get("name_en", ""),
+                            merged=[])  # fmt: skip
+        merged.nodes[target]["merged"].append(node)
+    for u, v, data in sorted(H.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        a, b = sorted((state_of.get(u, u), state_of.get(v, v)))
+        if a == b:
+            internal[a] = round(internal.get(a, 0.0) + data["weight"], WEIGHT_DECIMALS)
+            continue
+        if not merged.has_edge(a, b):
+            merged.add_edge(a, b, weight=0.0, conflict=0.0, cooperation=0.0, n_events=0,
+                            event_ids=set())  # fmt: skip
+        edge = merged[a][b]
+        for key in ("weight", "conflict", "cooperation", "n_events"):
+            edge[key] = edge[key] + data.get(key, 0)
+        edge["event_ids"] |= set(data.get("event_ids", "").split(";")) - {""}
+    for a, b, edge in list(merged.edges(data=True)):
+        edge["weight"] = round(edge["weight"], WEIGHT_DECIMALS)
+        edge["event_ids"] = ";".join(sorted(edge["event_ids"]))
+        if edge["weight"] == 0:
+            merged.remove_edge(a, b)
+        else:
+            edge["sign"] = 1 if edge["weight"] > 0 else -1
+    for node in merged:
+        merged.nodes[node]["merged"] = sorted(merged.nodes[node]["merged"])
+    merged.remove_nodes_from([n for n in list(merged) if merged.degree(n) == 0])
+    merged.graph["internal"] = internal
+    return merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 import textwrap
 from pathlib import Path
@@ -274,4 +275,136 @@ def membership_figure(
     )  # fmt: skip
     ax.set_title("Collective Security Treaty / CSTO membership since 1992", pad=28)
     ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def criticism_figure(
+    acts,
+    names: dict[str, str],
+    key_dates: dict[str, str],
+    year: int = 2022,
+    row_names: dict[str, str] | None = None,
+) -> Figure:
+    """Who criticised Russia, and when: one row group per criticising actor, one line per act
+    drawn as its date interval (a diamond where the day is known), labelled with a short English
+    gloss and the Dutch words; dashed reference lines at ``key_dates`` (label -> ISO date).
+    ``row_names`` overrides the label of an actor's row group."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from matplotlib.patches import Patch
+
+    one_day = pd.Timedelta(days=1)
+    row_names = row_names or {}
+    colours = {"russia": "#B2182B", "csto": "#F4A582"}
+    first_act = acts.groupby("actor_id")["date_start"].min().sort_values(kind="stable")
+    order = list(first_act.index)
+    fig, ax = plt.subplots(figsize=(13, 1.05 * len(acts) + 2.4))
+    y, ticks, tick_labels = 0, [], []
+    x_min, x_max = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
+    middle = x_min + (x_max - x_min) / 2
+    for group, actor in enumerate(order):
+        rows = acts[acts["actor_id"] == actor]
+        top = y
+        for act in rows.itertuples():
+            colour = colours["csto"] if act.target == "CSTO" else colours["russia"]
+            if act.date_precision == "day" and act.date_start == act.date_end:
+                ax.plot([act.date_start], [y], marker="D", color=colour, markersize=8, ls="")
+            else:
+                width = act.date_end + one_day - act.date_start
+                ax.barh(y, width, left=act.date_start, height=0.5, color=colour, alpha=0.85)
+            target = {"RUS": "Russia", "PUTIN": "Putin", "CSTO": "the CSTO"}.get(
+                act.target.split(";")[0], act.target
+            )
+            dutch = act.quote_nl.strip("‘’“”'\" ")
+            text = (
+                f"{textwrap.shorten(act.gloss_en, 70, placeholder='…')}  [→ {target}]\n"
+                f"Dutch: ‘{textwrap.shorten(dutch, 64, placeholder='…')}’"
+            )
+            left_side = act.date_start > middle
+            anchor = act.date_start - 3 * one_day if left_side else act.date_end + 4 * one_day
+            ax.annotate(
+                text,
+                (anchor, y),
+                ha="right" if left_side else "left",
+                va="center",
+                fontsize=8,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9},
+            )
+            y += 1
+        ticks.append((top + y - 1) / 2)
+        state = rows["state_id"].iloc[0]
+        who = names.get(actor, actor)
+        if actor in row_names:
+            who = row_names[actor]
+        elif actor != state:
+            who = f"{who}\n({names.get(state, state)})"
+        tick_labels.append(who)
+        if group < len(order) - 1:
+            ax.axhline(y - 0.5, color="grey", lw=0.5, alpha=0.5)
+    for i, (label, day) in enumerate(key_dates.items()):
+        when = pd.Timestamp(day)
+        ax.axvline(when, color="black", ls="--", lw=0.8)
+        ax.annotate(
+            label,
+            (when, -0.75 - 0.5 * (i % 2)),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            annotation_clip=False,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"},
+        )
+    ax.set_yticks(ticks, tick_labels, fontsize=10)
+    ax.set_ylim(y - 0.4, -1.6)
+    ax.set_xlim(x_min, x_max)
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+    ax.grid(axis="x", alpha=0.25)
+    ax.set_xlabel(
+        f"{year} (bars: the interval the article allows; a diamond where the day is known)"
+    )
+    ax.set_title("Who criticised Russia, and when (as the article tells it)", pad=12)
+    handles = [
+        Patch(color=colours["russia"], label="aimed at Russia or Putin"),
+        Patch(color=colours["csto"], label="aimed at the Russia-led CSTO"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def balance_figure(balance, totals) -> Figure:
+    """Month by month: total tension and cooperation in the collapsed graph (top), and the
+    frustration index with the share of balanced triangles (bottom)."""
+    import matplotlib.pyplot as plt
+
+    months = list(balance.index)
+    x = range(len(months))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True)
+    top.bar(
+        x, totals["cooperation"], color=QUAD_COLOURS["material_cooperation"], label="cooperation"
+    )
+    top.bar(x, [-v for v in totals["tension"]], color=QUAD_COLOURS["material_conflict"],
+            label="tension (shown below zero)")  # fmt: skip
+    top.axhline(0, color="black", lw=0.8)
+    top.set_ylabel("sum of Goldstein scores")
+    top.legend(loc="upper left", frameon=False)
+    top.set_title("Tension and cooperation among the actors, month by month")
+    bottom.bar(x, balance["frustration_index"], color="#555555", label="frustration index")
+    bottom.set_ylabel("frustration index\n(edges to remove for balance)")
+    bottom.set_ylim(0, max(3, int(balance["frustration_index"].max()) + 1))
+    share = bottom.twinx()
+    share.plot(
+        x, balance["fraction_balanced"], marker="o", color="#DD8452", label="balanced triangles"
+    )
+    share.set_ylim(-0.05, 1.05)
+    share.set_ylabel("share of triangles balanced", color="#DD8452")
+    share.spines["right"].set_visible(True)
+    labels = [calendar.month_abbr[int(m[5:7])] for m in months]
+    labels[0] += f"\n{months[0][:4]}"
+    bottom.set_xticks(list(x), labels)
+    bottom.set_title("Structural balance: frustration index and balanced triangles")
+    handles = bottom.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
+    bottom.legend(handles=handles, loc="upper center", frameon=False)
+    fig.tight_layout()
     return fig
