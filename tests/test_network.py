@@ -549,3 +549,41 @@ def test_state_level_merges_people_into_their_states():
     )
     assert S.graph["internal"] == {"KAZ": -3.0}
     assert S.nodes["RUS"]["merged"] == ["PUTIN", "RUS"]
+
+
+def test_criticisms_keep_only_allies_conflict_acts_aimed_at_russia():
+    from helpers.network import criticisms
+
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["RUS", "ARM", "UKR", "PUTIN", "RAHMON", "TJK", "CSTO"],
+            "kind": ["state", "state", "state", "person", "person", "state", "organisation"],
+            "name_en": ["Russia", "Armenia", "Ukraine", "Putin", "Rahmon", "Tajikistan", "CSTO"],
+            "state_id": ["", "", "", "RUS", "TJK", "", ""],
+        }
+    )
+    rows = [
+        ("E1", "RAHMON", "PUTIN", -2.0, -1, "asserted", "2022-10-01"),  # ally, at Putin: kept
+        ("E2", "UKR", "RUS", -6.5, -1, "asserted", "2022-11-01"),  # not an ally
+        ("E3", "ARM", "CSTO", -2.0, -1, "reported_speech", "2022-11-01"),  # at the CSTO: kept
+        ("E4", "ARM", "RUS", 3.0, 1, "asserted", "2022-11-01"),  # cooperation
+        ("E5", "TJK", "RUS", -2.0, -1, "negated", "2022-11-01"),  # did not happen
+        ("E6", "PUTIN", "RUS", -2.0, -1, "asserted", "2022-11-01"),  # Russia itself
+        ("E7", "ARM", "RUS", -2.0, -1, "asserted", "1990-01-01"),  # before membership
+    ]
+    events = pd.DataFrame(
+        rows, columns=["event_id", "actor_ids", "recipient_ids", "goldstein", "sign",
+                       "modality", "date_start"],
+    )  # fmt: skip
+    events["date_start"] = pd.to_datetime(events["date_start"])
+    events["date_end"] = events["date_start"]
+    for column in ("plover_event_type", "date_precision", "gloss_en", "quote_nl"):
+        events[column] = "x"
+
+    def members(day):
+        return ["ARM", "RUS", "TJK"] if day.year >= 1994 else []
+
+    found = criticisms(events, actors, members)
+    assert list(found["event_id"]) == ["E1", "E3"]
+    assert list(found["state_id"]) == ["TJK", "ARM"]
+    assert list(found["target"]) == ["PUTIN", "CSTO"]
