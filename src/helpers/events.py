@@ -3,7 +3,7 @@
 One row per event the article reports, including the non-events it stresses (modality
 ``negated``) and feared or conditional ones (``hypothetical``). Every row cites the Dutch words it
 was coded from by character offsets into the raw article. Codes follow PLOVER (event type and
-mode) and CAMEO (event code, Goldstein score, quad class); see ``data/README_events.md``.
+mode) and CAMEO (event code, Goldstein score, quad class); see ``data/README.md``.
 """
 
 from __future__ import annotations
