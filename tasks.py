@@ -41,6 +41,7 @@ def _stamp() -> str:
     for path in (LOCK, ROOT / "pyproject.toml"):
         digest.update(path.read_bytes())
     digest.update(sys.version.encode())
+    digest.update(str(ROOT).encode())  # a venv shared by two checkouts serves the last one set up
     return digest.hexdigest()
 
 

@@ -516,39 +516,36 @@ def test_real_events(tmp_path):
     assert nx.read_gexf(tmp_path / "a" / "events.gexf").number_of_edges() == G.number_of_edges()
 
 
-def test_state_level_merges_people_into_their_states():
-    from helpers.network import state_level
+def test_to_states_merges_people_before_collapse_so_events_count_once():
+    from helpers.network import to_states
 
     actors = pd.DataFrame(
         {
-            "actor_id": ["RUS", "ARM", "KAZ", "PUTIN", "TOKAYEV", "CSTO"],
-            "kind": ["state", "state", "state", "person", "person", "organisation"],
-            "name_en": ["Russia", "Armenia", "Kazakhstan", "Putin", "Tokayev", "CSTO"],
-            "state_id": ["", "", "", "RUS", "KAZ", ""],
+            "actor_id": ["RUS", "ARM", "KAZ", "PUTIN", "TOKAYEV", "CSTO", "LUHANSK", "UKR"],
+            "kind": ["state", "state", "state", "person", "person", "organisation", "region",
+                     "state"],
+            "name_en": ["Russia", "Armenia", "Kazakhstan", "Putin", "Tokayev", "CSTO", "Luhansk",
+                        "Ukraine"],
+            "state_id": ["", "", "", "RUS", "KAZ", "", "UKR", ""],
         }
+    )  # fmt: skip
+    events = frame(
+        event("E1", "PUTIN;RUS", "ARM", -2.0, "2022-11-01"),  # two merged actors: counted once
+        event("E2", "RUS", "ARM", -1.5, "2022-11-01"),
+        event("E3", "TOKAYEV", "KAZ", -3.0, "2022-01-10"),  # falls inside Kazakhstan
+        event("E4", "RUS", "LUHANSK", 6.0, "2022-02-21"),  # a region stays itself
+        event("E5", "PUTIN", "CSTO", 1.0, "2022-11-23"),
     )
-    H = nx.Graph()
-    H.add_edge("PUTIN", "ARM", weight=-2.0, conflict=2.0, cooperation=0.0, n_events=1,
-               event_ids="E1", sign=-1)  # fmt: skip
-    H.add_edge("RUS", "ARM", weight=-1.5, conflict=1.5, cooperation=0.0, n_events=1,
-               event_ids="E2", sign=-1)  # fmt: skip
-    H.add_edge("TOKAYEV", "KAZ", weight=-3.0, conflict=3.0, cooperation=0.0, n_events=1,
-               event_ids="E3", sign=-1)  # fmt: skip
-    H.add_edge("CSTO", "RUS", weight=1.0, conflict=0.0, cooperation=1.0, n_events=1,
-               event_ids="E4", sign=1)  # fmt: skip
-    H.add_edge("PUTIN", "CSTO", weight=-1.0, conflict=1.0, cooperation=0.0, n_events=1,
-               event_ids="E5", sign=-1)  # fmt: skip
-    S = state_level(H, actors)
-    assert sorted(S.nodes) == ["ARM", "RUS"]  # CSTO-RUS sums to zero and is dropped
-    edge = S["ARM"]["RUS"]
-    assert (edge["weight"], edge["sign"], edge["n_events"], edge["event_ids"]) == (
-        -3.5,
-        -1,
-        2,
-        "E1;E2",
-    )
-    assert S.graph["internal"] == {"KAZ": -3.0}
-    assert S.nodes["RUS"]["merged"] == ["PUTIN", "RUS"]
+    merged = to_states(event_graph(events), actors)
+    assert merged.nodes["RUS"]["merged"] == ["PUTIN", "RUS"]
+    H = collapse(merged)
+    edge = H["ARM"]["RUS"]
+    assert (edge["weight"], edge["n_events"], edge["event_ids"]) == (-3.5, 2, "E1;E2")
+    assert H["LUHANSK"]["RUS"]["weight"] == 6.0 and not H.has_edge("RUS", "UKR")
+    assert H.graph["internal"] == {
+        "KAZ": {"weight": -3.0, "n_events": 1, "event_ids": "E3", "pairs": "TOKAYEV-KAZ"}
+    }
+    assert sorted(H.nodes) == ["ARM", "CSTO", "LUHANSK", "RUS"]
 
 
 def test_criticisms_keep_only_allies_conflict_acts_aimed_at_russia():

@@ -37,7 +37,7 @@ __all__ = [
     "monthly_snapshots",
     "monthly_totals",
     "split_ids",
-    "state_level",
+    "to_states",
 ]
 
 REQUIRED_COLUMNS = (
@@ -266,8 +266,14 @@ def collapse(
     first, last = _day(start), _day(end)
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
     pairs: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
+    internal: dict[Hashable, dict[str, Any]] = {}
     for u, v, key, data in G.edges(keys=True, data=True):
-        if u == v or data.get("modality") not in modalities or not _overlaps(data, first, last):
+        if data.get("modality") not in modalities or not _overlaps(data, first, last):
+            continue
+        if u == v:  # e.g. Tokayev against Kazakh protesters, once both are Kazakhstan
+            inside = internal.setdefault(u, {"scores": {}, "pairs": set()})
+            inside["scores"][str(key)] = score(data)
+            inside["pairs"].add(data.get("original_pair", f"{u}-{v}"))
             continue
         pair = (u, v) if order[u] < order[v] else (v, u)
         pairs.setdefault(pair, {})[str(key)] = score(data)
@@ -277,6 +283,15 @@ def collapse(
         rule=rule,
         modalities=";".join(modalities),
         zero_sum_pairs=[],
+        internal={
+            node: {
+                "weight": round(math.fsum(inside["scores"].values()), WEIGHT_DECIMALS) + 0.0,
+                "n_events": len(inside["scores"]),
+                "event_ids": ";".join(sorted(inside["scores"])),
+                "pairs": ";".join(sorted(inside["pairs"])),
+            }
+            for node, inside in sorted(internal.items(), key=lambda item: order[item[0]])
+        },
     )
     kept = []
     for pair in sorted(pairs, key=lambda p: (order[p[0]], order[p[1]])):
@@ -576,52 +591,34 @@ def monthly_totals(snapshots: Mapping[str, nx.Graph]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("period")
 
 
-def state_level(
-    H: nx.Graph, actors: pd.DataFrame, merge_kinds: Iterable[str] = ("person", "city")
-) -> nx.Graph:
-    """The collapsed graph with actors of ``merge_kinds`` (people, cities) merged into their
-    state (``state_id``); states, organisations, regions and groups stay (recognising Luhansk is
-    not an act towards Ukraine's government, so a disputed region is not merged). Parallel
-    edges are summed (weight, conflict, cooperation, n_events; event ids united) and the sign
-    recomputed; a pair that becomes a
-    self-loop (e.g. Tokayev and Kazakhstan) is dropped and kept in ``graph["internal"]`` with
-    its weight. Node attribute ``merged``: the sorted original ids."""
-    table = actors.set_index("actor_id")
+def to_states(
+    G: nx.MultiDiGraph, actors: pd.DataFrame, merge_kinds: Iterable[str] = ("person", "city")
+) -> nx.MultiDiGraph:
+    """The event graph with actors of ``merge_kinds`` (people, cities) replaced by their state
+    (``state_id``): Putin's acts become Russia's. States, organisations, regions and groups stay
+    (recognising Luhansk is not an act towards Ukraine's government). Merging happens before
+    :func:`collapse`, so an event still counts once per pair. Each edge keeps its event key and
+    gains ``original_pair`` ("PUTIN-ARM"); an edge that falls inside one state (Tokayev against
+    Kazakh protesters) becomes a self-loop, which ``collapse`` leaves out and lists in
+    ``graph["internal"]``. Node attribute ``merged``: the sorted ids merged into the node."""
+    table = actors.set_index("actor_id") if "actor_id" in actors.columns else actors
     merge_kinds = set(merge_kinds)
-    state_of = {
-        actor: (row["state_id"] or actor) if row["kind"] in merge_kinds else actor
-        for actor, row in table.iterrows()
-    }
-    merged = nx.Graph()
-    internal: dict[str, float] = {}
-    for node in sorted_nodes(H.nodes):
-        target = state_of.get(node, node)
+
+    def state_of(node: Hashable) -> Hashable:
+        if node in table.index and table.at[node, "kind"] in merge_kinds:
+            return table.at[node, "state_id"] or node
+        return node
+
+    known = _actor_attributes(table)
+    merged = nx.MultiDiGraph(**G.graph)
+    for node in sorted_nodes(G.nodes):
+        target = state_of(node)
         if target not in merged:
-            attrs = table.loc[target].to_dict() if target in table.index else {}
-            merged.add_node(target, kind=attrs.get("kind", ""), name_en=attrs.get("name_en", ""),
-                            merged=[])  # fmt: skip
+            attrs = dict(G.nodes[target]) if target in G else known.get(str(target), {})
+            merged.add_node(target, **attrs, merged=[])
         merged.nodes[target]["merged"].append(node)
-    for u, v, data in sorted(H.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        a, b = sorted((state_of.get(u, u), state_of.get(v, v)))
-        if a == b:
-            internal[a] = round(internal.get(a, 0.0) + data["weight"], WEIGHT_DECIMALS)
-            continue
-        if not merged.has_edge(a, b):
-            merged.add_edge(a, b, weight=0.0, conflict=0.0, cooperation=0.0, n_events=0,
-                            event_ids=set())  # fmt: skip
-        edge = merged[a][b]
-        for key in ("weight", "conflict", "cooperation", "n_events"):
-            edge[key] = edge[key] + data.get(key, 0)
-        edge["event_ids"] |= set(data.get("event_ids", "").split(";")) - {""}
-    for a, b, edge in list(merged.edges(data=True)):
-        edge["weight"] = round(edge["weight"], WEIGHT_DECIMALS)
-        edge["event_ids"] = ";".join(sorted(edge["event_ids"]))
-        if edge["weight"] == 0:
-            merged.remove_edge(a, b)
-        else:
-            edge["sign"] = 1 if edge["weight"] > 0 else -1
     for node in merged:
         merged.nodes[node]["merged"] = sorted(merged.nodes[node]["merged"])
-    merged.remove_nodes_from([n for n in list(merged) if merged.degree(n) == 0])
-    merged.graph["internal"] = internal
+    for u, v, key, data in G.edges(keys=True, data=True):
+        merged.add_edge(state_of(u), state_of(v), key=key, **data, original_pair=f"{u}-{v}")
     return merged
