@@ -584,3 +584,16 @@ def test_criticisms_keep_only_allies_conflict_acts_aimed_at_russia():
     assert list(found["event_id"]) == ["E1", "E3"]
     assert list(found["state_id"]) == ["TJK", "ARM"]
     assert list(found["target"]) == ["PUTIN", "CSTO"]
+
+
+def test_edge_table_and_month_window():
+    from helpers.network import edge_table, month_window
+
+    H = nx.Graph()
+    H.add_edge("RUS", "UKR", weight=-10.0, sign=-1, n_events=2, event_ids="E1;E2")
+    H.add_edge("ARM", "EU", weight=4.0, sign=1, n_events=1, event_ids="E3")
+    table = edge_table(H, {"RUS": "Russia"})
+    assert list(table["actor"]) == ["Russia", "ARM"]
+    assert list(table["weight"]) == [-10.0, 4.0]
+    assert month_window("2022-09", "2022-11") == ("2022-09-01", "2022-11-30")
+    assert month_window("2024-02", "2024-02") == ("2024-02-01", "2024-02-29")

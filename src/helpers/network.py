@@ -30,10 +30,12 @@ __all__ = [
     "balance_over_time",
     "collapse",
     "criticisms",
+    "edge_table",
     "ego_network",
     "event_graph",
     "export_graphs",
     "membership_layer",
+    "month_window",
     "monthly_snapshots",
     "monthly_totals",
     "split_ids",
@@ -622,3 +624,29 @@ def to_states(
     for u, v, key, data in G.edges(keys=True, data=True):
         merged.add_edge(state_of(u), state_of(v), key=key, **data, original_pair=f"{u}-{v}")
     return merged
+
+
+def edge_table(H: nx.Graph, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The ties of a collapsed graph as a table, strongest tension first: both actors (by
+    English name when ``names`` is given), weight, sign, number of events and their ids."""
+    names = names or {}
+    rows = [
+        {
+            "actor": names.get(u, u),
+            "other actor": names.get(v, v),
+            "weight": d["weight"],
+            "sign": d["sign"],
+            "events": d["n_events"],
+            "event_ids": d["event_ids"],
+        }
+        for u, v, d in H.edges(data=True)
+    ]
+    columns = ["actor", "other actor", "weight", "sign", "events", "event_ids"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["weight", "actor", "other actor"], ignore_index=True)
+
+
+def month_window(first: str, last: str) -> tuple[str, str]:
+    """The days from the start of month ``first`` to the end of month ``last`` ("2022-09")."""
+    end = pd.Period(last, freq="M").end_time
+    return f"{pd.Period(first, freq='M').start_time:%Y-%m-%d}", f"{end:%Y-%m-%d}"
