@@ -8,19 +8,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.actors import MEMBERSHIP_PATH, load_membership
 from helpers.article import load_article
 from helpers.events import load_events
 from helpers.factcheck import (
     CLAIMS,
     FACTCHECK_COLUMNS,
-    MEMBERSHIP,
     REFERENCE_EVENTS,
     VERDICTS,
     Claim,
     fact_check,
-    load_membership,
     load_reference_events,
-    members_on,
 )
 from helpers.paths import ARTICLE, DATA
 from helpers.tables import DataError
@@ -79,8 +77,6 @@ def test_reference_tables_load(reference):
     assert reference["date_start"].dtype.kind == "M"
     assert (reference["date_start"] <= reference["date_end"]).all()
     assert reference["source"].str.len().gt(0).all()
-    membership = load_membership()
-    assert list(membership["membership_id"][:2]) == ["M01", "M02"]
 
 
 def test_bad_reference_rows_raise(tmp_path):
@@ -94,9 +90,12 @@ def test_bad_reference_rows_raise(tmp_path):
     assert (caught.value.row, caught.value.column) == (4, "date_end")
 
 
-def test_members_in_november_2022():
-    assert members_on(load_membership(), "2022-11-30") == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
-    assert "UZB" in members_on(load_membership(), "2010-01-01")
+def test_count_claim_cites_the_membership_rows(checked):
+    """The member count comes from data/csto_membership.csv (helpers.actors)."""
+    assert checked.loc["C06", "reference_says"] == (
+        "6 members on 30 Nov 2022: ARM, BLR, KAZ, KGZ, RUS, TJK"
+    )
+    assert "csto_membership.csv row" in checked.loc["C06", "reference_fact_ids"]
 
 
 # --- the fact check -----------------------------------------------------------------------------
@@ -118,9 +117,10 @@ def test_every_claim_quote_sits_at_its_offsets(article, checked):
 
 def test_claims_cite_known_facts_and_events(checked, reference, events):
     facts = set(reference["fact_id"])
+    rows = {f"csto_membership.csv row {r}" for r in load_membership()["_row"]}
     for value in checked["reference_fact_ids"]:
         for fact in filter(None, value.split(";")):
-            assert fact in facts or fact.startswith("M")
+            assert fact in facts or fact in rows, fact
     for value in checked["event_ids"]:
         assert set(value.split(";")) <= set(events["event_id"])
 
@@ -155,7 +155,7 @@ def test_weekday_verdict_comes_from_the_data(tmp_path, article, events):
 
 def test_member_count_verdict_comes_from_the_data(tmp_path, article, events, reference):
     path = edited_copy(
-        MEMBERSHIP, tmp_path / "members.csv", "event", "suspended", date="2023-01-01"
+        MEMBERSHIP_PATH, tmp_path / "members.csv", "event", "suspended", date="2023-01-01"
     )
     result = fact_check(article, events, reference, load_membership(path)).set_index("claim_id")
     assert result.loc["C06", "verdict"] == "agrees"

@@ -19,16 +19,17 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from helpers.actors import load_actors
 from helpers.article import Article, load_article
 from helpers.io import write_text
 from helpers.paths import ARTICLE, DATA, PROCESSED
 from helpers.tables import DataError, check_allowed, check_required, check_unique, read_table
+from helpers.timex import TimeInterval, TimexError, fits, resolve
 
 __all__ = [
     "BASES",
     "COLUMNS",
     "EVENTS",
-    "FALLBACK_ACTORS",
     "GOLDSTEIN",
     "MODALITIES",
     "PLOVER_MODES",
@@ -110,13 +111,6 @@ QUAD_CODES = {quad: number for number, quad in enumerate(QUAD_CLASSES, start=1)}
 EARLIEST = datetime.date(1900, 1, 1)
 
 # The actor ids fixed for this project; used only while data/actors.csv does not exist.
-FALLBACK_ACTORS = frozenset(
-    """
-    RUS ARM BLR KAZ KGZ TJK UZB AZE GEO UKR USA SUN CSTO NATO EU USHOUSE PUTIN PASHINYAN
-    LUKASHENKO RAHMON TOKAYEV PELOSI KARABAKH LUHANSK DONETSK SOUTH_OSSETIA ABKHAZIA CENTRAL_ASIA
-    YEREVAN SAINT_PETERSBURG RUS_MINORITY_KAZ
-    """.split()
-)
 
 # --- PLOVER -------------------------------------------------------------------------------------
 # PLOVER event types and their quad class (PLOVER manual, OEDA 2021). OTHER is our extension for
@@ -311,20 +305,9 @@ def sign_of(quad_class: str) -> int:
 
 def known_actor_ids(actors: object = None) -> frozenset[str]:
     """The actor ids events may use: from ``actors`` (a DataFrame with an ``actor_id`` column or
-    index, or any iterable of ids), else ``helpers.actors.load_actors()``, else the ``actor_id``
-    column of data/actors.csv, else the project's fixed list."""
+    index, or any iterable of ids), else from the gazetteer (``helpers.actors.load_actors()``)."""
     if actors is None:
-        try:
-            from helpers.actors import load_actors  # written by another developer
-        except ImportError:
-            load_actors = None
-        if load_actors is not None:
-            actors = load_actors()
-        elif (DATA / "actors.csv").exists():
-            with open(DATA / "actors.csv", encoding="utf-8", newline="") as handle:
-                return frozenset(row["actor_id"] for row in csv.DictReader(handle))
-        else:
-            return FALLBACK_ACTORS
+        actors = load_actors()
     if isinstance(actors, pd.DataFrame):
         if "actor_id" in actors.columns:
             return frozenset(str(a) for a in actors["actor_id"])
@@ -337,34 +320,7 @@ def known_actor_ids(actors: object = None) -> frozenset[str]:
 # --- dates --------------------------------------------------------------------------------------
 
 
-def _fits(precision: str, start: datetime.date, end: datetime.date) -> bool:
-    """``helpers.timex.fits`` (the interval lies within one unit of ``precision``)."""
-    try:
-        from helpers.timex import fits
-    except ImportError:  # the same rule, for when helpers.timex is missing
-        if start > end:
-            return False
-        if precision == "day":
-            return start == end
-        if precision == "week":
-            return (end - start).days <= 6
-        if precision == "month":
-            return (start.year, start.month) == (end.year, end.month)
-        if precision == "season":
-
-            def season(day: datetime.date) -> tuple[int, int]:
-                return (day.year - 1, 4) if day.month < 3 else (day.year, day.month // 3)
-
-            return season(start) == season(end)
-        return start.year == end.year
-    return fits(precision, start, end)
-
-
-def _resolve(phrase: str, published: str):
-    try:
-        from helpers.timex import TimexError, resolve
-    except ImportError:
-        return None
+def _resolve(phrase: str, published: str) -> TimeInterval | None:
     try:
         return resolve(phrase, published)
     except TimexError:
@@ -557,7 +513,7 @@ def load_events(
                 "date_end",
                 f"{date_end} is after the end of the publication period ({latest})",
             )
-        if not _fits(r.date_precision, date_start, date_end):
+        if not fits(r.date_precision, date_start, date_end):
             raise DataError(
                 path,
                 row,

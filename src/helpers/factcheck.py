@@ -20,27 +20,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.actors import load_membership, members_on
 from helpers.article import Article
 from helpers.paths import DATA
 from helpers.tables import DataError, check_required, check_unique, read_table
+from helpers.timex import NUMBERS, WEEKDAYS
 
 __all__ = [
     "CLAIMS",
     "FACTCHECK_COLUMNS",
-    "MEMBERSHIP",
     "REFERENCE_EVENTS",
     "VERDICTS",
     "Claim",
     "fact_check",
-    "load_membership",
     "load_reference_events",
-    "members_on",
 ]
 
 REFERENCE_EVENTS = DATA / "reference" / "events_reference.csv"
-MEMBERSHIP = DATA / "reference" / "csto_membership_reference.csv"
 REFERENCE_COLUMNS = ("fact_id", "statement_en", "date_start", "date_end", "place", "source", "url")
-MEMBERSHIP_COLUMNS = ("state_iso3", "state", "event", "date", "note", "source")
 VERDICTS = ("agrees", "reference_more_precise", "disagrees", "not_in_reference")
 FACTCHECK_COLUMNS = (
     "claim_id",
@@ -56,22 +53,10 @@ FACTCHECK_COLUMNS = (
     "verdict",
     "explanation",
 )
-# membership events that start / end membership (froze_participation is not a withdrawal)
-_JOINS = {"signed", "rejoined"}
+# membership events that start or end membership (froze_participation is not a withdrawal)
+_CHANGES = {"in_force", "rejoined", "left", "suspended"}
 _LEAVES = {"left", "suspended"}
-_WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_NUMBERS_NL = {
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-}
 
 
 # --- reference tables ---------------------------------------------------------------------------
@@ -106,40 +91,12 @@ def load_reference_events(path: str | Path | None = None) -> pd.DataFrame:
     return table
 
 
-def load_membership(path: str | Path | None = None) -> pd.DataFrame:
-    """The treaty/CSTO membership history, with ``date`` typed and a ``membership_id``
-    (M01, M02, ... in file order) so that claims can cite single rows."""
-    path = Path(path) if path is not None else MEMBERSHIP
-    table = read_table(path, MEMBERSHIP_COLUMNS)
-    check_required(table, ["state_iso3", "event", "date", "source"], path)
-    dates = [_date(r["date"], path, r["_row"], "date") for r in table.to_dict("records")]
-    table["date"] = pd.to_datetime(pd.Series(dates, index=table.index))
-    table.insert(0, "membership_id", [f"M{i:02d}" for i in range(1, len(table) + 1)])
-    table = table.drop(columns="_row")
-    table.attrs["path"] = str(path)
-    return table
-
-
-def members_on(membership: pd.DataFrame, day: pd.Timestamp | str) -> list[str]:
-    """The states whose last membership event on or before ``day`` made them members."""
-    day = pd.Timestamp(day)
-    status: dict[str, bool] = {}
-    for record in membership.sort_values("date", kind="stable").itertuples(index=False):
-        if record.date > day or record.state_iso3 == "ALL":
-            continue
-        if record.event in _JOINS:
-            status[record.state_iso3] = True
-        elif record.event in _LEAVES:
-            status[record.state_iso3] = False
-    return sorted(state for state, member in status.items() if member)
-
-
 def _count_periods(membership: pd.DataFrame, count: int) -> list[tuple[str, str]]:
     """(from, until) periods in which the membership count was ``count``."""
     dates = sorted(set(membership["date"]))
     periods: list[tuple[str, str]] = []
     for i, day in enumerate(dates):
-        if len(members_on(membership, day)) == count:
+        if len(members_on(day, membership)) == count:
             until = dates[i + 1].date().isoformat() if i + 1 < len(dates) else "today"
             periods.append((day.date().isoformat(), until))
     return periods
@@ -540,10 +497,10 @@ def _check_date(claim: Claim, events: pd.DataFrame, facts: pd.DataFrame):
 
 def _check_weekday(claim: Claim, events: pd.DataFrame, facts: pd.DataFrame, article: Article):
     event = _event(events, claim)
-    phrase = next((w for w in _WEEKDAYS_NL if w in claim.quote_nl.lower()), None)
+    phrase = next((w for w in WEEKDAYS if w in claim.quote_nl.lower()), None)
     if phrase is None:
         raise ValueError(f"claim {claim.claim_id}: no weekday in the quote")
-    weekday = _WEEKDAYS_NL.index(phrase)
+    weekday = WEEKDAYS.index(phrase)
     days = pd.date_range(event["date_start"], event["date_end"], freq="D")
     candidates = [d for d in days if d.weekday() == weekday]
     article_says = (
@@ -573,15 +530,15 @@ def _check_weekday(claim: Claim, events: pd.DataFrame, facts: pd.DataFrame, arti
 
 def _check_count(claim: Claim, article: Article, membership: pd.DataFrame):
     words = [w.strip(".,()") for w in claim.quote_nl.lower().split()]
-    number_word = next((w for w in words if w in _NUMBERS_NL), None)
+    number_word = next((w for w in words if w in NUMBERS), None)
     if number_word is None:
         raise ValueError(f"claim {claim.claim_id}: no number word in the quote")
-    stated = _NUMBERS_NL[number_word]
+    stated = NUMBERS[number_word]
     day = pd.Timestamp(claim.count_on) if claim.count_on else article.date_end
-    members = members_on(membership, day)
-    rows = membership[(membership["date"] <= day) & (membership["state_iso3"] != "ALL")]
-    rows = rows[rows["event"].isin(_JOINS | _LEAVES)].sort_values("date", kind="stable")
-    cited = tuple(sorted(rows.groupby("state_iso3").tail(1)["membership_id"]))
+    members = members_on(day, membership)
+    rows = membership[(membership["date"] <= day) & membership["event"].isin(_CHANGES)]
+    last = rows.sort_values("date", kind="stable").groupby("state_id").tail(1)
+    cited = tuple(f"csto_membership.csv row {row}" for row in sorted(last["_row"]))
     article_says = f"{stated} member states ('{number_word}'), as of publication {article.date}"
     reference_says = f"{len(members)} members on {_fmt(day)}: {', '.join(members)}"
     if len(members) == stated:
@@ -590,7 +547,7 @@ def _check_count(claim: Claim, article: Article, membership: pd.DataFrame):
     else:
         verdict = "disagrees"
         gone = sorted(
-            set(membership.loc[membership["event"].isin(_LEAVES), "state_iso3"]) - set(members)
+            set(membership.loc[membership["event"].isin(_LEAVES), "state_id"]) - set(members)
         )
         periods = _count_periods(membership, stated)
         when = (
