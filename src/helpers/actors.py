@@ -7,13 +7,15 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from helpers.article import Article, split_sentences
@@ -31,12 +33,14 @@ __all__ = [
     "Gazetteer",
     "build_gazetteer",
     "comention_graph",
+    "find_mentions",
     "fold",
     "load_actors",
     "load_aliases",
     "load_membership",
     "members_on",
     "mention_counts",
+    "tag_corpus",
     "tag_mentions",
 ]
 
@@ -128,6 +132,14 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+# The same table as one regex character class: substituting the few folded characters is
+# several times faster than str.translate, which looks up every character of a non-ASCII text.
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
+_FOLD_STR = {chr(code): value for code, value in _FOLD.items()}
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLD_STR[match.group()]
 
 
 def fold(text: str) -> str:
@@ -135,12 +147,15 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. "İ") lower-case to two
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.translate(_FOLD)
+    return _FOLD_CHARS.sub(_fold_char, lowered)
+
+
+_KEY_SEP = re.compile(r"[\s\-]+")
 
 
 def _alias_key(alias: str) -> str:
     """The lookup key of an alias: folded, with runs of spaces and hyphens made one space."""
-    return re.sub(r"[\s\-]+", " ", fold(alias)).strip()
+    return _KEY_SEP.sub(" ", fold(alias)).strip()
 
 
 # --- extra table checks --------------------------------------------------------------------
@@ -401,9 +416,12 @@ def _gazetteer(actors: pd.DataFrame | None, aliases: pd.DataFrame | Gazetteer | 
     return build_gazetteer(actors, aliases)
 
 
+_HYPHENS = "-\u2010\u2011"
+
+
 def _token(raw: str, start: int, end: int) -> str:
     """The whole hyphenated word around ``raw[start:end]`` ("CSTO-verdrag" for "CSTO")."""
-    hyphens = "-\u2010\u2011"
+    hyphens = _HYPHENS
     while start > 0 and (
         raw[start - 1].isalnum()
         or (raw[start - 1] in hyphens and start > 1 and raw[start - 2].isalnum())
@@ -415,6 +433,133 @@ def _token(raw: str, start: int, end: int) -> str:
     ):
         end += 1
     return raw[start:end]
+
+
+def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """The matching step of :func:`tag_mentions`: ``(start, end, actor_id, alias_kind)`` of
+    every mention in ``raw``, in text order, before sentences, tokens and the table."""
+    entries = gazetteer.entries
+    found = []
+    keys: dict[str, tuple[str, str, str]] = {}  # matched text -> entry, for repeats
+    for match in gazetteer.pattern.finditer(fold(raw)):
+        text = match.group("alias")
+        entry = keys.get(text)
+        if entry is None:
+            entry = keys[text] = entries[_KEY_SEP.sub(" ", text)]
+        actor_id, alias_kind, alias = entry
+        if len(alias) <= _EXACT_CASE_MAX:
+            a_start, a_end = match.span("alias")
+            if raw[a_start:a_end] != alias:
+                continue
+        if match.group("poss"):
+            alias_kind = "possessive"
+        start, end = match.span()
+        found.append((start, end, actor_id, alias_kind))
+    return found
+
+
+def _sentence_spans(article: Article | str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """The raw text and its sentences as (start, end, sentence index, block index)."""
+    if isinstance(article, Article):
+        return article.raw, [(s.start, s.end, s.index, s.block) for s in article.sentences]
+    raw = article
+    return raw, [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+
+
+class _MentionColumns:
+    """The columns of a mention table, filled article by article and turned into one
+    DataFrame at the end (a list of row dicts, or one DataFrame per article, costs several
+    times as much time and memory in pandas)."""
+
+    _INTEGERS = ("start", "end", "sentence", "block")
+
+    def __init__(self) -> None:
+        # Integers go into machine arrays (no int object per cell); -1 stands for a missing
+        # sentence or block.
+        self.columns: dict[str, list | array] = {
+            name: array("q") if name in self._INTEGERS else [] for name in MENTION_COLUMNS
+        }
+        self.shared: dict[str, str] = {}  # one str object per distinct surface or token
+
+    def add(
+        self,
+        raw: str,
+        sentences: list[tuple[int, int, int, int]],
+        found: list[tuple[int, int, str, str]],
+        person_state: dict[str, str],
+        person_counts_for_state: bool,
+    ) -> int:
+        """Append the rows of one text's matches; return how many rows were added."""
+        columns = self.columns
+        c_actor, c_surface, c_start, c_end = (columns[n] for n in MENTION_COLUMNS[:4])
+        c_sentence, c_block, c_kind, c_via, c_token = (columns[n] for n in MENTION_COLUMNS[4:])
+        shared = self.shared
+        starts = [s[0] for s in sentences]
+        size = len(raw)
+        bisect_right = bisect.bisect_right
+        before_rows = len(c_actor)
+        for start, end, actor_id, alias_kind in found:
+            sentence = block = -1
+            at = bisect_right(starts, start) - 1
+            if at >= 0 and start < sentences[at][1]:
+                sentence, block = sentences[at][2], sentences[at][3]
+            surface = raw[start:end]
+            surface = shared.setdefault(surface, surface)
+            # The token is the surface unless a letter, digit or joining hyphen touches it.
+            before = raw[start - 1] if start else " "
+            after = raw[end] if end < size else " "
+            if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
+                token = _token(raw, start, end)
+                token = shared.setdefault(token, token)
+            else:
+                token = surface
+            repeats = 2 if person_counts_for_state and actor_id in person_state else 1
+            for repeat in range(repeats):
+                c_actor.append(actor_id if repeat == 0 else person_state[actor_id])
+                c_via.append("" if repeat == 0 else actor_id)
+                c_surface.append(surface)
+                c_start.append(start)
+                c_end.append(end)
+                c_sentence.append(sentence)
+                c_block.append(block)
+                c_kind.append(alias_kind)
+                c_token.append(token)
+        return len(c_actor) - before_rows
+
+    def frame(self, extra: dict[str, list] | None = None) -> pd.DataFrame:
+        """The table (``extra`` columns first), typed as :func:`tag_mentions` documents."""
+        extra = extra or {}
+        names = [*extra, *MENTION_COLUMNS]
+        columns = self.columns
+        if not columns["actor_id"]:
+            frame = pd.DataFrame([], columns=names)
+            for column in ("start", "end"):
+                frame[column] = frame[column].astype("int64")
+            for column in ("sentence", "block"):
+                frame[column] = frame[column].astype("Int64")
+            return frame
+        data = {**extra, **columns}
+        for name in ("start", "end"):
+            data[name] = np.frombuffer(columns[name], dtype=np.int64).copy()
+        for name in ("sentence", "block"):
+            values = np.frombuffer(columns[name], dtype=np.int64).copy()
+            missing = values < 0
+            values[missing] = 0
+            data[name] = pd.arrays.IntegerArray(values, missing)
+        return pd.DataFrame(data, columns=names)
+
+
+def _mention_table(
+    raw: str,
+    sentences: list[tuple[int, int, int, int]],
+    found: list[tuple[int, int, str, str]],
+    person_state: dict[str, str],
+    person_counts_for_state: bool,
+) -> pd.DataFrame:
+    """The table of :func:`tag_mentions` from the matches of :func:`find_mentions`."""
+    columns = _MentionColumns()
+    columns.add(raw, sentences, found, person_state, person_counts_for_state)
+    return columns.frame()
 
 
 def tag_mentions(
@@ -434,47 +579,31 @@ def tag_mentions(
     one block); ``token`` is the whole hyphenated word.
     """
     gaz = _gazetteer(actors, aliases)
-    if isinstance(article, Article):
-        raw = article.raw
-        sentences = [(s.start, s.end, s.index, s.block) for s in article.sentences]
-    else:
-        raw = article
-        sentences = [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
-    starts = [s[0] for s in sentences]
-    rows = []
-    for match in gaz.pattern.finditer(fold(raw)):
-        a_start, a_end = match.span("alias")
-        key = re.sub(r"[\s\-]+", " ", match.group("alias"))
-        actor_id, alias_kind, alias = gaz.entries[key]
-        if len(alias) <= _EXACT_CASE_MAX and raw[a_start:a_end] != alias:
-            continue
-        if match.group("poss"):
-            alias_kind = "possessive"
-        start, end = match.span()
-        sentence = block = pd.NA
-        at = bisect.bisect_right(starts, start) - 1
-        if at >= 0 and start < sentences[at][1]:
-            sentence, block = sentences[at][2], sentences[at][3]
-        row = {
-            "actor_id": actor_id,
-            "surface": raw[start:end],
-            "start": start,
-            "end": end,
-            "sentence": sentence,
-            "block": block,
-            "alias_kind": alias_kind,
-            "via": "",
-            "token": _token(raw, start, end),
-        }
-        rows.append(row)
-        if person_counts_for_state and actor_id in gaz.person_state:
-            rows.append({**row, "actor_id": gaz.person_state[actor_id], "via": actor_id})
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    for column in ("start", "end"):
-        frame[column] = frame[column].astype("int64")
-    for column in ("sentence", "block"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    raw, sentences = _sentence_spans(article)
+    found = find_mentions(raw, gaz)
+    return _mention_table(raw, sentences, found, gaz.person_state, person_counts_for_state)
+
+
+def tag_corpus(
+    articles: Iterable[Article],
+    actors: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | Gazetteer | None = None,
+    person_counts_for_state: bool = False,
+) -> pd.DataFrame:
+    """The mentions of many articles in one table: the rows of :func:`tag_mentions` for each
+    article in turn, with a first column ``article`` (the article's id). ``sentence`` and
+    ``block`` stay article indexes; for one co-mention network over the corpus use
+    ``comention_graph(mentions, within=["article", "sentence"])``. Builds a single DataFrame
+    (not one per article) and shares repeated surface strings, for speed and memory."""
+    gaz = _gazetteer(actors, aliases)
+    columns = _MentionColumns()
+    ids: list[str] = []
+    for article in articles:
+        raw, sentences = _sentence_spans(article)
+        found = find_mentions(raw, gaz)
+        added = columns.add(raw, sentences, found, gaz.person_state, person_counts_for_state)
+        ids.extend([article.id] * added)
+    return columns.frame({"article": ids})
 
 
 # --- summaries -----------------------------------------------------------------------------
@@ -493,10 +622,19 @@ def mention_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     return table.set_index("actor_id")
 
 
-def comention_graph(mentions: pd.DataFrame, actors: pd.DataFrame | None = None) -> nx.Graph:
+def comention_graph(
+    mentions: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    within: str | list[str] = "sentence",
+) -> nx.Graph:
     """Actors as nodes (with kind, names and mention count); an edge's ``weight`` is the number
     of sentences that mention both actors, ``sentences`` lists them. Rows without a sentence
-    count as mentions but make no edges."""
+    count as mentions but make no edges.
+
+    ``within`` names the column(s) that identify a sentence: ``"sentence"`` for one article
+    (``sentences`` then lists sentence indexes), ``["article", "sentence"]`` for the table of
+    :func:`tag_corpus` (``sentences`` then lists ``(article, sentence)`` tuples, articles in
+    the order they first appear in the table, then by sentence index)."""
     graph = nx.Graph()
     counts = mentions["actor_id"].value_counts()
     table = load_actors() if actors is None else actors
@@ -511,12 +649,46 @@ def comention_graph(mentions: pd.DataFrame, actors: pd.DataFrame | None = None) 
             state_id=attrs.get("state_id", ""),
             mentions=int(count),
         )
-    with_sentence = mentions.dropna(subset=["sentence"])
-    for sentence, group in with_sentence.groupby("sentence", sort=True):
-        for a, b in combinations(sorted(set(group["actor_id"])), 2):
-            if graph.has_edge(a, b):
-                graph[a][b]["weight"] += 1
-                graph[a][b]["sentences"].append(int(sentence))
+    keys = [within] if isinstance(within, str) else list(within)
+    with_sentence = mentions.dropna(subset=keys)
+    actor_ids = with_sentence["actor_id"].tolist()
+    sentence_keys = with_sentence[keys[-1]].tolist()
+    if len(keys) == 1:
+        labels = None
+    else:
+        # Leading columns (the article) numbered in order of first appearance.
+        leading = list(zip(*(with_sentence[k].tolist() for k in keys[:-1]), strict=True))
+        codes: dict[tuple, int] = {}
+        numbers = [codes.setdefault(t, len(codes)) for t in leading]
+        labels = list(codes)
+        sentence_keys = list(zip(numbers, sentence_keys, strict=True))
+    # Rows in sentence order (usually they already are), then one pass: each sentence's
+    # actors, sorted, give its pairs; edges are created in order of first co-mention.
+    order = range(len(sentence_keys))
+    if any(a > b for a, b in pairwise(sentence_keys)):
+        order = sorted(order, key=sentence_keys.__getitem__)
+    edges: dict[tuple, dict] = {}
+
+    def close(key, members: set) -> None:
+        label = int(key) if labels is None else (*labels[key[0]], int(key[1]))
+        for pair in combinations(sorted(members), 2):
+            edge = edges.get(pair)
+            if edge is None:
+                edges[pair] = {"weight": 1, "sentences": [label]}
             else:
-                graph.add_edge(a, b, weight=1, sentences=[int(sentence)])
+                edge["weight"] += 1
+                edge["sentences"].append(label)
+
+    current = None
+    members: set = set()
+    for i in order:
+        key = sentence_keys[i]
+        if key != current:
+            if members:
+                close(current, members)
+            current, members = key, set()
+        members.add(actor_ids[i])
+    if members:
+        close(current, members)
+    graph.add_edges_from((a, b, attrs) for (a, b), attrs in edges.items())
     return graph

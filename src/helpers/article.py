@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +41,7 @@ class ArticleError(ValueError):
         super().__init__(f"{self.path}, line {line}: {problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A piece of the raw text: ``raw[start:end] == text``."""
 
@@ -46,7 +50,7 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A lede, paragraph, heading or caption; a caption's photo credit is split off."""
 
@@ -66,7 +70,7 @@ class Block:
         return _CREDIT_WORD.sub("", self.credit.text, count=1).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     index: int
     block: int
@@ -75,7 +79,7 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A quoted span; ``start``/``end`` cover the words inside the quotation marks."""
 
@@ -115,11 +119,22 @@ class Article:
         """Last day of the publication period the date line allows (inclusive)."""
         return pd.Timestamp(_period_bounds(self.date)[1])
 
+    @cached_property
+    def _sentence_starts(self) -> list[int] | None:
+        """Sentence starts for bisection, or None when the sentences are not in order and
+        disjoint (a hand-made Article): then :meth:`sentence_at` scans them."""
+        starts = [s.start for s in self.sentences]
+        ordered = all(a.end <= b.start for a, b in pairwise(self.sentences))
+        return starts if ordered else None
+
     def sentence_at(self, offset: int) -> Sentence | None:
-        """The sentence that holds character ``offset``, if any."""
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
+        """The sentence that holds character ``offset``, if any (a binary search)."""
+        starts = self._sentence_starts
+        if starts is None:
+            return next((s for s in self.sentences if s.start <= offset < s.end), None)
+        at = bisect.bisect_right(starts, offset) - 1
+        if at >= 0 and offset < self.sentences[at].end:
+            return self.sentences[at]
         return None
 
 
@@ -213,7 +228,9 @@ def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[S
 
 def _classify(raw: str, start: int, end: int, line: int, index: int) -> Block:
     text = raw[start:end]
-    credit_match = _CREDIT_AT_END.search(text)
+    # The credit regex tries every position of the block: look for its words first.
+    has_credit_word = "Beeld" in text or "Foto" in text
+    credit_match = _CREDIT_AT_END.search(text) if has_credit_word else None
     before = text[: credit_match.start()].rstrip() if credit_match else ""
     if credit_match is not None and (not before or before[-1] in '.!?…”’")'):
         credit_start = start + credit_match.start("credit")
@@ -278,16 +295,18 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
             blocks.append(_classify(raw, start, end, group[0][0], index))
 
     sentences: list[Sentence] = []
-    for block in blocks:
-        for start, end in split_sentences(raw, block.start, block.end):
-            sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
     quotes: list[Quote] = []
     for block in blocks:
+        first = len(sentences)
+        starts = []
+        for start, end in split_sentences(raw, block.start, block.end):
+            sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
+            starts.append(start)
+        # A quotation belongs to the sentence it starts in (the block's sentences are in order
+        # and disjoint: a binary search), else to the block's first sentence.
         for start, end, marks in find_quotes(raw, block.start, block.end):
-            sentence = next(
-                (s.index for s in sentences if s.block == block.index and s.start <= start < s.end),
-                next(s.index for s in sentences if s.block == block.index),
-            )
+            at = first + bisect.bisect_right(starts, start) - 1
+            sentence = at if at >= first and start < sentences[at].end else first
             quotes.append(
                 Quote(len(quotes), block.index, sentence, start, end, raw[start:end], marks)
             )
@@ -399,6 +418,8 @@ def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 # --- quotations ----------------------------------------------------------------------------
 
 _DOUBLE_PAIRS = {"“": "”", "„": "”“", '"': '"'}
+_DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
+_DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
 def _is_apostrophe(raw: str, i: int, start: int, end: int) -> bool:
@@ -412,33 +433,33 @@ def find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Quoted spans ‘…’, “…”, „…” and "…" inside ``raw[start:end]``, as (start, end, marks)
     of the quoted words. An unclosed mark is not a quotation."""
     found: list[tuple[int, int, str]] = []
-    i = start
-    while i < end:
+    # Double quotation marks: from an opening mark to the first closing one. The scans jump
+    # from mark to mark with str.find and a regex instead of stepping through every character.
+    opener = _DOUBLE_OPENER.search(raw, start, end)
+    while opener is not None:
+        i = opener.start()
         ch = raw[i]
-        if ch in _DOUBLE_PAIRS:
-            closers = _DOUBLE_PAIRS[ch]
-            j = i + 1
-            while j < end and raw[j] not in closers:
-                j += 1
-            if j < end and j > i + 1:
-                found.append((i + 1, j, ch + raw[j]))
-                # single quotes inside a double quotation are found by their own scan below
-                i = j + 1
-                continue
-        i += 1
-    i = start
-    while i < end:
-        ch = raw[i]
-        before = raw[i - 1] if i > start else " "
-        if ch == "‘" and not before.isalnum():
-            j = i + 1
-            while j < end and not (raw[j] == "’" and not _is_apostrophe(raw, j, start, end)):
-                j += 1
-            if j < end and j > i + 1:
+        j = _DOUBLE_CLOSER[ch].search(raw, i + 1, end)
+        if j is not None and j.start() > i + 1:
+            j = j.start()
+            found.append((i + 1, j, ch + raw[j]))
+            # single quotes inside a double quotation are found by their own scan below
+            opener = _DOUBLE_OPENER.search(raw, j + 1, end)
+        else:
+            opener = _DOUBLE_OPENER.search(raw, i + 1, end)
+    # Single quotation marks: ‘ not after a letter or digit, to the first ’ that is not an
+    # apostrophe.
+    i = raw.find("‘", start, end)
+    while i >= 0:
+        if i == start or not raw[i - 1].isalnum():
+            j = raw.find("’", i + 1, end)
+            while j >= 0 and _is_apostrophe(raw, j, start, end):
+                j = raw.find("’", j + 1, end)
+            if j > i + 1:
                 found.append((i + 1, j, "‘’"))
-                i = j + 1
+                i = raw.find("‘", j + 1, end)
                 continue
-        i += 1
+        i = raw.find("‘", i + 1, end)
     return sorted(found)
 
 
@@ -451,6 +472,8 @@ def _words(text: str) -> int:
 
 def blocks_table(article: Article) -> pd.DataFrame:
     """One row per block: kind, offsets, words, sentences and the photo credit."""
+    sentences = Counter(s.block for s in article.sentences)
+    quotes = Counter(q.block for q in article.quotes)
     rows = []
     for block in article.blocks:
         rows.append(
@@ -461,8 +484,8 @@ def blocks_table(article: Article) -> pd.DataFrame:
                 "start": block.start,
                 "end": block.end,
                 "words": _words(block.text),
-                "sentences": sum(1 for s in article.sentences if s.block == block.index),
-                "quotes": sum(1 for q in article.quotes if q.block == block.index),
+                "sentences": sentences[block.index],
+                "quotes": quotes[block.index],
                 "credit": block.credit_name or "",
                 "text": block.text,
             }

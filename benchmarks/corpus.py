@@ -1,0 +1,171 @@
+"""A deterministic synthetic corpus made from the one real article (shared by the benchmarks).
+
+Article 0 is the raw article, byte for byte. Article k >= 1 is built with ``random.Random``
+seeded by ``"csto-bench-{k}"`` (string seeds are hashed with SHA-512, so the corpus does not
+depend on PYTHONHASHSEED, the machine or the corpus size: the first N articles of every corpus
+are the same files):
+
+* a date line with a year in 2015-2024 and a month (80 %), a day (10 %) or only a year (10 %);
+* a lede: the real lede or one sentence of the article's paragraphs;
+* 8 to 14 blocks drawn with replacement from the article's paragraphs, headings and captions;
+  half of the paragraphs are rebuilt from 2 to 5 sentences drawn from all paragraph sentences;
+* the Dutch names of ten post-Soviet states swapped by a random permutation (Armenië may
+  become Kirgizië), so that mentions and networks differ between articles.
+
+Events are synthesised per article from ``data/events.csv`` (validated by ``load_events``):
+an event is kept when its Dutch quote (after the same name swap) occurs in the synthetic
+text; it gets the article's id, ``event_id`` prefixed with the article number, ``quote_start``
+and ``quote_end`` relocated in the new text, its state actors/recipients swapped like the
+names, and its dates shifted by as many months as the article's date line is from 2022-11.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import hashlib
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.article import parse_article
+from helpers.paths import ARTICLE
+
+# Dutch name as written in the article and actor id; all are aliases in data/aliases.csv.
+SWAPPED_STATES = {
+    "Armenië": "ARM",
+    "Kazachstan": "KAZ",
+    "Kirgizië": "KGZ",
+    "Tadzjikistan": "TJK",
+    "Oezbekistan": "UZB",
+    "Azerbeidzjan": "AZE",
+    "Georgië": "GEO",
+    "Turkmenistan": "TKM",
+    "Moldavië": "MDA",
+    "Wit-Rusland": "BLR",
+}
+_NAMES = list(SWAPPED_STATES)
+_NAME_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _NAMES)) + r")(?!\w)")
+PUBLISHED = (2022, 11)
+
+
+class Source:
+    """The real article cut into the pieces the generator recombines."""
+
+    def __init__(self, path: Path = ARTICLE) -> None:
+        self.data = path.read_bytes()
+        article = parse_article(self.data, path)
+        self.article = article
+        self.lede = article.lede.text
+        self.blocks = [(b.kind, b) for b in article.blocks[1:]]
+        paragraph_ids = {b.index for b in article.blocks if b.kind == "paragraph"}
+        self.sentences = [s.text for s in article.sentences if s.block in paragraph_ids]
+        self.raw = article.raw
+
+    def block_text(self, block) -> str:
+        """The block with its photo credit (a caption's credit is split off by the parser)."""
+        end = block.credit.end if block.credit is not None else block.end
+        return self.raw[block.start : end]
+
+
+def _date_line(rng: random.Random) -> tuple[str, int]:
+    """A date line and how many months it is after 2022-11 (negative: before)."""
+    year = rng.randint(2015, 2024)
+    month = rng.randint(1, 12)
+    roll = rng.random()
+    if roll < 0.1:
+        return f"{year}", (year - PUBLISHED[0]) * 12
+    if roll < 0.2:
+        day = rng.randint(1, calendar.monthrange(year, month)[1])
+        value = f"{year}-{month:02d}-{day:02d}"
+    else:
+        value = f"{year}-{month:02d}"
+    return value, (year - PUBLISHED[0]) * 12 + (month - PUBLISHED[1])
+
+
+def swap_names(text: str, mapping: dict[str, str]) -> str:
+    return _NAME_RE.sub(lambda m: mapping[m.group(1)], text)
+
+
+def make_article(source: Source, k: int) -> tuple[bytes, dict]:
+    """The bytes of article k and what the event synthesis needs (name map, month shift)."""
+    if k == 0:
+        return source.data, {"mapping": {n: n for n in _NAMES}, "months": 0}
+    rng = random.Random(f"csto-bench-{k}")
+    date, months = _date_line(rng)
+    lede = source.lede if rng.random() < 0.5 else rng.choice(source.sentences)
+    parts = []
+    for _ in range(rng.randint(8, 14)):
+        kind, block = rng.choice(source.blocks)
+        if kind == "paragraph" and rng.random() < 0.5:
+            parts.append(" ".join(rng.choice(source.sentences) for _ in range(rng.randint(2, 5))))
+        else:
+            parts.append(source.block_text(block))
+    shuffled = _NAMES[:]
+    rng.shuffle(shuffled)
+    mapping = dict(zip(_NAMES, shuffled, strict=True))
+    body = swap_names(lede + "\n\n" + "\n\n".join(parts), mapping)
+    text = f"date {date} {body}\n"
+    return text.encode("utf-8"), {"mapping": mapping, "months": months}
+
+
+def write_corpus(folder: Path, size: int, source: Source | None = None) -> list[dict]:
+    """Write articles 0..size-1 as ``folder/NNNNN.txt``; return per-article facts (path,
+    bytes, id, name map, month shift) for the event synthesis. Ids (content hashes) are
+    unique: a rare collision is resolved by drawing the next seed."""
+    source = source or Source()
+    folder.mkdir(parents=True, exist_ok=True)
+    facts = []
+    seen: set[str] = set()
+    seed = 0
+    while len(facts) < size:
+        data, extra = make_article(source, seed)
+        seed += 1
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        path = folder / f"{len(facts):05d}.txt"
+        path.write_bytes(data)
+        facts.append({"path": path, "bytes": len(data), "id": sha[:12], **extra})
+    return facts
+
+
+def _shift(day: pd.Timestamp, months: int) -> pd.Timestamp:
+    total = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return pd.Timestamp(datetime.date(year, month, min(day.day, last)))
+
+
+def synthesise_events(facts: list[dict], events: pd.DataFrame) -> pd.DataFrame:
+    """Events for every article of the corpus, from the coded events (see module doc)."""
+    id_of = SWAPPED_STATES
+    records = []
+    base = events.to_dict("records")
+    for number, fact in enumerate(facts):
+        text = fact["path"].read_bytes().decode("utf-8")
+        mapping = fact["mapping"]
+        ids = {id_of[a]: id_of[b] for a, b in mapping.items()}
+        for event in base:
+            quote = swap_names(event["quote_nl"], mapping)
+            at = text.find(quote)
+            if at < 0:
+                continue
+            record = dict(event)
+            record["article_id"] = fact["id"]
+            record["event_id"] = f"A{number:05d}-{event['event_id']}"
+            record["quote_nl"] = quote
+            record["quote_start"] = at
+            record["quote_end"] = at + len(quote)
+            for column in ("actor_ids", "recipient_ids"):
+                record[column] = ";".join(ids.get(i, i) for i in record[column].split(";") if i)
+            for column in ("date_start", "date_end"):
+                if not pd.isna(record[column]):
+                    record[column] = _shift(record[column], fact["months"])
+            records.append(record)
+    frame = pd.DataFrame(records, columns=events.columns)
+    return frame.astype(events.dtypes.to_dict())

@@ -1,0 +1,203 @@
+"""How the pipeline scales from 1 to 10,000 articles.
+
+    .venv/bin/python benchmarks/scale.py                    # 1, 10, 100, 1000, 10000 articles
+    .venv/bin/python benchmarks/scale.py --sizes 1 10 100   # a quick run
+
+Corpora are synthetic and deterministic (benchmarks/corpus.py: recombined blocks and
+sentences of the real article, varied date lines, swapped state names), written to a
+temporary folder that is deleted afterwards. Each size runs in a fresh interpreter, one stage
+after the other, every stage timed with ``time.perf_counter``:
+
+parse       ``load_corpus(folder)``: read and parse every file
+tag         ``tag_corpus(articles, aliases=gazetteer)``: one mention table for the corpus
+            (the rows of ``tag_mentions`` per article plus an ``article`` column), with one
+            gazetteer built beforehand (not timed)
+comention   ``comention_graph(mentions, actors, within=["article", "sentence"])``: one
+            network over the corpus, a sentence being (article, sentence index)
+events      ``event_graph(events, actors)`` then ``collapse(G)`` on the events synthesised
+            per article from data/events.csv (see benchmarks/corpus.py; synthesised in the
+            parent process and handed over as a pickle, not timed)
+
+MB/s is the corpus size in bytes (UTF-8 files) over the stage's seconds, for every stage.
+Memory is the peak resident set size of the process so far (``VmHWM`` from
+/proc/self/status, the kernel's high-water mark of the process's resident memory; it
+includes the interpreter, pandas and networkx and the events table: about 90 MB before any
+work), read after each stage; tracemalloc is not used because it slows Python down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAGES = ("parse", "tag", "comention", "events")
+TARGET_GROWTH = 11.0  # per stage, from 1,000 to 10,000 articles
+TARGET_SECONDS = 60.0  # parse + tag + comention + events for 10,000 articles
+TARGET_MB = 1024.0
+
+
+def _rss_mb() -> float:
+    """Peak resident set size of this process so far, MB: ``VmHWM`` of /proc/self/status.
+    Not ``ru_maxrss``: after exec it starts at the parent's peak (Linux keeps the larger of
+    the old and new image's high-water marks), which would count the corpus generator."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def run_one(folder: Path, events_pickle: Path) -> dict:
+    """Time the stages on one corpus folder (in this process); return the figures."""
+    import pandas as pd
+
+    from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus
+    from helpers.article import load_corpus
+    from helpers.network import collapse, event_graph
+
+    actors = load_actors()
+    gazetteer = build_gazetteer(actors)
+    events = pd.read_pickle(events_pickle)
+    result: dict = {"rss_start": _rss_mb(), "stages": {}}
+
+    def stage(name, started, **extra):
+        result["stages"][name] = {
+            "seconds": time.perf_counter() - started,
+            "rss": _rss_mb(),
+            **extra,
+        }
+
+    started = time.perf_counter()
+    articles = load_corpus(folder)
+    stage("parse", started, sentences=sum(len(a.sentences) for a in articles))
+
+    started = time.perf_counter()
+    mentions = tag_corpus(articles, aliases=gazetteer)
+    stage("tag", started, mentions=len(mentions))
+
+    started = time.perf_counter()
+    network = comention_graph(mentions, actors, within=["article", "sentence"])
+    stage("comention", started, nodes=network.number_of_nodes(), edges=network.number_of_edges())
+
+    started = time.perf_counter()
+    graph = event_graph(events, actors)
+    tension = collapse(graph)
+    stage(
+        "events",
+        started,
+        events=len(events),
+        edges=graph.number_of_edges(),
+        pairs=tension.number_of_edges(),
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000, 10000])
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: corpus folder
+    parser.add_argument("--events", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.events)))
+        return 0
+
+    from corpus import Source, synthesise_events, write_corpus  # benchmarks/ is sys.path[0]
+
+    from helpers.events import load_events
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
+    source = Source()
+    coded = load_events()
+    workdir = Path(tempfile.mkdtemp(prefix="csto-scale-"))
+    results = []
+    try:
+        for size in args.sizes:
+            folder = workdir / f"corpus-{size}"
+            facts = write_corpus(folder, size, source)
+            events_pickle = workdir / f"events-{size}.pkl"
+            with open(events_pickle, "wb") as handle:
+                pickle.dump(synthesise_events(facts, coded), handle)
+            corpus_bytes = sum(f["bytes"] for f in facts)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(folder), "--events", str(events_pickle)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            result.update(size=size, bytes=corpus_bytes)
+            results.append(result)
+            total = sum(s["seconds"] for s in result["stages"].values())
+            print(f"  {size:>6} articles: {total:7.2f} s", flush=True)
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print()
+    header = (
+        f"{'articles':>8} {'MB':>6} {'stage':<10} {'seconds':>8} {'MB/s':>8} "
+        f"{'peak RSS MB':>11} {'growth':>7}  counts"
+    )
+    print(header)
+    print("-" * len(header))
+    previous = None
+    for result in results:
+        mb = result["bytes"] / 1e6
+        for name in STAGES:
+            s = result["stages"][name]
+            growth = ""
+            if previous is not None:
+                growth = f"{s['seconds'] / previous['stages'][name]['seconds']:6.1f}x"
+            counts = ", ".join(f"{k} {v}" for k, v in s.items() if k not in ("seconds", "rss"))
+            print(
+                f"{result['size']:>8} {mb:6.2f} {name:<10} {s['seconds']:8.3f} "
+                f"{mb / s['seconds']:8.2f} {s['rss']:11.0f} {growth:>7}  {counts}"
+            )
+        total = sum(s["seconds"] for s in result["stages"].values())
+        peak = max(s["rss"] for s in result["stages"].values())
+        print(
+            f"{result['size']:>8} {mb:6.2f} {'all':<10} {total:8.3f} {mb / total:8.2f} "
+            f"{peak:11.0f}          (RSS before the stages: {result['rss_start']:.0f} MB)"
+        )
+        previous = result
+
+    print()
+    by_size = {r["size"]: r for r in results}
+    if 1000 in by_size and 10000 in by_size:
+        for name in STAGES:
+            growth = (
+                by_size[10000]["stages"][name]["seconds"] / by_size[1000]["stages"][name]["seconds"]
+            )
+            verdict = "ok" if growth <= TARGET_GROWTH else "TOO STEEP"
+            print(f"growth 1,000 -> 10,000, {name:<10} {growth:5.1f}x (<= 11x): {verdict}")
+    if 10000 in by_size:
+        r = by_size[10000]
+        total = sum(s["seconds"] for s in r["stages"].values())
+        peak = max(s["rss"] for s in r["stages"].values())
+        print(
+            f"10,000 articles, all stages: {total:.1f} s (< {TARGET_SECONDS:.0f} s): "
+            f"{'ok' if total < TARGET_SECONDS else 'TOO SLOW'}"
+        )
+        print(
+            f"10,000 articles, peak RSS: {peak:.0f} MB (< {TARGET_MB:.0f} MB): "
+            f"{'ok' if peak < TARGET_MB else 'TOO BIG'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
