@@ -14,9 +14,9 @@ tag         ``tag_corpus(articles, aliases=gazetteer)``: one mention table for t
             gazetteer built beforehand (not timed)
 comention   ``comention_graph(mentions, actors, within=["article", "sentence"])``: one
             network over the corpus, a sentence being (article, sentence index)
-events      ``event_graph(events, actors)`` then ``collapse(G)`` on the events synthesised
-            per article from data/events.csv (see benchmarks/corpus.py; synthesised in the
-            parent process and handed over as a pickle, not timed)
+events      ``event_graph(events, actors, columns=COLLAPSE_COLUMNS)`` then ``collapse(G)`` on
+            the events synthesised per article from data/events.csv (see benchmarks/corpus.py;
+            synthesised in the parent process and handed over as a pickle, not timed)
 
 MB/s is the corpus size in bytes (UTF-8 files) over the stage's seconds, for every stage.
 Memory is the peak resident set size of the process so far (``VmHWM`` from
@@ -66,7 +66,7 @@ def run_one(folder: Path, events_pickle: Path) -> dict:
 
     from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus
     from helpers.article import load_corpus
-    from helpers.network import collapse, event_graph
+    from helpers.network import COLLAPSE_COLUMNS, collapse, event_graph
 
     actors = load_actors()
     gazetteer = build_gazetteer(actors)
@@ -93,7 +93,7 @@ def run_one(folder: Path, events_pickle: Path) -> dict:
     stage("comention", started, nodes=network.number_of_nodes(), edges=network.number_of_edges())
 
     started = time.perf_counter()
-    graph = event_graph(events, actors)
+    graph = event_graph(events, actors, columns=COLLAPSE_COLUMNS)
     tension = collapse(graph)
     stage(
         "events",

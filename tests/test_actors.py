@@ -550,3 +550,26 @@ def test_membership_spans_need_a_fixed_end():
     spans = membership_spans(until="2030-01-01")
     assert spans["end"].max() == pd.Timestamp("2030-01-01")
     assert (spans["start"] <= spans["end"]).all()
+
+
+# --- corpus helpers -------------------------------------------------------------------------
+
+
+def test_tag_corpus_equals_tag_mentions_per_article_and_corpus_network():
+    from helpers.actors import build_gazetteer, comention_graph, find_mentions, tag_corpus
+
+    article = load_article(ARTICLE)
+    other = parse_article("date 2021-05 Poetin sprak met Tokajev in Moskou.\n\nDe Navo zweeg.")
+    gazetteer = build_gazetteer(aliases=load_aliases())
+    corpus = tag_corpus([article, other], aliases=gazetteer)
+    for piece in (article, other):
+        alone = tag_mentions(piece, aliases=gazetteer).reset_index(drop=True)
+        mine = corpus[corpus["article"] == piece.id].drop(columns="article").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
+        found = [(s, e, a) for s, e, a, _ in find_mentions(piece.raw, gazetteer)]
+        assert found == list(alone[["start", "end", "actor_id"]].itertuples(index=False, name=None))
+    network = comention_graph(corpus, within=["article", "sentence"])
+    single = comention_graph(tag_mentions(article, aliases=gazetteer))
+    # PUTIN-TOKAYEV: the sentences of the article plus the one of the second article
+    assert network["PUTIN"]["TOKAYEV"]["weight"] == single["PUTIN"]["TOKAYEV"]["weight"] + 1
+    assert network["PUTIN"]["RUS"]["weight"] == single["PUTIN"]["RUS"]["weight"] + 1

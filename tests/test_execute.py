@@ -51,3 +51,19 @@ def test_time_window_control_redraws_and_falls_back_to_text():
     assert calls == []  # nothing drawn until the slider moves: no figure in the saved output
     control.slider.index = (1, 2)
     assert calls == [("2022-02", "2022-03")]
+
+
+def test_a_failing_notebook_is_reported_and_left_untouched(tmp_path, capsys):
+    from helpers.execute import main
+
+    good, bad = tmp_path / "01_good.ipynb", tmp_path / "02_bad.ipynb"
+    for path, source in ((good, "print(6 * 7)"), (bad, "1 / 0")):
+        notebook = new_notebook(metadata={"kernelspec": KERNELSPEC})
+        notebook.cells.append(new_code_cell(source))
+        nbformat.write(notebook, path)
+    before = bad.read_bytes()
+    assert main([str(good), str(bad), "--jobs", "2"]) == 1
+    assert bad.read_bytes() == before  # a failed run writes nothing
+    outputs = nbformat.read(good, as_version=4).cells[0].outputs
+    assert outputs[0]["text"] == "42\n"
+    assert "ZeroDivisionError" in capsys.readouterr().err

@@ -597,3 +597,27 @@ def test_edge_table_and_month_window():
     assert list(table["weight"]) == [-10.0, 4.0]
     assert month_window("2022-09", "2022-11") == ("2022-09-01", "2022-11-30")
     assert month_window("2024-02", "2024-02") == ("2024-02-01", "2024-02-29")
+
+
+def test_event_graph_can_keep_only_the_columns_collapse_needs():
+    from helpers.network import COLLAPSE_COLUMNS
+
+    events = frame(
+        event("E1", "RUS", "UKR", -10.0, "2022-02-24", gloss_en="the invasion"),
+        event("E2", "ARM", "CSTO", -2.0, "2022-11-01"),
+    )
+    full, slim = event_graph(events), event_graph(events, columns=COLLAPSE_COLUMNS)
+    assert "gloss_en" in full.edges["RUS", "UKR", "E1"]
+    assert set(slim.edges["RUS", "UKR", "E1"]) <= set(COLLAPSE_COLUMNS)
+    same = collapse(full), collapse(slim)
+    assert sorted(same[0].edges(data="weight")) == sorted(same[1].edges(data="weight"))
+
+
+def test_event_graph_names_the_first_bad_event():
+    bad = frame(event("E1", "RUS", "UKR", -10.0, "2022-02-24"), event("E2", "ARM", "CSTO", 12.0,
+                "2022-11-01"))  # fmt: skip
+    with pytest.raises(ValueError, match="event E2: goldstein"):
+        event_graph(bad)
+    bad = frame(event("E1", "RUS", "UKR", -1.0, "2022-02-24", end="2022-02-01"))
+    with pytest.raises(ValueError, match="event E1: date_start is after date_end"):
+        event_graph(bad)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -58,22 +60,41 @@ def execute(path: Path, timeout: int = 600) -> float:
     return elapsed
 
 
+def _execute_reporting(path: Path) -> tuple[float, str | None]:
+    """Execute one notebook in a worker; a failing cell comes back as text, not an exception."""
+    try:
+        return execute(path), None
+    except CellExecutionError as err:
+        return 0.0, str(err)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="notebooks executed at once (each has its own kernel; they write different files)",
+    )
     args = parser.parse_args(argv)
-    paths = args.notebooks or notebook_paths()
-    total = 0.0
-    for path in map(Path.resolve, paths):
-        try:
-            seconds = execute(path)
-        except CellExecutionError as err:
-            print(f"{path}: a cell failed\n{err}", file=sys.stderr)
-            return 1
-        total += seconds
-        print(f"{path.relative_to(NOTEBOOKS.parent)}: {seconds:.1f} s", flush=True)
-    print(f"{len(paths)} notebooks executed in {total:.1f} s", flush=True)
-    return 0
+    paths = [p.resolve() for p in (args.notebooks or notebook_paths())]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(paths)))) as pool:
+        results = list(pool.map(_execute_reporting, paths))
+    failed = False
+    for path, (seconds, error) in zip(paths, results, strict=True):
+        name = path.relative_to(NOTEBOOKS.parent) if NOTEBOOKS.parent in path.parents else path
+        if error is not None:
+            failed = True
+            print(
+                f"{name}: a cell failed (the notebook was not rewritten)\n{error}", file=sys.stderr
+            )
+        else:
+            print(f"{name}: {seconds:.1f} s", flush=True)
+    wall = time.perf_counter() - started
+    print(f"{len(paths)} notebooks executed in {wall:.1f} s ({args.jobs} at a time)", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
