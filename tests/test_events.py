@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.article import load_article
 from helpers.events import (
     COLUMNS,
     EVENTS,
@@ -23,18 +22,7 @@ from helpers.events import (
     plover_type_of,
     quad_class_of,
 )
-from helpers.paths import ARTICLE
 from helpers.tables import DataError
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article(ARTICLE)
-
-
-@pytest.fixture(scope="module")
-def events(article):
-    return load_events(article=article)
 
 
 def rows() -> list[dict[str, str]]:

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from helpers.actors import MEMBERSHIP_PATH, load_membership
-from helpers.article import load_article
-from helpers.events import load_events
 from helpers.factcheck import (
     CLAIMS,
     FACTCHECK_COLUMNS,
@@ -20,20 +18,10 @@ from helpers.factcheck import (
     fact_check,
     load_reference_events,
 )
-from helpers.paths import ARTICLE, DATA
+from helpers.paths import DATA
 from helpers.tables import DataError
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article(ARTICLE)
-
-
-@pytest.fixture(scope="module")
-def events(article):
-    return load_events(article=article)
 
 
 @pytest.fixture(scope="module")
