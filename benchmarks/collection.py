@@ -23,7 +23,7 @@ imports that notebook makes (parsed from its code cells with ``ast``), executed 
 ``execute`` function: a kernel start, those imports, and the kernel shutdown (best of two).
 A notebook cannot run faster than its floor without changing what it imports or how kernels
 are used. With ``--jobs N`` (default 2) the notebooks are then also executed N at a time in
-worker processes: a measured proposal for helpers.execute, not what the main job does today.
+worker processes, as the main job runs them (``python -m helpers.execute --jobs``).
 """
 
 from __future__ import annotations
@@ -199,10 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             site = time.perf_counter() - started
             print(f"{'helpers.site (rest of run)':<32} {site:7.2f}")
-            print(f"{'main job (notebooks + site)':<32} {total + site:7.2f}")
+            print(f"{'sequential notebooks + site':<32} {total + site:7.2f}")
             if args.jobs > 1:
-                # A proposal for helpers.execute, measured: the notebooks are independent (each
-                # reads data/ and writes its own files), so run them N at a time.
+                # As the main job runs them: the notebooks are independent (each reads data/
+                # and writes its own files), so they run N at a time.
                 paths = notebook_paths(copy / "notebooks")
                 started = time.perf_counter()
                 with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 parallel = time.perf_counter() - started
                 print(
                     f"{f'notebooks, {args.jobs} at a time':<32} {parallel:7.2f}"
-                    f"   (proposal; sequential {total:.2f}, floor/{args.jobs} "
+                    f"   (as the main job; sequential {total:.2f}, floor/{args.jobs} "
                     f"{floor_total / args.jobs:.2f})"
                 )
         finally:
