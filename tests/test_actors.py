@@ -56,11 +56,6 @@ def gazetteer(actors: pd.DataFrame, aliases: pd.DataFrame):
     return build_gazetteer(actors, aliases)
 
 
-@pytest.fixture(scope="module")
-def article():
-    return load_article(ARTICLE)
-
-
 def tag(text: str, gazetteer, **kwargs) -> list[tuple[str, str]]:
     """(actor_id, surface) pairs that ``text`` yields, in order."""
     found = tag_mentions(text, aliases=gazetteer, **kwargs)

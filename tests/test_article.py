@@ -39,11 +39,6 @@ def assert_offsets_exact(article: Article) -> None:
         assert article.raw[span.start : span.end] == span.text, span
 
 
-@pytest.fixture(scope="module")
-def article() -> Article:
-    return load_article(ARTICLE)
-
-
 # --- the raw data ------------------------------------------------------------------------
 
 
