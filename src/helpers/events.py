@@ -23,7 +23,14 @@ from helpers.actors import load_actors
 from helpers.article import Article, load_article
 from helpers.io import write_text
 from helpers.paths import ARTICLE, DATA, PROCESSED
-from helpers.tables import DataError, check_allowed, check_required, check_unique, read_table
+from helpers.tables import (
+    DataError,
+    check_allowed,
+    check_required,
+    check_unique,
+    read_table,
+    spreadsheet_safe,
+)
 from helpers.timex import TimeInterval, TimexError, fits, resolve
 
 __all__ = [
@@ -346,8 +353,9 @@ _REF_OTHER = ["statement_en", "place", "source", "url"]
 
 
 def _reference_intervals(path: Path | None) -> dict[str, tuple[datetime.date, datetime.date]]:
-    """fact_id -> (date_start, date_end) of the reference events, if the file is there."""
-    if path is None or not Path(path).exists():
+    """fact_id -> (date_start, date_end) of the reference events (none when ``path`` is None;
+    a missing file is an error, not a silent skip of the checks)."""
+    if path is None:
         return {}
     table = read_table(path, ["fact_id", "date_start", "date_end", *_REF_OTHER])
     return {
@@ -646,13 +654,15 @@ def _csv_text(events: pd.DataFrame) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in events.sort_values("event_id", kind="stable").itertuples(index=False):
-        writer.writerow([_cell(getattr(record, c)) for c in COLUMNS])
+        writer.writerow([spreadsheet_safe(_cell(getattr(record, c))) for c in COLUMNS])
     return buffer.getvalue()
 
 
 def export_events(events: pd.DataFrame, folder: str | Path = PROCESSED) -> list[Path]:
     """Write ``events.csv`` and ``events.jsonl`` (one PLOVER-style JSON object a line, sorted
-    keys, UTF-8) into ``folder``, atomically; the bytes depend only on ``events``."""
+    keys, UTF-8) into ``folder``, atomically; the bytes depend only on ``events``. In the CSV
+    only, a text cell that a spreadsheet would run as a formula gets a leading apostrophe
+    (:func:`helpers.tables.spreadsheet_safe`); the JSONL keeps every value as it is."""
     folder = Path(folder)
     lines = [
         json.dumps(record, ensure_ascii=False, sort_keys=True) for record in event_records(events)

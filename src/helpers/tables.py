@@ -1,8 +1,11 @@
-"""Reading the project's CSV tables with errors that name the file, row and column."""
+"""Reading the project's CSV tables with errors that name the file, row and column, and the
+one rule that makes cells of a CSV export safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
 import csv
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,43 +28,121 @@ class DataError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+def _open_error(path: Path, err: OSError) -> DataError:
+    if isinstance(err, FileNotFoundError):
+        return DataError(path, None, None, "file not found")
+    if isinstance(err, IsADirectoryError):
+        return DataError(path, None, None, "is a folder, not a file")
+    return DataError(path, None, None, f"cannot read: {err.strerror or err}")
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse what is not a regular file before opening it: a FIFO or device would block or
+    never end, a folder cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        raise _open_error(path, err) from None
+    if stat.S_ISDIR(mode):
+        raise DataError(path, None, None, "is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise DataError(path, None, None, "not a regular file (a FIFO, socket or device?)")
+
+
+def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise DataError(path, 1, repeated[0], "column name appears more than once in the header")
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing or extra:
+        hint = ""
+        if len(header) == 1 and ";" in header[0]:
+            hint = " (the file looks separated by ';': save it as comma-separated CSV)"
+        raise DataError(
+            path, 1, None, f"header must be {expected}; missing {missing}, extra {extra}{hint}"
+        )
+
+
 def read_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:
     """Read a UTF-8 CSV as strings (empty cells stay ""), check it has ``columns`` (extra
-    columns are an error too) and add a ``_row`` column holding each record's line number."""
+    columns are an error too) and add a ``_row`` column holding each record's line number
+    (the line it starts on).
+
+    A UTF-8 byte order mark (as Excel writes one) is skipped. Every problem raises
+    :class:`DataError` naming the file: a missing file, a folder, a FIFO or device, a file that
+    cannot be read, bytes that are not UTF-8, a NUL byte, broken CSV quoting, a header that
+    names a column twice, lacks one or adds one, a record with the wrong number of fields.
+    """
     path = Path(path)
     expected = list(columns)
+    _check_regular(path)
+    line = 1  # where the record being read starts
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
             try:
                 header = next(reader)
             except StopIteration:
                 raise DataError(path, 1, None, "file is empty: no header row") from None
-            missing = [c for c in expected if c not in header]
-            extra = [c for c in header if c not in expected]
-            if missing or extra:
-                raise DataError(
-                    path,
-                    1,
-                    None,
-                    f"header must be {expected}; missing {missing}, extra {extra}",
-                )
+            _check_nul(path, 1, header, header)
+            _check_header(path, header, expected)
             records = []
+            line = reader.line_num + 1
             for record in reader:
-                line = reader.line_num
+                first, line = line, reader.line_num + 1
+                _check_nul(path, first, record, header)
                 if not any(cell.strip() for cell in record):
                     continue
                 if len(record) != len(header):
                     raise DataError(
-                        path, line, None, f"has {len(record)} fields, the header has {len(header)}"
+                        path, first, None, f"has {len(record)} fields, the header has {len(header)}"
                     )
-                records.append([*record, line])
+                records.append([*record, first])
+    except OSError as err:
+        raise _open_error(path, err) from None
     except UnicodeDecodeError as err:
-        raise DataError(path, None, None, f"not valid UTF-8 ({err.reason})") from None
+        raise DataError(path, None, None, f"not valid UTF-8 ({err.reason}){_utf16(path)}") from None
     except csv.Error as err:
-        raise DataError(path, None, None, f"not valid CSV: {err}") from None
+        raise DataError(path, line, None, f"not valid CSV: {err}") from None
     frame = pd.DataFrame(records, columns=[*header, "_row"])
     return frame[[*expected, "_row"]]
+
+
+def _utf16(path: Path) -> str:
+    with open(path, "rb") as handle:
+        start = handle.read(2)
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        return ": it is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8'"
+    return ""
+
+
+def _check_nul(path: Path, line: int, record: list[str], header: list[str]) -> None:
+    for number, cell in enumerate(record):
+        if "\x00" in cell:
+            column = header[number] if number < len(header) else None
+            raise DataError(path, line, column, "contains a NUL byte: not a text table")
+
+
+# Cells a spreadsheet would read as a formula (OWASP, "CSV Injection"): they start with one of
+# these. A plain decimal number ("-5.0", "+1") is a value, not a formula, and is left alone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a CSV export should hold it: a text that a spreadsheet would run as a formula
+    (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
+    apostrophe, which spreadsheets show as text; numbers such as ``-5.0`` stay as they are.
+
+    >>> spreadsheet_safe('=HYPERLINK("http://x.invalid")')
+    '\'=HYPERLINK("http://x.invalid")'
+    >>> spreadsheet_safe("-5.0"), spreadsheet_safe("2022-11-23")
+    ('-5.0', '2022-11-23')
+    """
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def check_unique(frame: pd.DataFrame, column: str, path: str | Path) -> None:

@@ -1,0 +1,149 @@
+"""helpers.tables: every CSV the project reads goes through read_table, and every bad file gives
+a DataError that names it; spreadsheet_safe is the one rule for CSV exports (issue 10)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import actors, events, factcheck, glosses
+from helpers.events import COLUMNS, EVENTS, load_events
+from helpers.tables import DataError, read_table, spreadsheet_safe
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "helpers"
+HEADER = ",".join(COLUMNS)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "events.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def failure(path: Path) -> DataError:
+    with pytest.raises(DataError) as caught:
+        read_table(path, COLUMNS)
+    assert caught.value.path == str(path)
+    return caught.value
+
+
+# --- issue 10 row 11: a BOM and a missing file ------------------------------------------------
+
+
+def test_row11_a_bom_written_by_excel_is_skipped(tmp_path, article):
+    """Issue 10 row 11: events.csv re-saved by Excel starts with a UTF-8 BOM."""
+    path = write(tmp_path, b"\xef\xbb\xbf" + EVENTS.read_bytes())
+    table = read_table(path, COLUMNS)
+    assert table.columns[0] == "article_id"
+    assert table.equals(read_table(EVENTS, COLUMNS))
+    assert len(load_events(path, article=article)) == len(load_events(EVENTS, article=article))
+
+
+def test_row11_a_missing_table_is_a_data_error_naming_the_file(tmp_path):
+    """Issue 10 row 11: a missing table gave a bare FileNotFoundError."""
+    missing = tmp_path / "gone" / "events.csv"
+    error = failure(missing)
+    assert str(error) == f"{missing}: file not found"
+    loaders = (
+        actors.load_actors,
+        actors.load_membership,
+        glosses.load_glosses,
+        factcheck.load_reference_events,
+        events.load_events,
+    )
+    for load in loaders:
+        with pytest.raises(DataError, match=re.escape(f"{missing}: file not found")):
+            load(missing)
+
+
+def test_a_missing_reference_table_is_an_error_not_a_silent_skip(tmp_path, article):
+    missing = tmp_path / "events_reference.csv"
+    with pytest.raises(DataError, match="file not found"):
+        load_events(article=article, reference=missing)
+
+
+def test_a_folder_a_fifo_and_an_unreadable_file_are_named(tmp_path, monkeypatch):
+    folder = tmp_path / "events.csv"
+    folder.mkdir()
+    assert str(failure(folder)) == f"{folder}: is a folder, not a file"
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)  # reading it would block for ever
+    assert "not a regular file" in str(failure(fifo))
+    locked = write(tmp_path, HEADER.encode(), "locked.csv")
+
+    def refuse(*args, **kwargs):  # as open() does on a file without read permission
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("helpers.tables.open", refuse, raising=False)
+    assert str(failure(locked)) == f"{locked}: cannot read: Permission denied"
+
+
+def test_every_csv_reader_in_helpers_goes_through_read_table():
+    """One home for reading CSV: no other module opens a table itself."""
+    offenders = []
+    for source in sorted(SRC.glob("*.py")):
+        text = source.read_text(encoding="utf-8")
+        if source.name != "tables.py" and re.search(r"read_csv|csv\.(reader|DictReader)", text):
+            offenders.append(source.name)
+    assert offenders == []
+
+
+# --- more bad tables: each names the file, and the line where it can ---------------------------
+
+BAD_TABLE_IDS = "empty bom-only duplicate-column header-space semicolons nul fields open-quote"
+BAD_TABLE_IDS = [*BAD_TABLE_IDS.split(), "utf-16", "latin-1"]
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column", "problem"),
+    [
+        (b"", 1, None, "file is empty: no header row"),
+        (b"\xef\xbb\xbf", 1, None, "file is empty: no header row"),
+        (f"{HEADER},event_id\n".encode(), 1, "event_id", "appears more than once in the header"),
+        (HEADER.replace("event_id", "event_id ").encode(), 1, None, "extra ['event_id ']"),
+        (HEADER.replace(",", ";").encode(), 1, None, "separated by ';'"),
+        (f"{HEADER}\n{'x,' * 24}x\x00\n".encode(), 2, "coder_note", "contains a NUL byte"),
+        (f"{HEADER}\n{'x,' * 25}x\n".encode(), 2, None, "has 26 fields, the header has 25"),
+        (f'{HEADER}\n{"x," * 24}"x\n\n'.encode(), 2, None, "not valid CSV: unexpected end"),
+        (HEADER.encode("utf-16"), None, None, "it is UTF-16"),
+        (f"{HEADER}\nRüsland\n".encode("latin-1"), None, None, "not valid UTF-8"),
+    ],
+    ids=BAD_TABLE_IDS,
+)
+def test_bad_tables_raise_data_error(tmp_path, data, row, column, problem):
+    error = failure(write(tmp_path, data))
+    assert (error.row, error.column) == (row, column), str(error)
+    assert problem in error.problem
+
+
+def test_rows_are_the_lines_records_start_on(tmp_path):
+    """A quoted field may hold a line break (and CRLF, LF and CR endings may mix): the row of
+    a record is the line it starts on, so errors point at the right place."""
+    cells = ["x"] * 25
+    note = [*cells[:-1], '"two\nlines"']
+    data = f"{HEADER}\r\n{','.join(note)}\n{','.join(cells)}\r{','.join(cells[:3])}\n"
+    with pytest.raises(DataError) as caught:
+        read_table(write(tmp_path, data.encode()), COLUMNS)
+    assert (caught.value.row, caught.value.problem) == (5, "has 3 fields, the header has 25")
+    table = read_table(write(tmp_path, data.rsplit("\r", 1)[0].encode()), COLUMNS)
+    assert list(table["_row"]) == [2, 4] and table.at[0, "coder_note"] == "two\nlines"
+
+
+# --- issue 10 row 10: the one rule for CSV exports ---------------------------------------------
+
+
+FORMULAS = ['=HYPERLINK("http://x.invalid","click")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+NOT_FORMULAS = ["-5.0", "-10.0", "-1", "+1", "0.5", "-.5", "-1e3", "2022-11-23", "", "E01"]
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "=", "-", "- a list", "-inf", "--5"])
+def test_row10_formulas_get_an_apostrophe(text):
+    assert spreadsheet_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", [*NOT_FORMULAS, "RUS;ARM", "Poetin", " =x", "'=x", "a=b"])
+def test_row10_numbers_dates_and_plain_text_stay(text):
+    assert spreadsheet_safe(text) == text
