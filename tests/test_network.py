@@ -339,8 +339,11 @@ def test_ego_network(G):
     assert sorted(ego) == ["ARM", "KAZ", "RUS", "UKR"]
     assert ego.edges["ARM", "RUS"]["weight"] == -2.6
     assert sorted(ego_network(G, "PUTIN")) == ["PASHINYAN", "PUTIN", "TOKAYEV"]
-    with pytest.raises(nx.NodeNotFound):
-        ego_network(H, "BLR")
+    absent = ego_network(H, "BLR")  # no ties in H (issue 10 row 12: RUS without events)
+    assert absent.number_of_nodes() == 0 and type(absent) is nx.Graph
+    assert absent.graph == H.graph
+    directed = ego_network(G, "BLR")
+    assert directed.number_of_nodes() == 0 and type(directed) is type(G)
 
 
 def test_balance_over_time(G):

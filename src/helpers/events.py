@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import json
 import re
@@ -39,6 +40,7 @@ __all__ = [
     "EVENTS",
     "GOLDSTEIN",
     "MODALITIES",
+    "NO_EVENTS",
     "PLOVER_MODES",
     "PLOVER_QUAD",
     "PLOVER_TYPES",
@@ -50,8 +52,10 @@ __all__ = [
     "export_events",
     "known_actor_ids",
     "load_events",
+    "or_no_events",
     "plover_type_of",
     "quad_class_of",
+    "readable_events",
     "sign_of",
 ]
 
@@ -116,6 +120,17 @@ QUAD_CLASSES = (
 )
 QUAD_CODES = {quad: number for number, quad in enumerate(QUAD_CLASSES, start=1)}
 EARLIEST = datetime.date(1900, 1, 1)
+# The typed columns of load_events(); every other column is text ("str").
+DTYPES = {
+    "goldstein": "float64",
+    "sign": "int64",
+    "quote_start": "int64",
+    "quote_end": "int64",
+    "time_start": "Int64",
+    "time_end": "Int64",
+    "date_start": "datetime64[s]",
+    "date_end": "datetime64[s]",
+}
 
 # The actor ids fixed for this project; used only while data/actors.csv does not exist.
 
@@ -393,11 +408,15 @@ def load_events(
     """Read and validate ``data/events.csv``; return it typed.
 
     Dates are ``datetime64``, offsets ``int`` (time offsets nullable ``Int64``), ``goldstein``
-    ``float``, ``sign`` ``int``; ``cameo_code`` stays a string. Raises :class:`DataError` naming
-    the file, row and column for: unknown actor ids, offsets that do not hold the quoted text,
-    an end before its start, a precision that does not fit the interval, duplicate ids, dates
-    after the publication month or before 1900, CAMEO codes that do not match the PLOVER type,
-    quad class, sign or Goldstein score, and values outside the allowed sets.
+    ``float``, ``sign`` ``int``; every other column (``cameo_code`` too) is text. A table with
+    only its header gives a frame without rows but with the same columns and dtypes.
+    ``reference=None`` skips the checks against the reference facts.
+
+    Raises :class:`DataError` naming the file, row and column for: a file that cannot be read
+    (see :func:`helpers.tables.read_table`), unknown actor ids, offsets that do not hold the
+    quoted text, an end before its start, a precision that does not fit the interval, duplicate
+    ids, dates after the publication month or before 1900, CAMEO codes that do not match the
+    PLOVER type, quad class, sign or Goldstein score, and values outside the allowed sets.
     """
     path = Path(path) if path is not None else EVENTS
     article = article if article is not None else load_article(ARTICLE)
@@ -578,15 +597,9 @@ def load_events(
                 "date_end": pd.Timestamp(date_end),
             }
         )
+    # Every column typed explicitly: a table without rows gets the dtypes of a full one.
     frame = pd.DataFrame(records, columns=list(COLUMNS))
-    frame["quote_start"] = frame["quote_start"].astype("int64")
-    frame["quote_end"] = frame["quote_end"].astype("int64")
-    frame["time_start"] = frame["time_start"].astype("Int64")
-    frame["time_end"] = frame["time_end"].astype("Int64")
-    frame["goldstein"] = frame["goldstein"].astype("float64")
-    frame["sign"] = frame["sign"].astype("int64")
-    frame["date_start"] = pd.to_datetime(frame["date_start"])
-    frame["date_end"] = pd.to_datetime(frame["date_end"])
+    frame = frame.astype({c: DTYPES.get(c, "str") for c in COLUMNS})
     frame.attrs["path"] = str(path)
     return frame
 
@@ -701,3 +714,27 @@ def readable_events(events: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(events["event_id"], name="event"),
     )
+
+
+# What notebooks, tables and figures say where the events would be, when none are coded.
+NO_EVENTS = "no events coded"
+
+
+class Note:
+    """One line of text that a notebook shows in place of an empty table."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f"<p><em>{html.escape(self.text)}</em></p>"
+
+
+def or_no_events(table: pd.DataFrame | pd.Series, note: str = NO_EVENTS) -> object:
+    """``table`` itself, or, when it has no rows, a :class:`Note` saying ``note`` ("no events
+    coded"): for the last line of a notebook cell, so that an empty events table is said in
+    words rather than shown as a bare header."""
+    return table if len(table) else Note(note)

@@ -610,7 +610,11 @@ def fact_check(
 ) -> pd.DataFrame:
     """One row per claim (columns :data:`FACTCHECK_COLUMNS`). ``reference`` is
     :func:`load_reference_events`; ``membership`` defaults to :func:`load_membership`. Raises
-    :class:`DataError` for a claim that cites a fact id the reference does not hold."""
+    :class:`DataError` for a claim that cites a fact id the reference does not hold, or an
+    event that the (non-empty) events table lacks. Claims are read through their coded events:
+    with no events coded there is nothing to check, and the table has no rows."""
+    if events.empty:
+        return pd.DataFrame(columns=list(FACTCHECK_COLUMNS))
     membership = membership if membership is not None else load_membership()
     facts = reference.set_index("fact_id", drop=False)
     ref_path = reference.attrs.get("path", str(REFERENCE_EVENTS))

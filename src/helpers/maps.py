@@ -21,7 +21,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
 from helpers.paths import DATA
-from helpers.plots import short_label
+from helpers.plots import draw_empty, short_label
 from helpers.tables import DataError
 
 __all__ = [
@@ -435,6 +435,7 @@ def alliance_map(
     blue for cooperation, as wide as |weight|. Labels are placed so that none overlaps another
     label or a marker (see :func:`label_boxes`); an actor whose place is off the map sits on
     the border with an arrow towards it. No randomness: the same input gives the same figure.
+    A graph without ties draws the map with "no events coded" on it.
     """
     G = H
     outlines = load_outlines() if outlines is None else outlines
@@ -524,6 +525,8 @@ def alliance_map(
         labels[node] = text
     importance = sorted(G.nodes, key=lambda n: (-strength[n], str(n)))
     _place_labels(fig, ax, labels, positions, radii, edges_px, importance)
+    if not G.number_of_edges():
+        draw_empty(ax)
 
     blank = Line2D([], [], ls="", label=" ")
     handles = [

@@ -384,9 +384,13 @@ def actor_strength(H: nx.Graph) -> pd.DataFrame:
 
 def ego_network(H: nx.Graph, node: Hashable, radius: int = 1) -> nx.Graph:
     """The subgraph of ``node`` and its neighbours within ``radius`` hops (edges in any
-    direction for directed graphs), with all attributes; NodeNotFound if it is absent."""
+    direction for directed graphs), with all attributes. A node that is not in ``H`` has no
+    ties there (a collapsed snapshot holds only actors with a tie in its window; with no events
+    coded it holds none): its ego network is empty, a graph of the same type without nodes."""
     if node not in H:
-        raise nx.NodeNotFound(f"{node!r} is not in the graph")
+        empty = H.__class__()
+        empty.graph.update(H.graph)
+        return empty
     return nx.ego_graph(H, node, radius=radius, undirected=H.is_directed()).copy()
 
 
@@ -603,7 +607,10 @@ def criticisms(
                  event.date_start, event.date_end, event.date_precision, event.modality,
                  event.gloss_en, event.quote_nl]
             )  # fmt: skip
-    return pd.DataFrame(rows, columns=CRITICISM_COLUMNS)
+    acts = pd.DataFrame(rows, columns=CRITICISM_COLUMNS)
+    for column in ("date_start", "date_end"):  # typed even when there are no acts
+        acts[column] = acts[column].astype(events[column].dtype)
+    return acts
 
 
 def monthly_totals(snapshots: Mapping[str, nx.Graph]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from helpers.events import NO_EVENTS
 from helpers.io import write_bytes
 from helpers.paths import FIGURES
 
@@ -63,6 +64,24 @@ def show_figure(fig: Figure, name: str, alt: str, folder: Path = FIGURES):
 
 
 # --- figures -------------------------------------------------------------------------------
+
+
+def draw_empty(ax, text: str = NO_EVENTS) -> None:
+    """Say ``text`` ("no events coded") in the middle of ``ax``: the empty state of a figure
+    whose data has no rows, drawn instead of failing or leaving blank axes."""
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=14,
+        color="#555555",
+        gid="empty-state",
+        bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"},
+    )
+
 
 KIND_COLOURS = {
     "state": "#4C72B0",
@@ -179,7 +198,8 @@ def _draw_intervals(ax, events, y_of, min_days: int = 1) -> None:
 
 def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "2022-12-01") -> Figure:
     """The events as date intervals, coloured by quad class: the whole period on the left, the
-    months around the article on the right. A diamond marks an event whose day is known."""
+    months around the article on the right. A diamond marks an event whose day is known.
+    Without events both panels say "no events coded"."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -212,6 +232,9 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
     handles = [Patch(color=c, label=q.replace("_", " ")) for q, c in QUAD_COLOURS.items()]
     handles.append(Line2D([], [], marker="D", ls="", color="black", label="day known"))
     right.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+    if ordered.empty:
+        for ax in (left, right):
+            draw_empty(ax)
     fig.suptitle("Events the article reports, by date interval and quad class", weight="bold")
     fig.tight_layout(rect=(0, 0, 1, 0.98))
     return fig
@@ -284,11 +307,13 @@ def criticism_figure(
     key_dates: dict[str, str],
     year: int = 2022,
     row_names: dict[str, str] | None = None,
+    empty_text: str = NO_EVENTS,
 ) -> Figure:
     """Who criticised Russia, and when: one row group per criticising actor, one line per act
     drawn as its date interval (a diamond where the day is known), labelled with a short English
     gloss and the Dutch words; dashed reference lines at ``key_dates`` (label -> ISO date).
-    ``row_names`` overrides the label of an actor's row group."""
+    ``row_names`` overrides the label of an actor's row group. Without acts the axes say
+    ``empty_text``."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -369,13 +394,16 @@ def criticism_figure(
         Patch(color=colours["csto"], label="aimed at the Russia-led CSTO"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True)
+    if acts.empty:
+        draw_empty(ax, empty_text)
     fig.tight_layout()
     return fig
 
 
 def balance_figure(balance, totals) -> Figure:
     """Month by month: total tension and cooperation in the collapsed graph (top), and the
-    frustration index with the share of balanced triangles (bottom)."""
+    frustration index with the share of balanced triangles (bottom). When no month counts an
+    event, both panels say so."""
     import matplotlib.pyplot as plt
 
     months = list(balance.index)
@@ -406,5 +434,8 @@ def balance_figure(balance, totals) -> Figure:
     bottom.set_title("Structural balance: frustration index and balanced triangles")
     handles = bottom.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
     bottom.legend(handles=handles, loc="upper center", frameon=False)
+    if not totals["events"].sum():
+        for ax in (top, bottom):
+            draw_empty(ax)
     fig.tight_layout()
     return fig
