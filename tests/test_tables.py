@@ -147,3 +147,20 @@ def test_row10_formulas_get_an_apostrophe(text):
 @pytest.mark.parametrize("text", [*NOT_FORMULAS, "RUS;ARM", "Poetin", " =x", "'=x", "a=b"])
 def test_row10_numbers_dates_and_plain_text_stay(text):
     assert spreadsheet_safe(text) == text
+
+
+def test_other_data_files_get_the_same_errors(tmp_path):
+    """The map's GeoJSON is read with read_table's checks: missing, folder, not UTF-8."""
+    from helpers.maps import load_outlines
+
+    missing = tmp_path / "countries.geojson"
+    with pytest.raises(DataError, match=re.escape(f"{missing}: file not found")):
+        load_outlines(missing)
+    missing.mkdir()
+    with pytest.raises(DataError, match="is a folder, not a file"):
+        load_outlines(missing)
+    latin = write(tmp_path, '{"name": "Rüsland"}'.encode("latin-1"), "latin.geojson")
+    with pytest.raises(DataError, match=r"latin\.geojson: not valid UTF-8"):
+        load_outlines(latin)
+    bom = write(tmp_path, b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}', "b.json")
+    assert load_outlines(bom) == {}

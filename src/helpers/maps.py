@@ -22,7 +22,7 @@ from matplotlib.transforms import Bbox
 
 from helpers.paths import DATA
 from helpers.plots import draw_empty, short_label
-from helpers.tables import DataError
+from helpers.tables import DataError, read_text_file
 
 __all__ = [
     "CAPTION",
@@ -119,8 +119,8 @@ def load_outlines(path: str | Path = OUTLINES_PATH) -> dict[str, list[np.ndarray
     raises :class:`helpers.tables.DataError` naming the file and the feature."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        data = json.loads(read_text_file(path))
+    except json.JSONDecodeError as err:
         raise DataError(path, None, None, f"not valid GeoJSON ({err})") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise DataError(path, None, None, "not a GeoJSON FeatureCollection")

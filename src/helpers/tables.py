@@ -49,6 +49,20 @@ def _check_regular(path: Path) -> None:
         raise DataError(path, None, None, "not a regular file (a FIFO, socket or device?)")
 
 
+def read_text_file(path: str | Path) -> str:
+    """The text of a UTF-8 data file that is not a CSV table (e.g. GeoJSON), with the checks and
+    errors of :func:`read_table`: missing, a folder, not a regular file, unreadable, not UTF-8
+    all raise :class:`DataError` naming the file. A leading BOM is skipped."""
+    path = Path(path)
+    _check_regular(path)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as err:
+        raise _open_error(path, err) from None
+    except UnicodeDecodeError as err:
+        raise DataError(path, None, None, f"not valid UTF-8 ({err.reason})") from None
+
+
 def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
