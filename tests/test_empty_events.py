@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import matplotlib
@@ -164,21 +163,13 @@ def _digest(folders: list[Path]) -> dict[str, str]:
     }
 
 
-def test_row12_every_notebook_runs_on_an_empty_events_table(tmp_path, monkeypatch):
-    """Execute copies of all notebooks against a header-only events.csv.
-
-    The notebooks are not edited and no path is overridden: a copy of the project (src/,
-    data/, notebooks/, empty figures/) is made in tmp_path and its src/ is put first on the
-    kernel's PYTHONPATH. helpers.paths finds the repository root above its own package, so
-    the copy's helpers read the copy's data/events.csv and write the copy's figures/ and
-    data/processed/; the checkout's files are never touched (checked below)."""
-    copy = tmp_path / "project"
-    for folder in ("src", "data", "notebooks"):
-        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "figures").mkdir()
+def test_row12_every_notebook_runs_on_an_empty_events_table(project_copy):
+    """Execute copies of all notebooks against a header-only events.csv (see the fixture
+    ``project_copy``: the notebooks are not edited and no path is overridden; the checkout's
+    outputs are left as they are, as checked at the end)."""
+    copy = project_copy
     header = EVENTS.read_text(encoding="utf-8").splitlines()[0]
     (copy / "data" / "events.csv").write_text(header + "\n", encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(copy / "src"))
     watched = [ROOT / "figures", ROOT / "data" / "processed", ROOT / "notebooks"]
     before = _digest(watched)
 

@@ -27,7 +27,7 @@ from helpers.maps import (
     node_positions,
 )
 from helpers.network import collapse, event_graph, to_states
-from helpers.plots import STYLE, save_figure
+from helpers.plots import project_rc, save_figure
 from helpers.tables import DataError
 
 SQUARE = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
@@ -88,7 +88,7 @@ def real_graph() -> nx.Graph:
 
 
 def real_map(H: nx.Graph):
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(project_rc()):
         return alliance_map(
             H,
             load_actors(),
@@ -256,7 +256,7 @@ def test_crowded_map_labels_do_not_overlap():
     actors = load_actors()
     hubs = actors[actors["kind"].isin(["state", "organisation"])]["actor_id"]
     H = signed(*((a, "RUS", -1.0 - i % 4, f"E{i}") for i, a in enumerate(hubs) if a != "RUS"))
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(project_rc()):
         fig = alliance_map(H, actors, members_on("2022-11-23"))
     try:
         fig.canvas.draw()

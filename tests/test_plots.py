@@ -1,15 +1,23 @@
-"""Figures: byte-identical files from run to run, alt text required."""
+"""Figures: byte-identical files from run to run, alt text required, the same whatever the
+user's matplotlib settings."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import nbformat
 import pytest
 
-from helpers.plots import save_figure, show_figure, use_style
+from helpers.execute import execute, notebook_paths
+from helpers.paths import FIGURES, NOTEBOOKS
+from helpers.plots import STYLE, save_figure, show_figure, use_style
 
 
 def make_figure():
@@ -42,3 +50,81 @@ def test_show_figure_needs_alt_text(tmp_path):
     image = show_figure(make_figure(), "x", "A rising line.", tmp_path)
     assert image.metadata == {"alt": "A rising line."} and image.width == 800
     assert image.data == (tmp_path / "x.png").read_bytes()
+
+
+# --- issue 10 row 15: a personal matplotlibrc changes no figure ----------------------------------
+
+HOSTILE_RC = """\
+font.family: serif
+font.size: 17
+axes.titlesize: 30
+axes.prop_cycle: cycler('color', ['ff00ff', '00ff00'])
+axes.facecolor: 222222
+axes.grid: True
+axes.spines.top: True
+axes.unicode_minus: False
+lines.linewidth: 4
+lines.marker: x
+patch.linewidth: 3
+legend.frameon: False
+xtick.labelsize: 20
+image.cmap: jet
+figure.facecolor: yellow
+figure.dpi: 33
+figure.figsize: 3, 2
+savefig.dpi: 42
+savefig.facecolor: red
+savefig.transparent: True
+savefig.pad_inches: 1.5
+svg.hashsalt: hostile
+svg.fonttype: none
+text.usetex: False
+path.simplify_threshold: 0.9
+timezone: Asia/Tokyo
+date.epoch: 2000-01-01T00:00:00
+"""
+
+
+def test_row15_hostile_rc_file_is_read_by_matplotlib(tmp_path):
+    """The rc file below is valid and matplotlib applies it: the next test is not vacuous."""
+    (tmp_path / "matplotlibrc").write_text(HOSTILE_RC, encoding="utf-8")
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    code = "import matplotlib as m; print(m.rcParams['lines.linewidth'], m.rcParams['timezone'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["4.0", "Asia/Tokyo"] and result.stderr == ""
+
+
+def test_use_style_undoes_earlier_settings_but_keeps_the_backend():
+    backend = matplotlib.get_backend()
+    with matplotlib.rc_context():  # restores this process's settings afterwards
+        matplotlib.rcParams.update({"lines.linewidth": 9.0, "timezone": "Asia/Tokyo"})
+        plt.style.use("dark_background")
+        use_style()
+        rc = matplotlib.rcParams
+        assert rc["lines.linewidth"] == matplotlib.rcParamsDefault["lines.linewidth"]
+        assert rc["timezone"] == "UTC" and rc["figure.facecolor"] == "white"
+        assert rc["svg.hashsalt"] == STYLE["svg.hashsalt"]
+        assert matplotlib.get_backend() == backend
+
+
+def test_row15_a_personal_matplotlibrc_changes_no_figure(project_copy, tmp_path, monkeypatch):
+    """Issue 10 row 15: with MPLCONFIGDIR holding a hostile matplotlibrc, 12 figures and 5
+    notebooks changed. Execute the figure notebooks (a copy of the project, see the fixture)
+    with it: every figure file and every notebook output equals the committed one."""
+    config = tmp_path / "mplconfig"
+    config.mkdir()
+    (config / "matplotlibrc").write_text(HOSTILE_RC, encoding="utf-8")
+    monkeypatch.setenv("MPLCONFIGDIR", str(config))
+    notebooks = [p for p in notebook_paths(project_copy / "notebooks") if p.name >= "02"]
+    for notebook in notebooks:
+        execute(notebook)
+        committed = nbformat.read(NOTEBOOKS / notebook.name, as_version=4)
+        executed = nbformat.read(notebook, as_version=4)
+        for number, (old, new) in enumerate(zip(committed.cells, executed.cells, strict=True)):
+            assert old.get("outputs") == new.get("outputs"), f"{notebook.name} cell {number}"
+    figures = sorted((project_copy / "figures").iterdir())
+    assert [p.name for p in figures] == sorted(p.name for p in FIGURES.iterdir())
+    for figure in figures:
+        assert figure.read_bytes() == (FIGURES / figure.name).read_bytes(), figure.name

@@ -27,20 +27,52 @@ STYLE = {
     "axes.titleweight": "bold",
 }
 
+# Settings of the session, not of a figure (which backend, GUI windows, the web server):
+# kept as the user has them. Every other setting comes from project_rc().
+SESSION_SETTINGS = frozenset(
+    {
+        "backend",
+        "backend_fallback",
+        "interactive",
+        "toolbar",
+        "figure.max_open_warning",
+        "figure.raise_window",
+        "savefig.directory",
+        "tk.window_focus",
+        "docstring.hardcopy",
+        "webagg.address",
+        "webagg.port",
+        "webagg.port_retries",
+        "webagg.open_in_browser",
+    }
+)
+
 # No dates or version strings in the files: re-running gives the same bytes.
 _METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
 
 
+def project_rc() -> dict[str, object]:
+    """Every matplotlib setting the figures are made with: matplotlib's built-in defaults
+    (``rcParamsDefault``, which no personal ``matplotlibrc``, ``MPLCONFIGDIR``, ``MATPLOTLIBRC``
+    or style sheet changes), then :data:`STYLE`. Only :data:`SESSION_SETTINGS` are left out."""
+    rc = {k: v for k, v in mpl.rcParamsDefault.items() if k not in SESSION_SETTINGS}
+    rc.update(STYLE)
+    return rc
+
+
 def use_style() -> None:
-    """Apply the project's matplotlib settings (call once at the top of a notebook)."""
-    mpl.rcParams.update(STYLE)
+    """Set every figure setting to the project's (call once at the top of a notebook): what the
+    user's matplotlibrc, a style sheet or an earlier cell changed is undone; the backend (e.g.
+    the notebook's inline one) stays."""
+    mpl.rcParams.update(project_rc())
 
 
 def save_figure(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
     """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` into ``folder``, atomically and
-    byte-identical from run to run. Returns the paths written."""
+    byte-identical from run to run, with the project's settings (:func:`project_rc`) whatever
+    the session's are. Returns the paths written."""
     written = []
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(project_rc()):
         for fmt in ("svg", "png"):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight")
