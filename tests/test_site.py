@@ -22,7 +22,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from helpers.execute import notebook_paths
 from helpers.paths import ROOT
-from helpers.site import build_site, notebook_summary, notebook_title, plain_text, sanitize_output
+from helpers.site import (
+    build_site,
+    notebook_summary,
+    notebook_title,
+    plain_text,
+    sanitize_markdown,
+    sanitize_output,
+)
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -249,6 +256,92 @@ def test_sanitize_output_keeps_tables_and_makes_markup_inert():
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in cleaned
 
 
+# Raw HTML that a notebook's own markdown cell might hold (issue 10 row 16): each would navigate,
+# fetch from elsewhere, run a script or change where links go if it reached the page as markup.
+HOSTILE_MARKDOWN = [
+    '<meta http-equiv="refresh" content="0;url=https://example.org/">',
+    '<meta http-equiv="refresh" content="1;url=elsewhere.html">',
+    '<base href="https://example.org/">',
+    "<img src=x onerror=window.__pwned=7>",
+    '<a href="javascript:window.__pwned=8">a javascript: link</a>',
+    '<a href="data:text/html,<script>alert(1)</script>">a data: link</a>',
+    '<iframe src="https://example.org/"></iframe>',
+    '<form action="https://example.org/"><input name="q"><button>go</button></form>',
+    "<style>body { background: url(https://example.org/bg.png) }</style>",
+    '<link rel="stylesheet" href="https://example.org/x.css">',
+    '<object data="https://example.org/x.swf"></object>',
+    "<svg onload=window.__pwned=9></svg>",
+    '<p onclick="window.__pwned=10" style="background:url(https://example.org/p.png)">p</p>',
+    SCRIPT,
+]
+INERT_TAGS = ("meta", "base", "iframe", "form", "input", "style", "link", "object", "svg", "script")
+
+
+def _inert(html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all(INERT_TAGS) == []
+    for tag in soup.find_all(True):
+        assert not [a for a in tag.attrs if a.startswith("on")], str(tag)
+        for name in ("href", "src", "style", "action"):
+            value = tag.get(name, "")
+            assert "javascript:" not in value and "example.org" not in value, str(tag)
+            assert not value.startswith("data:") or value.startswith("data:image/png;"), str(tag)
+
+
+def test_row16_sanitize_markdown_makes_raw_html_inert():
+    """Issue 10 row 16: raw HTML in a markdown cell reached the site unchanged."""
+    from nbconvert.filters.markdown import markdown2html
+
+    rendered = markdown2html("# Hostile\n\n" + "\n\n".join(HOSTILE_MARKDOWN))
+    cleaned = sanitize_markdown(rendered)
+    _inert(cleaned)
+    text = BeautifulSoup(cleaned, "html.parser").get_text()
+    assert 'http-equiv="refresh"' in text and "<iframe" in text  # shown as text
+
+
+def test_sanitize_markdown_keeps_what_markdown_makes():
+    from nbconvert.filters.markdown import markdown2html
+
+    png = "data:image/png;base64,iVBORw0KGgo="
+    source = (
+        "## A heading\n\n| left | right |\n|:--|--:|\n| 1 | 2 |\n\n"
+        f'[a link](https://example.org/ "title") and [a page](02_actors.ipynb#x)\n\n'
+        f"![a grey square]({png})\n\n```python\nx = 1\n```\n\n> *quoted* **bold** `code`"
+    )
+    soup = BeautifulSoup(sanitize_markdown(markdown2html(source)), "html.parser")
+    assert soup.h2["id"] == "A-heading" and soup.h2.a["href"] == "#A-heading"
+    assert [th.get_text() for th in soup.select("table th")] == ["left", "right"]
+    assert soup.select_one("td")["style"] == "text-align:left;"
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert hrefs == ["#A-heading", "https://example.org/", "02_actors.ipynb#x"]
+    assert (soup.img["src"], soup.img["alt"]) == (png, "a grey square")
+    assert soup.select_one("div.highlight pre span.n").get_text() == "x"
+    assert soup.blockquote.em and soup.blockquote.strong and soup.blockquote.code
+
+
+def _structure(html: str) -> list[tuple]:
+    soup = BeautifulSoup(html, "html.parser")
+    tags = [(t.name, sorted((k, str(v)) for k, v in t.attrs.items())) for t in soup.find_all(True)]
+    return [*tags, soup.get_text()]
+
+
+def test_the_notebooks_markdown_renders_as_before_sanitising():
+    """Sanitising changes nothing in the committed notebooks' own markdown: same elements,
+    attributes and text (only the serialisation may differ, e.g. an entity for a pilcrow)."""
+    from nbconvert.filters.markdown import markdown2html
+
+    cells = [
+        cell.source
+        for path in notebook_paths()
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown"
+    ]
+    assert len(cells) > 20
+    for source in cells:
+        rendered = markdown2html(source)
+        assert _structure(sanitize_markdown(rendered)) == _structure(rendered), source[:80]
+
+
 def test_article_text_in_outputs_and_titles_is_escaped(sites):
     index, escaping, _ = sites["synthetic"]
     assert TITLE_SCRIPT in _soup(index).select_one("ol.notebooks a").get_text()
@@ -418,14 +511,49 @@ def test_article_text_with_scripts_never_runs_and_reads_as_text(browser, server,
         page.close()
 
 
-def test_the_content_security_policy_stops_even_a_script_written_in_markdown(
-    browser, server, sites, tmp_path
+def test_the_content_security_policy_stops_a_script_that_got_past_the_sanitiser(
+    browser, server, sites
 ):
-    notebook = new_notebook(cells=[new_markdown_cell(f"# 92 · Trusted markdown\n\n{SCRIPT}")])
+    """The second line of defence: a built page with a script slipped in (as if a sanitiser
+    had missed it); the page's CSP refuses to run it."""
     out = sites["synthetic"][0].parent
-    build_site([_write(tmp_path, "92_markdown.ipynb", notebook)], tmp_path / "site")
-    shutil.copy(tmp_path / "site" / "92_markdown.html", out / "92_markdown.html")
-    page, record = _open(browser, f"{server}/synthetic/92_markdown.html")
+    html = sites["synthetic"][2].read_text(encoding="utf-8").replace("<body", f"{SCRIPT}<body", 1)
+    (out / "93_slipped.html").write_text(html, encoding="utf-8")
+    page, record = _open(browser, f"{server}/synthetic/93_slipped.html")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert any("Content Security Policy" in problem for problem in record.problems)
+    page.close()
+
+
+def test_row16_raw_html_in_markdown_neither_navigates_nor_fetches_nor_runs(
+    browser, server, sites, tmp_path
+):
+    """Issue 10 row 16: a <meta http-equiv=refresh> in a notebook's markdown cell survived into
+    the site, and headless Chromium followed it to an outside address despite the CSP."""
+    body = "\n\n".join(HOSTILE_MARKDOWN)
+    notebook = new_notebook(
+        cells=[new_markdown_cell(f"# 94 · Hostile markdown\n\n{body}\n\n[a link](#top)")]
+    )
+    build_site([_write(tmp_path, "94_hostile.ipynb", notebook)], tmp_path / "site")
+    out = sites["synthetic"][0].parent
+    shutil.copy(tmp_path / "site" / "94_hostile.html", out / "94_hostile.html")
+    _inert(_soup(out / "94_hostile.html").select_one(".jp-MarkdownCell").decode())
+    url = f"{server}/synthetic/94_hostile.html"
+    page = browser.new_page()
+    record = Record()
+    _watch(page, record)
+    dialogs, navigations = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(2500)  # longer than the refresh delays (0 and 1 s)
+    assert (page.url, navigations, record.requests) == (url, [url], [url])  # stayed, fetched none
+    for text in ("a javascript: link", "a data: link", "a link"):
+        page.get_by_text(text, exact=True).click()  # a javascript: href would run here
+    page.wait_for_timeout(300)
+    # the only navigations: the page itself, then the ordinary in-page link (clicks do work)
+    assert navigations == [url, f"{url}#top"] and page.url == f"{url}#top"
+    assert record.requests == [url] and record.problems == []
+    assert dialogs == [] and page.evaluate("typeof window.__pwned") == "undefined"
+    assert 'http-equiv="refresh"' in page.inner_text(".jp-MarkdownCell")  # as text
     page.close()

@@ -50,6 +50,26 @@ _ATTRIBUTES = {
     "colgroup": ["span"],
     "ol": ["start"],
 }
+# Markdown cells (the authors' own text) may keep more: headings with their anchors, images
+# embedded as data: URIs (nothing else: an image from elsewhere keeps only its alt text), code
+# highlighting, and table alignment. Everything else (<meta>, <base>, <form>, <iframe>, <svg>,
+# event handlers, javascript: and data: links) is escaped or dropped, as in outputs.
+_MARKDOWN_TAGS = _TAGS | frozenset("img details summary".split())
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*\Z")
+
+
+def _markdown_attribute(tag: str, name: str, value: str) -> bool:
+    if name in ("class", "title"):
+        return True
+    if tag == "a":
+        return name == "href" and not value.strip().lower().startswith("data:")
+    if tag == "img":
+        return name == "alt" or (name == "src" and _DATA_IMAGE.match(value) is not None)
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return name == "id"  # the anchor that the heading's ¶ link points to
+    return name in _ATTRIBUTES.get(tag, ())
+
+
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d_[^"/]*)\.ipynb(#[^"]*)?"')
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -65,18 +85,32 @@ class Page:
     summary: str
 
 
-def sanitize_output(html: str) -> str:
-    """Make an output's HTML inert: allow-listed tags and attributes only (others are escaped,
-    so they show as text), no <style> blocks, no scripts, event handlers or javascript: URLs."""
+def _clean(html: str, tags: frozenset[str], attributes: object, protocols: set[str]) -> str:
     cleaner = bleach.Cleaner(
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        protocols={"http", "https", "mailto"},
+        tags=tags,
+        attributes=attributes,
+        protocols=protocols,
         strip=False,
         strip_comments=True,
         css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES),
     )
     return cleaner.clean(_STYLE_BLOCK.sub("", html))
+
+
+def sanitize_output(html: str) -> str:
+    """Make an output's HTML inert: allow-listed tags and attributes only (others are escaped,
+    so they show as text), no <style> blocks, no scripts, event handlers or javascript: URLs."""
+    return _clean(html, _TAGS, _ATTRIBUTES, {"http", "https", "mailto"})
+
+
+def sanitize_markdown(html: str) -> str:
+    """Make a markdown cell's rendered HTML inert, like :func:`sanitize_output`, keeping what
+    markdown makes: headings with their anchors, links (not ``javascript:`` or ``data:``),
+    tables, code, and images embedded as ``data:image/...`` URIs with their alt text. Raw HTML
+    written in the markdown (``<meta http-equiv="refresh">``, ``<base>``, ``<form>``,
+    ``<iframe>``, ``<img onerror=...>``, ``<style>``) is escaped or dropped."""
+    protocols = {"http", "https", "mailto", "data"}  # data: only for <img>, see the filter
+    return _clean(html, _MARKDOWN_TAGS, _markdown_attribute, protocols)
 
 
 def plain_text(markdown: str) -> str:
@@ -138,6 +172,7 @@ def _exporter() -> HTMLExporter:
         jupyter_widgets_base_url="",
     )
     exporter.register_filter("sanitize_output", sanitize_output)
+    exporter.register_filter("sanitize_markdown", sanitize_markdown)
     return exporter
 
 
