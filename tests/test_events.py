@@ -270,3 +270,12 @@ def test_row10_exported_csv_neutralises_formulas_but_not_numbers(tmp_path, artic
     assert untouched == [r for i, r in enumerate(rows()) if i != index]
     record = json.loads(jsonl_path.read_text(encoding="utf-8").splitlines()[index])
     assert record["gloss_en"] == formula and record["comment"] == "@SUM(1+1)"  # JSONL: as coded
+
+
+def test_a_cameo_code_that_lost_its_leading_zero_says_so(tmp_path, article):
+    """Excel reads 074 as the number 74: the error names the likely cause."""
+    records = rows()
+    index = next(i for i, r in enumerate(records) if r["cameo_code"] == "074")
+    records[index]["cameo_code"] = "74"
+    with pytest.raises(DataError, match=r"'74' is not a CAMEO.*leading zero of '074'"):
+        load_events(write(tmp_path / "events.csv", records), article=article)

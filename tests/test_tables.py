@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import actors, events, factcheck, glosses
@@ -164,3 +165,10 @@ def test_other_data_files_get_the_same_errors(tmp_path):
         load_outlines(latin)
     bom = write(tmp_path, b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}', "b.json")
     assert load_outlines(bom) == {}
+
+
+def test_a_missing_gloss_names_the_gloss_file_that_was_read(tmp_path):
+    path = write(tmp_path, b"text_nl,gloss_en,note\nRusland,Russia,\n", "glosses.csv")
+    table = pd.DataFrame({"text": ["Rusland", "Armeni\u00eb"]})
+    with pytest.raises(DataError, match=re.escape(f"{path}, column 'text_nl': 1 text(s)")):
+        glosses.with_gloss(table, glosses.load_glosses(path))

@@ -358,6 +358,13 @@ def _parse_date(value: str, path: Path, row: int, column: str) -> datetime.date:
         raise DataError(path, row, column, f"{value!r} is not a real date") from None
 
 
+def _leading_zero(code: str) -> str:
+    """A hint when a spreadsheet may have turned CAMEO ``074`` into ``74``."""
+    if f"0{code}" in GOLDSTEIN:
+        return f" (did a spreadsheet drop the leading zero of '0{code}'?)"
+    return ""
+
+
 def _parse_int(value: str, path: Path, row: int, column: str) -> int:
     if not re.fullmatch(r"[0-9]+", value):
         raise DataError(path, row, column, f"{value!r} is not a non-negative integer offset")
@@ -451,14 +458,16 @@ def load_events(
         # codes
         code = r.cameo_code
         if not _CAMEO_CODE.fullmatch(code) or code not in GOLDSTEIN:
-            raise DataError(path, row, "cameo_code", f"{code!r} is not a CAMEO event code")
+            problem = f"{code!r} is not a CAMEO event code{_leading_zero(code)}"
+            raise DataError(path, row, "cameo_code", problem)
         expected_type = plover_type_of(code)
         if r.plover_event_type != expected_type:
             raise DataError(
                 path,
                 row,
                 "plover_event_type",
-                f"{r.plover_event_type} does not match CAMEO {code} ({expected_type})",
+                f"{r.plover_event_type} does not match CAMEO {code} ({expected_type})"
+                + _leading_zero(code),
             )
         allowed_modes = PLOVER_MODES.get(r.plover_event_type, frozenset())
         if r.plover_mode and r.plover_mode not in allowed_modes:

@@ -18,7 +18,9 @@ def load_glosses(path: str | Path = GLOSSES) -> pd.DataFrame:
     table = read_table(path, COLUMNS)
     check_required(table, ["text_nl", "gloss_en"], path)
     check_unique(table, "text_nl", path)
-    return table.set_index("text_nl")
+    table = table.set_index("text_nl")
+    table.attrs["path"] = str(path)
+    return table
 
 
 def with_gloss(
@@ -30,7 +32,10 @@ def with_gloss(
     if missing:
         shown = missing[0][:60]
         raise DataError(
-            GLOSSES, None, "text_nl", f"{len(missing)} text(s) have no gloss, e.g. {shown!r}"
+            glosses.attrs.get("path", GLOSSES),
+            None,
+            "text_nl",
+            f"{len(missing)} text(s) have no gloss, e.g. {shown!r}",
         )
     out = frame.copy()
     out["gloss_en"] = [glosses.at[t, "gloss_en"] for t in frame[text_column]]
