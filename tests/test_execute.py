@@ -21,6 +21,8 @@ from helpers.execute import (
     LOCK,
     STAGE_PREFIX,
     WIDGET_VIEW,
+    RunError,
+    check_commit,
     main,
     normalise,
     notebook_paths,
@@ -230,6 +232,22 @@ def test_a_run_killed_while_moving_its_outputs_into_place_is_finished(tmp_path):
     assert (out / "figures" / "a.png").read_bytes() == b"new"
     assert (out / "site" / "index.html").read_text() == "new index"
     assert (out / "site" / MANIFEST).read_text().splitlines()[-1] == "index.html"
+
+
+def test_a_staged_file_that_cannot_be_renamed_into_place_stops_the_run_before_any_move(
+    tmp_path,
+):
+    out = tmp_path / "out"
+    (out / "figures" / "a.png").mkdir(parents=True)  # a folder where a figure goes
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "01_x.ipynb").write_text("old\n")
+    stage = out / f"{STAGE_PREFIX}x"
+    for name, text in (("notebooks/01_x.ipynb", "new\n"), ("figures/a.png", "png")):
+        (stage / name).parent.mkdir(parents=True, exist_ok=True)
+        (stage / name).write_text(text)
+    with pytest.raises(RunError, match=r"figures/a.png cannot be replaced: is a folder"):
+        check_commit(stage, out)
+    assert (out / "notebooks" / "01_x.ipynb").read_text() == "old\n"
 
 
 def _slow_notebook(path: Path, marks: Path) -> Path:

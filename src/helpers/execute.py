@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -308,6 +309,31 @@ def _lock_file(handle: Any) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
+def _staged(stage: Path, folder: str) -> list[Path]:
+    return sorted(p for p in (stage / folder).rglob("*") if p.is_file())
+
+
+def check_commit(stage: Path, out: Path) -> None:
+    """Raise RunError if a staged file could not be renamed into place (the target is a
+    folder, or its folder is not writable or on another file system), before anything moves."""
+    device = stage.stat().st_dev
+    for folder in OUTPUT_FOLDERS:
+        for source in _staged(stage, folder):
+            target = out / source.relative_to(stage)
+            existing = next(p for p in (target.parent, *target.parents) if p.exists())
+            problem = (
+                "is a folder"
+                if target.is_dir()
+                else f"{_shown(existing)} is not writable"
+                if not os.access(existing, os.W_OK | os.X_OK)
+                else f"{_shown(existing)} is on another file system than the stage"
+                if existing.stat().st_dev != device
+                else None
+            )
+            if problem:
+                raise RunError(f"{_shown(target)} cannot be replaced: {problem}")
+
+
 def commit(stage: Path, out: Path) -> dict[str, int]:
     """Move the staged outputs into place in ``out`` by renames, then the site; repeatable
     (what was moved already is no longer in the stage). Returns files moved per folder."""
@@ -315,7 +341,7 @@ def commit(stage: Path, out: Path) -> dict[str, int]:
 
     moved = {}
     for folder in OUTPUT_FOLDERS:
-        staged = sorted(p for p in (stage / folder).rglob("*") if p.is_file())
+        staged = _staged(stage, folder)
         for source in staged:
             target = out / source.relative_to(stage)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -409,15 +435,17 @@ class Run:
             )
             pages = self.build_site(stage)
             check_install(stage / SITE_FOLDER, site)
+            check_commit(stage, self.out)
             stop.disarm()  # from here on the run completes; a signal only waits
             self.phase = "commit"
             with blocked_signals():
                 write_text(stage / COMPLETE, "moving into place\n")
-                moved = commit(stage, self.out)
+                moved = self._commit(stage)
         finally:
             stop.disarm()
-            with blocked_signals():
-                shutil.rmtree(stage, ignore_errors=True)
+            if self.phase != "commit failed":
+                with blocked_signals():
+                    shutil.rmtree(stage, ignore_errors=True)
         counts = ", ".join(f"{moved[f]} in {f}/" for f in OUTPUT_FOLDERS)
         print(
             f"replaced: {counts}, and {_shown(site)}/ ({pages} pages); "
@@ -425,6 +453,16 @@ class Run:
             flush=True,
         )
         return 0
+
+    def _commit(self, stage: Path) -> dict[str, int]:
+        try:
+            return commit(stage, self.out)
+        except OSError as error:  # kept, with its COMPLETE mark: the next run finishes it
+            self.phase = "commit failed"
+            raise RunError(
+                f"moving the outputs into place failed halfway ({error}); the rest is kept in "
+                f"{_shown(stage)} and the next run moves it into place first"
+            ) from error
 
     def interrupted(self, signal: Interrupted) -> str:
         """The one line that says what the signal stopped."""
@@ -463,6 +501,12 @@ def _check_sources(sources: list[Path]) -> str | None:
     return None
 
 
+_PHASES = {
+    "starting": "starting",
+    "executing": "executing the notebooks",
+    "site": "building the site",
+    "commit": "moving the outputs into place",
+}
 _OUTPUTS = "notebooks/, figures/, data/processed/ and site/"
 _PARENT = os.getppid()
 
@@ -507,6 +551,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         except (RunError, SiteError) as err:
             print(f"run: {err}", file=sys.stderr, flush=True)
+            return 1
+        except Exception as error:  # e.g. the site could not be rendered, the disk is full
+            if not isinstance(error, OSError):
+                traceback.print_exc()
+            print(
+                f"run: failed while {_PHASES[run.phase]}: {type(error).__name__}: {error}; "
+                "nothing was "
+                f"replaced ({_OUTPUTS} are as before)",
+                file=sys.stderr,
+                flush=True,
+            )
             return 1
     if stop.received:  # came while the outputs were moved into place, so it waited
         print(
