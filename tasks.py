@@ -179,6 +179,10 @@ def check(venv_dir: Path, lock: Path, project: Path | None) -> Health:
     return Health(packages=problems, project=wrong_project)
 
 
+class NotAVenv(RuntimeError):
+    """The folder set up as the environment holds other things: it is never deleted."""
+
+
 def rebuild(venv_dir: Path) -> None:
     """Remove the virtual environment (only if it looks like one) and create it afresh."""
     if venv_dir.exists():
@@ -186,7 +190,7 @@ def rebuild(venv_dir: Path) -> None:
         expected |= {"pyvenv.cfg", ".gitignore", ".csto-installed"}
         others = sorted(p.name for p in venv_dir.iterdir() if p.name not in expected)
         if others and not (venv_dir / "pyvenv.cfg").exists():
-            raise RuntimeError(
+            raise NotAVenv(
                 f"{venv_dir} is not a virtual environment (no pyvenv.cfg; holds "
                 f"{', '.join(others[:3])}): not deleting it. Remove it yourself or set "
                 "CSTO_VENV to another folder"
@@ -245,6 +249,8 @@ def setup() -> None:
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     try:
         heal(VENV, LOCK, ROOT)
+    except NotAVenv as error:
+        sys.exit(f"setting up failed: {error}")
     except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
         sys.exit(f"setting up {VENV} failed: {error}\nto start afresh: {fix_command(VENV)}")
 

@@ -82,7 +82,7 @@ def test_rebuild_never_deletes_a_folder_that_is_not_a_virtual_environment(tmp_pa
     folder = tmp_path / "thesis"
     folder.mkdir()
     (folder / "chapter1.docx").write_text("years of work")
-    with pytest.raises(RuntimeError, match="is not a virtual environment"):
+    with pytest.raises(tasks.NotAVenv, match="is not a virtual environment"):
         tasks.rebuild(folder)
     assert (folder / "chapter1.docx").read_text() == "years of work"
 
