@@ -260,7 +260,7 @@ def setup() -> None:
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
-PASS_ON_AFTER = 2.0  # seconds; a child still running after a Ctrl-C then also gets SIGTERM
+PASS_ON_AFTER = 2.0  # seconds; a child still running after a stop signal then gets SIGTERM
 KILL_AFTER = 5.0  # seconds after the signal: whatever is left of the child's tree is killed
 
 
@@ -317,22 +317,13 @@ def _kill(processes: set[tuple[int, int]], signum: int) -> None:
             os.kill(pid, signum)
 
 
-def _from_terminal(signum: int) -> bool:
-    """A SIGINT while our process group is the terminal's foreground group: Ctrl-C, which
-    the terminal sends to the child as well."""
-    if signum != signal.SIGINT:
-        return False
-    try:
-        with open("/dev/tty", "rb") as tty:
-            return os.tcgetpgrp(tty.fileno()) == os.getpgrp()
-    except OSError:
-        return False
-
-
-def supervise(args: list[str], env: dict[str, str], what: str) -> int:
-    """Run ``args`` and return its exit code. On SIGINT, SIGTERM or SIGHUP the signal is passed
-    on; the child has ``KILL_AFTER`` seconds to stop, then it and everything it started are
-    killed, as is anything it started that outlives it. Returns 128 + the signal's number."""
+def supervise(args: list[str], env: dict[str, str] | None, what: str) -> int:
+    """Run ``args`` and return its exit code. SIGTERM and SIGHUP are passed on to the child;
+    SIGINT is not (Ctrl-C reaches the whole process group, the child included; passing it on
+    too would interrupt pytest's own clean-up), but a child still running ``PASS_ON_AFTER``
+    seconds after any of them gets SIGTERM. ``KILL_AFTER`` seconds after the signal, the child
+    and everything it started are killed, as is anything it started that outlives it.
+    Returns 128 + the signal's number."""
     parent = os.getpid()
     child = subprocess.Popen(
         args, cwd=ROOT, env=env, preexec_fn=(lambda: _die_with_parent(parent)) if LINUX else None
@@ -343,7 +334,7 @@ def supervise(args: list[str], env: dict[str, str], what: str) -> int:
     def on_signal(signum: int, frame: object) -> None:
         received.append(signum)
         tree.update(process_tree(child.pid))  # before it can die and orphan its kernels
-        if not _from_terminal(signum):
+        if signum != signal.SIGINT:  # a SIGINT (Ctrl-C) goes to the child's group: it has it
             child.send_signal(signum)
 
     previous = {signum: signal.signal(signum, on_signal) for signum in STOP_SIGNALS}

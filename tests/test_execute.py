@@ -291,8 +291,13 @@ def _gone(tree: set, seconds: float = 10) -> set:
 @linux_only
 @pytest.mark.parametrize(
     ("to_group", "signum"),
-    [(True, signal.SIGINT), (False, signal.SIGTERM), (False, signal.SIGKILL)],
-    ids=["ctrl-c-to-the-group", "sigterm-to-tasks.py", "sigkill-to-tasks.py"],
+    [
+        (True, signal.SIGINT),
+        (False, signal.SIGINT),
+        (False, signal.SIGTERM),
+        (False, signal.SIGKILL),
+    ],
+    ids=["ctrl-c-to-the-group", "sigint-to-tasks.py", "sigterm-to-tasks.py", "sigkill-to-tasks.py"],
 )
 def test_row01_row02_stopping_tasks_py_run_stops_every_process_and_replaces_nothing(
     tmp_path, to_group, signum
@@ -331,6 +336,10 @@ def test_row01_row02_stopping_tasks_py_run_stops_every_process_and_replaces_noth
     if signum == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL
         assert "(its parent, pid" in err and "nothing was replaced" in err
+    elif not to_group and signum == signal.SIGINT:  # passed on as SIGTERM after 2 s
+        assert process.returncode == 128 + signum
+        assert "interrupted by SIGTERM: notebooks 01_slow (cell 4), 02_slow (cell 4)" in err
+        assert err.splitlines()[-1] == "interrupted by SIGINT: the main job stopped"
     else:
         assert process.returncode == 128 + signum
         line = [x for x in err.splitlines() if x.startswith("interrupted by")]
