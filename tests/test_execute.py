@@ -250,6 +250,31 @@ def test_a_staged_file_that_cannot_be_renamed_into_place_stops_the_run_before_an
     assert (out / "notebooks" / "01_x.ipynb").read_text() == "old\n"
 
 
+def test_a_move_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    import helpers.execute
+
+    out = tmp_path / "out"
+    stage = _stage(out, complete=True)
+    (stage / "figures" / "b.png").write_bytes(b"new b")
+    real, calls = os.replace, []
+
+    def replace_once(source, target):
+        calls.append(target)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(helpers.execute.os, "replace", replace_once)
+    with pytest.raises(RunError, match="the next run moves it into place first"):
+        helpers.execute.Run([], out, 1)._commit(stage)
+    monkeypatch.undo()
+    assert (stage / COMPLETE).exists()
+    recover(out)
+    assert (out / "figures" / "a.png").read_bytes() == b"new"
+    assert (out / "figures" / "b.png").read_bytes() == b"new b"
+    assert (out / "site" / "index.html").read_text() == "new index" and not stage.exists()
+
+
 def _slow_notebook(path: Path, marks: Path) -> Path:
     """Cell 2 says it has started, cell 3 sleeps, then would write a canary file."""
     started, canary = marks / f"started-{path.stem}", marks / f"canary-{path.stem}"

@@ -441,9 +441,10 @@ class Run:
             with blocked_signals():
                 write_text(stage / COMPLETE, "moving into place\n")
                 moved = self._commit(stage)
+            self.phase = "done"
         finally:
             stop.disarm()
-            if self.phase != "commit failed":
+            if self.phase != "commit":  # a commit cut short is kept: the next run finishes it
                 with blocked_signals():
                     shutil.rmtree(stage, ignore_errors=True)
         counts = ", ".join(f"{moved[f]} in {f}/" for f in OUTPUT_FOLDERS)
@@ -457,8 +458,7 @@ class Run:
     def _commit(self, stage: Path) -> dict[str, int]:
         try:
             return commit(stage, self.out)
-        except OSError as error:  # kept, with its COMPLETE mark: the next run finishes it
-            self.phase = "commit failed"
+        except Exception as error:
             raise RunError(
                 f"moving the outputs into place failed halfway ({error}); the rest is kept in "
                 f"{_shown(stage)} and the next run moves it into place first"
