@@ -14,7 +14,7 @@ see the copy. ``helpers.site`` (the rest of the main job) is then timed in the c
 ``--test`` runs the command ``python3 tasks.py test`` runs (``python -m pytest tests
 notebooks --nbval``, same environment variables) in a fresh copy as well, because nbval
 re-executes the notebooks, which write figures/. tasks.py's own part is a set-up check
-(a hash of two files) when the environment is current.
+(the venv's interpreter, pip and pins, about half a second) when the environment is current.
 
 Kernel start-up warnings go to stderr: add ``2>/dev/null`` for the tables alone.
 
@@ -23,7 +23,8 @@ imports that notebook makes (parsed from its code cells with ``ast``), executed 
 ``execute`` function: a kernel start, those imports, and the kernel shutdown (best of two).
 A notebook cannot run faster than its floor without changing what it imports or how kernels
 are used. With ``--jobs N`` (default 2) the notebooks are then also executed N at a time in
-worker processes, as the main job runs them (``python -m helpers.execute --jobs``).
+worker processes (the main job, ``python -m helpers.execute --jobs``, runs N kernels at a time
+from one process, into a staging folder).
 """
 
 from __future__ import annotations

@@ -1,32 +1,66 @@
-"""Re-execute the notebooks in place, in order, with byte-stable output files."""
+"""The main job: re-execute the notebooks and rebuild the site, all or nothing.
+
+``python -m helpers.execute`` (what ``python3 tasks.py run`` runs):
+
+1. takes the output root's lock (one run at a time) and finishes or removes what a killed
+   earlier run left behind (:func:`recover`);
+2. executes the notebooks, ``--jobs`` at a time, each in its own kernel, into a staging folder
+   ``.csto-stage-*`` inside the output root (same file system): the kernels get
+   ``CSTO_OUTPUT`` = the stage, so ``figures/`` and ``data/processed/`` are written there too
+   (:mod:`helpers.paths`);
+3. builds the site from the staged notebooks into the stage;
+4. only when all of that succeeded, moves every staged file into place by renames
+   (:func:`commit`), with the stop signals blocked.
+
+A failing cell stops the run at once; so does SIGINT, SIGTERM or SIGHUP (tasks.py passes them
+on, and sends SIGTERM if it dies itself). The kernels are killed, the stage is removed, and one
+line names what failed or was running. ``notebooks/``, ``figures/``, ``data/processed/`` and
+``site/`` are then exactly as they were before the run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import atexit
+import contextlib
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from helpers.io import write_text
-from helpers.paths import NOTEBOOKS
+from helpers.paths import NOTEBOOKS, OUTPUT, OUTPUT_ENV, OUTPUT_FOLDERS, ROOT, SITE_FOLDER
+from helpers.stopping import Interrupted, StopSignals, blocked_signals, kill_process_group
 
 # The notebook-level metadata we keep: no Python patch version or timing that varies by machine.
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+STAGE_PREFIX = ".csto-stage-"  # a run in progress (or killed), inside the output root
+COMPLETE = ".complete"  # in a stage: everything is staged, the moves into place have begun
+LOCK = ".csto-run.lock"  # in the output root: held by the run in progress
+KERNELS_GONE = 5.0  # seconds to wait for the execution thread once the kernels are killed
 
 
 def notebook_paths(folder: Path = NOTEBOOKS) -> list[Path]:
     """The numbered notebooks (``01_*.ipynb`` ...) in the order they tell the story."""
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -43,33 +77,442 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute(path: Path, timeout: int = 600) -> float:
-    """Execute one notebook with its folder as working directory; write it back atomically."""
-    notebook = nbformat.read(path, as_version=4)
+# --- one notebook ---------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One notebook of a run: read from ``source``, written (executed) to ``target``."""
+
+    source: Path
+    target: Path
+    state: str = "waiting"  # waiting, running, done, failed
+    cell: int | None = None  # index of the cell being executed
+    kernel_manager: _KernelManager | None = None
+    client: NotebookClient | None = None
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.source.stem
+
+    def where(self) -> str:
+        """``03_events (cell 12)`` (cells count from 1), or ``03_events (kernel starting)``."""
+        if self.cell is None:
+            return f"{self.name} (kernel starting)" if self.state == "running" else self.name
+        return f"{self.name} (cell {self.cell + 1})"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class NotebookFailed(Exception):
+    """A notebook of the run failed: which one, in which cell, with which error."""
+
+    def __init__(self, job: Job, notebook: nbformat.NotebookNode, error: BaseException) -> None:
+        self.job, self.error = job, error
+        self.source_line = ""
+        if job.cell is not None and job.cell < len(notebook.cells):
+            lines = notebook.cells[job.cell].source.strip().splitlines()
+            self.source_line = lines[0] if lines else ""
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """One line: the notebook, the cell (its number and first line) and the error."""
+        error = self.error
+        if isinstance(error, CellTimeoutError):
+            what = "did not finish in time"
+        elif isinstance(error, DeadKernelError):
+            what = f"killed its kernel ({error})"
+        elif isinstance(error, CellExecutionError):
+            what = f"raised {error.ename}: {error.evalue}"
+        else:
+            what = f"could not be executed: {type(error).__name__}: {error}"
+        if self.job.cell is None:
+            return f"{_shown(self.job.source)} {what}"
+        return f"{_shown(self.job.source)}, cell {self.job.cell + 1} (`{self.source_line}`) {what}"
+
+    def details(self) -> str:
+        """The kernel's traceback without colour codes (empty for other errors)."""
+        if isinstance(self.error, CellExecutionError):
+            return _ANSI.sub("", str(self.error)).strip()
+        return ""
+
+
+class _KernelManager(AsyncKernelManager):
+    """A kernel manager that keeps its kernel's process as soon as it is launched, so that a
+    stopped run can kill it at once (nbclient's clean-up may drop the manager's own handle
+    to a kernel that is still starting)."""
+
+    process: subprocess.Popen | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            self.process = getattr(self.provisioner, "process", None)
+
+    def kill_now(self) -> None:
+        """SIGKILL the kernel's process group, if it has been started and still runs, and
+        remove its connection file."""
+        if self.process is not None and self.process.poll() is None:
+            kill_process_group(self.process.pid)
+        if self.process is not None and self.connection_file:
+            Path(self.connection_file).unlink(missing_ok=True)
+
+
+async def _execute_job(job: Job, env: dict[str, str], timeout: int) -> None:
+    """Execute ``job``'s notebook in a new kernel (working directory: the notebook's folder,
+    environment ``env``) and write it, normalised, to ``job.target``."""
+    notebook = nbformat.read(job.source, as_version=4)
+
+    def running(cell: Any, cell_index: int) -> None:
+        job.cell = cell_index
+
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
         record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
+        shutdown_kernel="immediate",  # its outputs are in: no need to wait for a clean exit
+        resources={"metadata": {"path": str(job.source.parent)}},
+        on_cell_execute=running,
+        kernel_manager_class=_KernelManager,
     )
+    client.km = job.kernel_manager = client.create_kernel_manager()
+    job.client = client
+    job.state = "running"
     started = time.perf_counter()
-    client.execute()
-    elapsed = time.perf_counter() - started
-    write_text(path, nbformat.writes(normalise(notebook)) + "\n")
-    return elapsed
-
-
-def _execute_reporting(path: Path) -> tuple[float, str | None]:
-    """Execute one notebook in a worker; a failing cell comes back as text, not an exception."""
     try:
-        return execute(path), None
-    except CellExecutionError as err:
-        return 0.0, str(err)
+        await client.async_execute(env=env)
+    except Exception as error:
+        job.state = "failed"
+        raise NotebookFailed(job, notebook, error) from error
+    finally:  # nbclient leaves it registered when cancelled; it would fail at exit
+        atexit.unregister(client._cleanup_kernel)
+    job.seconds = time.perf_counter() - started
+    job.cell = None
+    write_text(job.target, nbformat.writes(normalise(notebook)) + "\n")
+    job.state = "done"
+
+
+def execute(path: Path, timeout: int = 600, target: Path | None = None) -> float:
+    """Execute one notebook with its folder as working directory and write it (to ``target``,
+    default: back to ``path``) atomically. Returns the seconds it took; raises
+    :class:`NotebookFailed` naming the cell when one fails (nothing is written then)."""
+    job = Job(Path(path), Path(target or path))
+    asyncio.run(_execute_job(job, dict(os.environ), timeout))
+    return job.seconds
+
+
+class _Executor:
+    """Runs the jobs, ``parallel`` at a time, in an event loop on a thread of its own, so that
+    the main thread is free to take signals (nbclient's own signal handlers are then not
+    installed: they only work on the main thread). The main thread stops it at the first
+    failure."""
+
+    def __init__(self, jobs: list[Job], parallel: int, env: dict[str, str], timeout: int):
+        self.jobs, self.parallel, self.env, self.timeout = jobs, parallel, env, timeout
+        self.failure: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+        self._thread = threading.Thread(target=self._run, name="notebooks", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as error:  # reported by the main thread
+            self.failure = self.failure or error
+
+    async def _main(self) -> None:
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        limit = asyncio.Semaphore(self.parallel)
+
+        async def one(job: Job) -> None:
+            async with limit:
+                try:
+                    await _execute_job(job, self.env, self.timeout)
+                except Exception as error:  # the main thread raises it and stops the others
+                    self.failure = self.failure or error
+
+        await asyncio.gather(*(one(job) for job in self.jobs))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Wait for every notebook, or the first failure, which is raised. A signal may
+        interrupt the wait."""
+        while self._thread.is_alive() and self.failure is None:
+            self._thread.join(0.1)
+        if self.failure is not None:
+            raise self.failure
+
+    def stop(self) -> None:
+        """Kill every kernel now, cancel the loop, and wait (briefly) for the thread; what
+        nbclient would clean up at exit is already done."""
+        self._kill_kernels()
+        if self._loop is not None and self._task is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                self._loop.call_soon_threadsafe(self._task.cancel)
+        self._thread.join(KERNELS_GONE)
+        self._kill_kernels()  # one that was starting while the others were killed
+
+    def _kill_kernels(self) -> None:
+        for job in self.jobs:
+            if job.kernel_manager is not None:
+                job.kernel_manager.kill_now()
+            if job.client is not None:  # its clean-up at exit would wait for a dead kernel
+                atexit.unregister(job.client._cleanup_kernel)
+
+
+# --- the run: stage, commit, recover ---------------------------------------------------------
+
+
+class RunError(Exception):
+    """The run cannot start (another one is in progress, the site folder is not ours)."""
+
+
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold ``out``'s run lock: one run at a time writes an output root."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held until the run ends)
+    try:
+        try:
+            _lock_file(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunError(
+                f"{path}: another run (pid {holder}) is writing {_shown(out)}; wait until it "
+                "has finished, or stop it, then start again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _lock_file(handle: Any) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _staged(stage: Path, folder: str) -> list[Path]:
+    return sorted(p for p in (stage / folder).rglob("*") if p.is_file())
+
+
+def check_commit(stage: Path, out: Path) -> None:
+    """Raise RunError if a staged file could not be renamed into place (the target is a
+    folder, or its folder is not writable or on another file system), before anything moves."""
+    device = stage.stat().st_dev
+    for folder in OUTPUT_FOLDERS:
+        for source in _staged(stage, folder):
+            target = out / source.relative_to(stage)
+            existing = next(p for p in (target.parent, *target.parents) if p.exists())
+            problem = (
+                "is a folder"
+                if target.is_dir()
+                else f"{_shown(existing)} is not writable"
+                if not os.access(existing, os.W_OK | os.X_OK)
+                else f"{_shown(existing)} is on another file system than the stage"
+                if existing.stat().st_dev != device
+                else None
+            )
+            if problem:
+                raise RunError(f"{_shown(target)} cannot be replaced: {problem}")
+
+
+def commit(stage: Path, out: Path) -> dict[str, int]:
+    """Move the staged outputs into place in ``out`` by renames, then the site; repeatable
+    (what was moved already is no longer in the stage). Returns files moved per folder."""
+    from helpers.site import install
+
+    moved = {}
+    for folder in OUTPUT_FOLDERS:
+        staged = _staged(stage, folder)
+        for source in staged:
+            target = out / source.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        moved[folder] = len(staged)
+    if (stage / SITE_FOLDER).is_dir():
+        moved[SITE_FOLDER] = len(install(stage / SITE_FOLDER, out / SITE_FOLDER))
+    return moved
+
+
+def recover(out: Path) -> None:
+    """Deal with the staging folders killed runs left in ``out`` (call with the run lock held):
+    one whose outputs were being moved into place is finished (the moves are repeated), any
+    other is removed: the outputs are then never a mix of two runs."""
+    for stage in sorted(out.glob(f"{STAGE_PREFIX}*")):
+        if not stage.is_dir():
+            continue
+        if (stage / COMPLETE).is_file():
+            print(f"{_shown(stage)}: a killed run was moving its outputs into place: finishing")
+            with blocked_signals():
+                commit(stage, out)
+        else:
+            print(f"{_shown(stage)}: removing the staging folder of a run that was killed")
+        shutil.rmtree(stage)
+
+
+def _site_notebooks(jobs: list[Job], out: Path) -> list[Path]:
+    """The site's notebooks: the ones just executed (staged) and the others already in
+    ``out``, in name order."""
+    current = {p.name: p for p in notebook_paths(out / "notebooks")}
+    chosen = {**current, **{job.target.name: job.target for job in jobs}}
+    return [chosen[name] for name in sorted(chosen)]
+
+
+def _shown(path: Path) -> str:
+    """A path as the user reads it: relative to the repository when inside it."""
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def _names(stopped: list[tuple[str, str]], state: str) -> str:
+    return ", ".join(where for where, now in stopped if now == state)
+
+
+class Run:
+    """One main job into output root ``out``: see the module's docstring."""
+
+    def __init__(self, sources: list[Path], out: Path, parallel: int, timeout: int = 600):
+        self.sources, self.out = sources, out
+        self.parallel, self.timeout = max(1, min(parallel, len(sources) or 1)), timeout
+        self.jobs: list[Job] = []
+        self.stopped: list[tuple[str, str]] = []  # each job's place and state when stopped
+        self.phase = "starting"
+
+    def execute(self, stage: Path) -> None:
+        """Every notebook into ``stage``, with the kernels' outputs redirected there."""
+        self.jobs = [Job(source, stage / "notebooks" / source.name) for source in self.sources]
+        env = {**os.environ, OUTPUT_ENV: str(stage)}
+        executor = _Executor(self.jobs, self.parallel, env, self.timeout)
+        self.phase = "executing"
+        executor.start()
+        try:
+            executor.wait()
+        except BaseException:
+            self.stopped = [(job.where(), job.state) for job in self.jobs]  # before the kill
+            executor.stop()
+            raise
+
+    def build_site(self, stage: Path) -> int:
+        from helpers.site import write_pages
+
+        self.phase = "site"
+        return len(write_pages(_site_notebooks(self.jobs, self.out), stage / SITE_FOLDER))
+
+    def __call__(self, stop: StopSignals) -> int:
+        """Stage, build, commit (``stop`` is disarmed before the commit); returns 0. Raises
+        Interrupted, NotebookFailed, SiteError, with the stage removed and nothing replaced."""
+        from helpers.site import check_install, owned_names
+
+        started = time.perf_counter()
+        site = self.out / SITE_FOLDER
+        owned_names(site)  # a foreign site folder: refused before any work
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.out))
+        try:
+            self.execute(stage)
+            for job in self.jobs:
+                print(f"{_shown(job.source)}: {job.seconds:.1f} s", flush=True)
+            wall = time.perf_counter() - started
+            print(
+                f"{len(self.jobs)} notebooks executed in {wall:.1f} s ({self.parallel} at a time)"
+            )
+            pages = self.build_site(stage)
+            check_install(stage / SITE_FOLDER, site)
+            check_commit(stage, self.out)
+            stop.disarm()  # from here on the run completes; a signal only waits
+            self.phase = "commit"
+            with blocked_signals():
+                write_text(stage / COMPLETE, "moving into place\n")
+                moved = self._commit(stage)
+            self.phase = "done"
+        finally:
+            stop.disarm()
+            if self.phase != "commit":  # a commit cut short is kept: the next run finishes it
+                with blocked_signals():
+                    shutil.rmtree(stage, ignore_errors=True)
+        counts = ", ".join(f"{moved[f]} in {f}/" for f in OUTPUT_FOLDERS)
+        print(
+            f"replaced: {counts}, and {_shown(site)}/ ({pages} pages); "
+            f"{time.perf_counter() - started:.1f} s in all",
+            flush=True,
+        )
+        return 0
+
+    def _commit(self, stage: Path) -> dict[str, int]:
+        try:
+            return commit(stage, self.out)
+        except Exception as error:
+            raise RunError(
+                f"moving the outputs into place failed halfway ({error}); the rest is kept in "
+                f"{_shown(stage)} and the next run moves it into place first"
+            ) from error
+
+    def interrupted(self, signal: Interrupted) -> str:
+        """The one line that says what the signal stopped."""
+        cause = f"interrupted by {signal.name}"
+        if signal.name == "SIGTERM" and os.getppid() != _PARENT:
+            cause += f" (its parent, pid {_PARENT}, has died)"
+        if self.phase == "executing":
+            running, waiting = _names(self.stopped, "running"), _names(self.stopped, "waiting")
+            what = f"notebooks {running} were running" if running else "no notebook was running"
+            what += f", {waiting} had not started" if waiting else ""
+        elif self.phase == "site":
+            what = "all notebooks had run, the site was being built"
+        else:
+            what = "the run was starting"
+        return f"{cause}: {what}; nothing was replaced ({_OUTPUTS} are as before)"
+
+    def failed(self, failure: NotebookFailed) -> str:
+        """The lines that say which notebook and cell failed, and what else was stopped."""
+        others = _names(self.stopped, "running")
+        stopped = f" ({others}: stopped too)" if others else ""
+        return (
+            f"{failure.details()}\n{failure.summary()}\n"
+            f"the run stopped{stopped}; nothing was replaced ({_OUTPUTS} are as before)"
+        ).lstrip("\n")
+
+
+def _check_sources(sources: list[Path]) -> str | None:
+    """What is wrong with the notebooks asked for (missing, or two with the same name)."""
+    seen: dict[str, Path] = {}
+    for path in sources:
+        if not path.is_file():
+            return f"{path}: no such notebook"
+        if path.name in seen:
+            return f"{seen[path.name]} and {path}: two notebooks with the same name"
+        seen[path.name] = path
+    return None
+
+
+_PHASES = {
+    "starting": "starting",
+    "executing": "executing the notebooks",
+    "site": "building the site",
+    "commit": "moving the outputs into place",
+}
+_OUTPUTS = "notebooks/, figures/, data/processed/ and site/"
+_PARENT = os.getppid()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
     parser.add_argument(
         "--jobs",
@@ -77,25 +520,62 @@ def main(argv: list[str] | None = None) -> int:
         default=os.cpu_count() or 1,
         help="notebooks executed at once (each has its own kernel; they write different files)",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUTPUT,
+        help="output root: executed notebooks go to OUT/notebooks/, figures to OUT/figures/, "
+        "derived data to OUT/data/processed/, the site to OUT/site/ (default: the repository)",
+    )
     args = parser.parse_args(argv)
-    paths = [p.resolve() for p in (args.notebooks or notebook_paths())]
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(paths)))) as pool:
-        results = list(pool.map(_execute_reporting, paths))
-    failed = False
-    for path, (seconds, error) in zip(paths, results, strict=True):
-        name = path.relative_to(NOTEBOOKS.parent) if NOTEBOOKS.parent in path.parents else path
-        if error is not None:
-            failed = True
+    from helpers.site import SiteError
+
+    out = args.out.resolve()
+    sources = [p.resolve() for p in (args.notebooks or notebook_paths())]
+    problem = _check_sources(sources)
+    if problem:
+        print(f"run: {problem}", file=sys.stderr)
+        return 2
+    run = Run(sources, out, args.jobs)
+    with StopSignals() as stop:
+        try:
+            with run_lock(out):
+                with blocked_signals():
+                    recover(out)
+                code = run(stop)
+        except Interrupted as signal:
+            print(run.interrupted(signal), file=sys.stderr, flush=True)
+            return signal.exit_code
+        except NotebookFailed as failure:
+            print(run.failed(failure), file=sys.stderr, flush=True)
+            return 1
+        except (RunError, SiteError) as err:
+            print(f"run: {err}", file=sys.stderr, flush=True)
+            return 1
+        except Exception as error:  # e.g. the site could not be rendered, the disk is full
+            if not isinstance(error, OSError):
+                traceback.print_exc()
             print(
-                f"{name}: a cell failed (the notebook was not rewritten)\n{error}", file=sys.stderr
+                f"run: failed while {_PHASES[run.phase]}: {type(error).__name__}: {error}; "
+                "nothing was "
+                f"replaced ({_OUTPUTS} are as before)",
+                file=sys.stderr,
+                flush=True,
             )
-        else:
-            print(f"{name}: {seconds:.1f} s", flush=True)
-    wall = time.perf_counter() - started
-    print(f"{len(paths)} notebooks executed in {wall:.1f} s ({args.jobs} at a time)", flush=True)
-    return 1 if failed else 0
+            return 1
+    if stop.received:  # came while the outputs were moved into place, so it waited
+        print(
+            f"interrupted by {Interrupted(stop.received[0]).name} after every output had been "
+            "replaced: the run was complete",
+            file=sys.stderr,
+        )
+        return 128 + stop.received[0]
+    return code
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: after a stopped run, a kernel client's clean-up (zmq) can hang at exit.
+    os._exit(code)

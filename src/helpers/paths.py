@@ -1,7 +1,15 @@
-"""Where the project's folders and files are."""
+"""Where the project's folders and files are.
+
+Inputs are read from the repository (``ROOT``); outputs (executed notebooks, ``figures/``,
+``data/processed/``, ``site/``) go under the output root ``OUTPUT``: the repository itself,
+unless the environment variable ``CSTO_OUTPUT`` names another folder. The main job sets it for
+its kernels to a staging folder, so that a run's outputs replace the old ones all together or
+not at all (see :mod:`helpers.execute`).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -15,11 +23,26 @@ def _find_root() -> Path:
     raise FileNotFoundError("cannot find the csto-tensions repository (data/raw and notebooks/)")
 
 
+OUTPUT_ENV = "CSTO_OUTPUT"
+
+
+def output_root(root: Path) -> Path:
+    """The folder outputs go under: ``$CSTO_OUTPUT`` (made absolute) if set, else ``root``."""
+    value = os.environ.get(OUTPUT_ENV, "")
+    return Path(value).resolve() if value else root
+
+
 ROOT = _find_root()
 DATA = ROOT / "data"
 RAW = DATA / "raw"
-PROCESSED = DATA / "processed"
-FIGURES = ROOT / "figures"
 NOTEBOOKS = ROOT / "notebooks"
 ARTICLE = RAW / "2022-11_csto-cracks_nl.txt"
 ARTICLE_SHA256 = "39a6002ab68b21a2fa44906f20d2f08c41ce8e53b934b55040153b73010d5f1b"
+
+# The outputs, relative to an output root: a run replaces all of them together or none.
+OUTPUT_FOLDERS = ("notebooks", "figures", "data/processed")
+SITE_FOLDER = "site"
+
+OUTPUT = output_root(ROOT)
+FIGURES = OUTPUT / "figures"
+PROCESSED = OUTPUT / "data" / "processed"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +20,24 @@ from nbconvert import HTMLExporter
 
 from helpers.execute import notebook_paths
 from helpers.io import write_text
-from helpers.paths import ROOT
+from helpers.paths import OUTPUT, SITE_FOLDER
+from helpers.stopping import Interrupted, StopSignals, blocked_signals, signal_name
 
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "csto_site"  # site_templates/csto_site: nbconvert's lab template, offline
 INDEX = "index.html"
 SITE_TITLE = "csto-tensions: the notebooks"
 SUMMARY_MARK = "**What this notebook does.**"
+
+# The site folder's list of the files the build wrote: a later build replaces or removes only
+# those, and a non-empty folder without it is refused (it holds someone else's files).
+MANIFEST = ".csto-site-manifest"
+_MANIFEST_HEADER = (
+    "# The files of this folder written by the csto-tensions site build (helpers.site);\n"
+    "# a later build replaces or removes only these.\n"
+)
+_PAGE_NAME = re.compile(r"[^./\\][^/\\]*\.html")
+_STAGE_PREFIX = ".csto-build-"  # a build in progress, inside the site folder
 
 # Every page: no script may run and nothing may be fetched except data: URIs (figures, fonts).
 CSP = (
@@ -214,40 +228,151 @@ def render_index(pages: list[Page]) -> str:
     )
 
 
-def _remove_stale(out: Path, keep: set[Path]) -> None:
-    """Remove notebook pages of an earlier build whose notebook is gone (renamed, deleted)."""
-    for stale in out.glob("[0-9][0-9]_*.html"):
-        if stale not in keep:
-            stale.unlink()
+class SiteError(Exception):
+    """The site cannot be written into the folder asked for: the build does not own it."""
 
 
-def build_site(notebooks: list[Path], out: Path) -> list[Path]:
-    """Write ``index.html`` and one page per notebook (in the given order) into ``out``, each
-    written atomically; same notebooks, same bytes. Returns the index, then the pages."""
+def read_manifest(folder: Path) -> list[str]:
+    """The file names listed in ``folder``'s manifest, in build order (index first)."""
+    path = folder / MANIFEST
+    names = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not _PAGE_NAME.fullmatch(line):
+            raise SiteError(
+                f"{path}, line {number}: {line!r} is not a page name the site build writes "
+                "(NAME.html, no folders); the manifest was changed by hand: delete the folder"
+            )
+        names.append(line)
+    return names
+
+
+def _write_manifest(folder: Path, names: list[str]) -> None:
+    write_text(folder / MANIFEST, _MANIFEST_HEADER + "".join(f"{name}\n" for name in names))
+
+
+def owned_names(out: Path) -> list[str]:
+    """The files in ``out`` that earlier builds wrote (its manifest), or none when ``out`` is
+    missing or empty. Raises SiteError for a folder with other files and no manifest: the
+    build never deletes or overwrites what it did not write."""
+    if not out.exists():
+        return []
+    if not out.is_dir():
+        raise SiteError(f"{out}: exists and is not a folder; choose another --out folder")
+    if (out / MANIFEST).is_file():
+        return read_manifest(out)
+    foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(_STAGE_PREFIX))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise SiteError(
+            f"{out}: holds {len(foreign)} files or folders ({shown}) but no {MANIFEST}, so the "
+            "site build did not write them; nothing was changed. Move them away, or build "
+            "into a new or empty folder (site --out NEW_FOLDER); if they are a site built "
+            f"before the build kept a manifest, delete the folder: rm -r {out}"
+        )
+    return []
+
+
+def check_install(built: Path, out: Path) -> tuple[list[str], list[str]]:
+    """The names ``out`` owns and the names of the new build in ``built``; SiteError when
+    installing would overwrite a file in ``out`` that the build did not write."""
+    old, new = owned_names(out), read_manifest(built)
+    for name in new:
+        if name not in old and (out / name).exists():
+            raise SiteError(
+                f"{out / name}: exists but the site build did not write it (it is not in "
+                f"{MANIFEST}); nothing was changed. Move it away or choose another --out folder"
+            )
+    return old, new
+
+
+def install(built: Path, out: Path) -> list[Path]:
+    """Move a finished build (``built``, with its manifest) into ``out`` by renames, then remove
+    the pages of earlier builds that the new one no longer has; nothing else in ``out`` is
+    touched. Safe to repeat after an interruption. Returns the installed files, index first."""
+    old, new = check_install(built, out)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_manifest(out, old + [name for name in new if name not in old])  # covers both
+    for name in new:
+        if (built / name).exists():
+            os.replace(built / name, out / name)
+    for name in old:
+        if name not in new and not (out / name).is_dir():
+            (out / name).unlink(missing_ok=True)
+    _write_manifest(out, new)
+    return [out / name for name in new]
+
+
+def write_pages(notebooks: list[Path], folder: Path) -> list[Path]:
+    """Write ``index.html`` and one page per notebook (in the given order) into ``folder``,
+    with a manifest listing them; same notebooks, same bytes. Returns the index, then the
+    pages."""
     pages = [read_page(Path(path)) for path in notebooks]
     exporter = _exporter()
-    written = []
+    written = [write_text(folder / INDEX, render_index(pages))]
     for i, page in enumerate(pages):
         previous = pages[i - 1] if i > 0 else None
         following = pages[i + 1] if i + 1 < len(pages) else None
-        html = render_page(page, previous, following, exporter)
-        written.append(write_text(out / page.href, html))
-    _remove_stale(out, set(written))
-    return [write_text(out / INDEX, render_index(pages)), *written]
+        written.append(
+            write_text(folder / page.href, render_page(page, previous, following, exporter))
+        )
+    _write_manifest(folder, [path.name for path in written])
+    return written
+
+
+def build_site(notebooks: list[Path], out: Path, stop: StopSignals | None = None) -> list[Path]:
+    """Build the site into a staging folder inside ``out``, then move it into place
+    (:func:`install`, with the stop signals blocked; ``stop`` is disarmed first, so a signal
+    that comes then no longer interrupts): an interrupted or failed build leaves ``out`` as it
+    was. ``out`` must be missing, empty, or a folder of an earlier build (SiteError otherwise).
+    Returns the index, then the pages."""
+    owned_names(out)  # refuse a foreign folder before any work
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    for leftover in out.glob(f"{_STAGE_PREFIX}*"):  # of a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=out))
+    try:
+        write_pages(notebooks, stage)
+        if stop is not None:
+            stop.disarm()
+        with blocked_signals():
+            return install(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--out", type=Path, default=ROOT / "site", help="default: site/")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUTPUT / SITE_FOLDER,
+        help="default: site/. Must be new, empty, or a folder this build wrote before",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    written = build_site(args.notebooks or notebook_paths(), args.out)
+    with StopSignals() as stop:
+        try:
+            written = build_site(args.notebooks or notebook_paths(), args.out, stop)
+        except SiteError as err:
+            print(f"site: {err}", file=sys.stderr)
+            return 1
+        except Interrupted as signal:
+            print(f"interrupted by {signal.name}: the site was not built; {args.out} is as before")
+            return signal.exit_code
     elapsed = time.perf_counter() - started
     for path in written:
         print(f"{path}: {path.stat().st_size / 1024:.0f} KiB")
     total = sum(path.stat().st_size for path in written) / 1024
     print(f"{len(written)} pages ({total:.0f} KiB) built in {elapsed:.1f} s: {written[0]}")
+    if stop.received:  # came while the pages were moved into place, so it waited
+        print(f"interrupted by {signal_name(stop.received[0])} after the site was complete")
+        return 128 + stop.received[0]
     return 0
 
 
