@@ -9,7 +9,7 @@ import pytest
 
 from helpers.article import load_article
 from helpers.events import load_events
-from helpers.paths import ARTICLE, ROOT
+from helpers.paths import ARTICLE, OUTPUT_ENV, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -34,4 +34,5 @@ def project_copy(tmp_path, monkeypatch):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "figures").mkdir()
     monkeypatch.setenv("PYTHONPATH", str(copy / "src"))
+    monkeypatch.setenv(OUTPUT_ENV, str(copy))  # the test command sends outputs elsewhere
     return copy

@@ -276,13 +276,14 @@ def test_a_move_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monkeyp
 
 
 def _slow_notebook(path: Path, marks: Path) -> Path:
-    """Cell 2 says it has started, cell 3 sleeps, then would write a canary file."""
+    """The last cell says it has started (so the runner already knows it is running), sleeps,
+    then would write a canary file."""
     started, canary = marks / f"started-{path.stem}", marks / f"canary-{path.stem}"
     return _notebook(
         path,
         WRITE_OUTPUTS.format(name=path.stem, text="new"),
-        f"open({str(started)!r}, 'w').close()",
-        f"import time\ntime.sleep(60)\nopen({str(canary)!r}, 'w').close()",
+        f"import time\nopen({str(started)!r}, 'w').close()\n"
+        f"time.sleep(60)\nopen({str(canary)!r}, 'w').close()",
     )
 
 
@@ -363,14 +364,14 @@ def test_row01_row02_stopping_tasks_py_run_stops_every_process_and_replaces_noth
         assert "(its parent, pid" in err and "nothing was replaced" in err
     elif not to_group and signum == signal.SIGINT:  # passed on as SIGTERM after 2 s
         assert process.returncode == 128 + signum
-        assert "interrupted by SIGTERM: notebooks 01_slow (cell 4), 02_slow (cell 4)" in err
+        assert "interrupted by SIGTERM: notebooks 01_slow (cell 3), 02_slow (cell 3)" in err
         assert err.splitlines()[-1] == "interrupted by SIGINT: the main job stopped"
     else:
         assert process.returncode == 128 + signum
         line = [x for x in err.splitlines() if x.startswith("interrupted by")]
         assert line == [
-            f"interrupted by {signal.Signals(signum).name}: notebooks 01_slow (cell 4), "
-            "02_slow (cell 4) were running; nothing was replaced (notebooks/, figures/, "
+            f"interrupted by {signal.Signals(signum).name}: notebooks 01_slow (cell 3), "
+            "02_slow (cell 3) were running; nothing was replaced (notebooks/, figures/, "
             "data/processed/ and site/ are as before)"
         ], err
 

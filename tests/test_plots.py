@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from helpers.execute import execute, notebook_paths
-from helpers.paths import FIGURES, NOTEBOOKS
+from helpers.paths import NOTEBOOKS, ROOT
 from helpers.plots import STYLE, save_figure, show_figure, use_style
 
 
@@ -124,7 +124,8 @@ def test_row15_a_personal_matplotlibrc_changes_no_figure(project_copy, tmp_path,
         executed = nbformat.read(notebook, as_version=4)
         for number, (old, new) in enumerate(zip(committed.cells, executed.cells, strict=True)):
             assert old.get("outputs") == new.get("outputs"), f"{notebook.name} cell {number}"
+    committed_figures = ROOT / "figures"  # not helpers.paths.FIGURES: the test command moves it
     figures = sorted((project_copy / "figures").iterdir())
-    assert [p.name for p in figures] == sorted(p.name for p in FIGURES.iterdir())
+    assert [p.name for p in figures] == sorted(p.name for p in committed_figures.iterdir())
     for figure in figures:
-        assert figure.read_bytes() == (FIGURES / figure.name).read_bytes(), figure.name
+        assert figure.read_bytes() == (committed_figures / figure.name).read_bytes(), figure.name
