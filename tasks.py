@@ -4,6 +4,7 @@
     python3 tasks.py run    # set up .venv, re-execute the notebooks in order, write figures/, site/
     python3 tasks.py test   # set up .venv, run unit tests, lint and nbval on notebooks/
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
+    python3 tasks.py add FILE...  # register article texts in data/articles.csv (not copied)
 
 Set-up creates ``.venv`` (or ``$CSTO_VENV``) with the running Python when it is missing and
 installs the exact pins of ``requirements.lock``; it is skipped while the lock is unchanged.
@@ -83,6 +84,13 @@ def site() -> int:
     return _run([str(PYTHON), "-m", "helpers.site", *sys.argv[2:]])
 
 
+def add() -> int:
+    """Register article files in data/articles.csv (``add FILE... [--outlet NAME] [--url URL]
+    [--title TEXT] [--rights included|not_redistributed]``); the texts are not copied."""
+    setup()
+    return _run([str(PYTHON), "-m", "helpers.registry", "add", *sys.argv[2:]])
+
+
 def test() -> int:
     """Every test: unit tests, lint, and strict nbval on the committed notebooks."""
     setup()
@@ -106,7 +114,14 @@ def lab() -> int:
     return _run([str(BIN / "jupyter"), "lab", "notebooks"])
 
 
-COMMANDS = {"run": run, "test": test, "lab": lab, "site": site, "setup": lambda: setup() or 0}
+COMMANDS = {
+    "run": run,
+    "test": test,
+    "lab": lab,
+    "site": site,
+    "add": add,
+    "setup": lambda: setup() or 0,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

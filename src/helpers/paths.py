@@ -23,3 +23,6 @@ FIGURES = ROOT / "figures"
 NOTEBOOKS = ROOT / "notebooks"
 ARTICLE = RAW / "2022-11_csto-cracks_nl.txt"
 ARTICLE_SHA256 = "39a6002ab68b21a2fa44906f20d2f08c41ce8e53b934b55040153b73010d5f1b"
+# The article registry, and the default folder of a researcher's own texts (git-ignored).
+REGISTRY = DATA / "articles.csv"
+PRIVATE = DATA / "private"
