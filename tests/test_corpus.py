@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -84,3 +85,21 @@ def test_texts_are_read_only_and_left_as_they_are(tmp_path, corpus_registry):
     texts = load_corpus_articles([folder], registry=corpus_registry)
     assert len(texts.articles) == 6
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == before
+
+
+def test_a_fifo_in_a_corpus_folder_is_skipped(tmp_path, corpus_registry):
+    """A FIFO with a registered text's name must not block the search (it is not a file)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    os.mkfifo(folder / "invented_04_kazachstan.txt")
+    os.mkfifo(folder / "other.txt")
+    texts = load_corpus_articles([folder], registry=corpus_registry)
+    assert [a.id for a in texts.articles] == [SEED] and len(texts.missing) == 5
+
+
+def test_the_registry_date_must_be_the_texts_date(tmp_path, corpus_registry):
+    table = load_registry(corpus_registry)
+    table.loc[table["article_id"] == "f342c5f54d45", "published"] = "2022-01-09"
+    with pytest.raises(DataError, match=r"'2022-01-09', but its text .* says '2022-01-08'") as err:
+        load_corpus_articles([CORPUS], registry=table)
+    assert (err.value.path, err.value.column) == (str(corpus_registry), "published")

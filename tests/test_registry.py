@@ -279,3 +279,16 @@ def test_the_module_runs_as_a_command(tmp_path):
     assert good.returncode == 0, good.stderr
     assert good.stdout.startswith("added 6ff9efe2b303: invented_05_grens.txt")
     assert len(load_registry(registry)) == 2
+
+
+def test_add_refuses_a_fifo_at_once(tmp_path, capsys):
+    """A FIFO would block the read forever; a folder is not an article either."""
+    registry, before = registry_copy(tmp_path)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    for path in (fifo, folder):
+        err = refused(registry, [str(path)], capsys)
+        assert f"error: {path}: not a regular file" in err
+    assert registry.read_bytes() == before

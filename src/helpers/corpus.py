@@ -128,6 +128,21 @@ def _select(registry: pd.DataFrame, articles: Sequence[str] | None) -> pd.DataFr
     return registry[registry["article_id"].isin(set(articles))]
 
 
+def _check_published(loaded: list[Article], table: pd.DataFrame) -> None:
+    """The registry's ``published`` is what each text's date line says (an edited registry
+    would otherwise date the rows of an absent text differently from those of a present one)."""
+    published = dict(zip(table["article_id"], table["published"], strict=True))
+    for article in loaded:
+        if article.date != published[article.id]:
+            raise DataError(
+                table.attrs.get("path", "the registry"),
+                None,
+                "published",
+                f"article {article.id}: {published[article.id]!r}, but its text "
+                f"{article.path} says {article.date!r}",
+            )
+
+
 def load_corpus_articles(
     corpus_dirs: Iterable[str | Path] | None = None,
     articles: Sequence[str] | None = None,
@@ -144,6 +159,7 @@ def load_corpus_articles(
     table = _select(registry_of(registry), articles)
     paths, reasons = find_texts(table, corpus_dirs)
     loaded = [load_article(paths[i]) for i in table["article_id"] if i in paths]
+    _check_published(loaded, table)
     missing = table[~table["article_id"].isin(set(paths))].copy()
     missing["reason"] = [reasons[i] for i in missing["article_id"]]
     return CorpusTexts(loaded, missing.reset_index(drop=True))

@@ -230,6 +230,8 @@ class Added:
 def _parse_file(path: Path) -> Article:
     if not is_text_file_name(path.name):
         raise RegistryError(f"{path}: not an article file: the name must end in {TEXT_SUFFIX}")
+    if path.exists() and not path.is_file():  # a FIFO would block the read, a folder fail it
+        raise RegistryError(f"{path}: not a regular file (a folder, FIFO or device?)")
     return load_article(path)  # ArticleError names the file and line
 
 
