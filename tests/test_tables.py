@@ -216,8 +216,16 @@ def test_id_lists_are_split_one_way():
 def test_one_set_of_modality_constants():
     from helpers import network, stories
 
+    from helpers.plots import QUAD_COLOURS
+
     assert network.MODALITIES is events.MODALITIES
-    assert set(stories.MODALITY_GROUPS) == set(events.MODALITIES)
+    assert stories.MODALITY_GROUPS == {
+        "asserted": "happened",
+        "negated": "negated",
+        "hypothetical": "hypothetical",
+        "reported_speech": "happened",
+    }
+    assert list(QUAD_COLOURS) == list(events.QUAD_CLASSES)  # the legend's order
     assert factcheck.load_reference_events is events.load_reference_events
 
 

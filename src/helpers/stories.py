@@ -35,7 +35,8 @@ import pandas as pd
 
 from helpers.actors import load_actors
 from helpers.corpus import registry_of
-from helpers.network import WEIGHT_DECIMALS, event_graph, state_mapper
+from helpers.events import MODALITIES
+from helpers.network import TENSION_MODALITIES, WEIGHT_DECIMALS, event_graph, state_mapper
 from helpers.tables import ID_SEPARATOR, split_ids
 from helpers.timex import PRECISIONS, fits
 
@@ -47,14 +48,10 @@ __all__ = [
     "story_graph",
 ]
 
-# Modalities that may tell the same act: a report in its own voice and a reported claim agree;
-# an act said not to have happened, or only feared, is a story of its own kind.
-MODALITY_GROUPS = {
-    "asserted": "happened",
-    "reported_speech": "happened",
-    "negated": "negated",
-    "hypothetical": "hypothetical",
-}
+# Modalities that may tell the same act: those the network counts as acts (a report in its own
+# voice, a reported claim) agree; an act said not to have happened, or only feared, is a story
+# of its own kind.
+MODALITY_GROUPS = {m: "happened" if m in TENSION_MODALITIES else m for m in MODALITIES}
 STORY_COLUMNS = (
     "story_id",
     "actor_ids",
