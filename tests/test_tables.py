@@ -215,7 +215,6 @@ def test_id_lists_are_split_one_way():
 
 def test_one_set_of_modality_constants():
     from helpers import network, stories
-
     from helpers.plots import QUAD_COLOURS
 
     assert network.MODALITIES is events.MODALITIES
