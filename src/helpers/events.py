@@ -414,13 +414,12 @@ def _source_of(article: Article) -> _Source:
 def _sources(
     article: Article | None,
     articles: Iterable[Article] | None,
-    registry: pd.DataFrame | str | Path | None,
+    table: pd.DataFrame,
     corpus_dirs: Iterable[str | Path] | None,
 ) -> dict[str, _Source]:
     """article_id -> its :class:`_Source`: every registered article (by its registry date),
     with the text of each article given (``article``, ``articles``) or, when none is given,
     of each registered article whose text :func:`helpers.corpus.load_corpus_articles` finds."""
-    table = registry_of(registry)
     sources = {}
     for article_id, published in zip(table["article_id"], table["published"], strict=True):
         sources[article_id] = _Source(None, published, published_period(published)[2].date())
@@ -441,6 +440,7 @@ class _Checks:
     known: frozenset[str]
     facts: dict[str, tuple[datetime.date, datetime.date]]
     sources: dict[str, _Source]
+    registry: str  # the registry's file, for messages
     unchecked: Counter = field(default_factory=Counter)
 
     def fail(self, r: SimpleNamespace, column: str, problem: str) -> NoReturn:
@@ -479,7 +479,7 @@ def _check_ids(r: SimpleNamespace, checks: _Checks) -> _Source:
         checks.fail(
             r,
             "article_id",
-            f"{r.article_id!r} is not a registered article (data/articles.csv): "
+            f"{r.article_id!r} is not a registered article ({checks.registry}): "
             "register its text with `python3 tasks.py add FILE`",
         )
     row = int(r._row)
@@ -696,11 +696,13 @@ def load_events(
     path = Path(path) if path is not None else EVENTS
     table = read_table(path, COLUMNS)
     _check_table(table, path)
+    registry = registry_of(registry)
     checks = _Checks(
         path,
         known_actor_ids(actors),
         _reference_intervals(Path(reference) if reference is not None else None),
         _sources(article, articles, registry, corpus_dirs),
+        registry.attrs.get("path", "the registry given"),
     )
     records = [_check_row(cells, checks) for cells in table.to_dict("records")]
     # Every column typed explicitly: a table without rows gets the dtypes of a full one.

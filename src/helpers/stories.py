@@ -96,16 +96,17 @@ def report_key(article_id: str, event_id: str) -> str:
 @dataclass
 class _Story:
     reports: list[dict] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
     first: pd.Timestamp | None = None  # the union of the reports' intervals so far
     last: pd.Timestamp | None = None
 
     def accepts(self, report: dict) -> bool:
-        articles = {r["article_id"] for r in self.reports}
         overlaps = report["date_start"] <= self.last and report["date_end"] >= self.first
-        return overlaps and report["article_id"] not in articles
+        return overlaps and report["article_id"] not in self.articles
 
     def add(self, report: dict) -> None:
         self.reports.append(report)
+        self.articles.add(report["article_id"])
         starts = [report["date_start"], *([self.first] if self.first is not None else [])]
         ends = [report["date_end"], *([self.last] if self.last is not None else [])]
         self.first, self.last = min(starts), max(ends)
@@ -128,16 +129,21 @@ def _reports(events: pd.DataFrame, state_of: Callable[[Hashable], Hashable]) -> 
 
 def _group(reports: Iterable[dict]) -> list[_Story]:
     """Stories by the module's rule: per group, each report joins the first story that
-    accepts it (overlapping dates so far, no report of its article yet)."""
-    stories: dict[tuple, list[_Story]] = {}
+    accepts it (overlapping dates so far, no report of its article yet). Reports come in order
+    of their first day, so a story that ends before a report starts can take no later report:
+    it is closed, and the search stays short however many acts a group holds."""
+    stories: list[_Story] = []
+    open_: dict[tuple, list[_Story]] = {}
     for report in reports:
-        candidates = stories.setdefault(report["group"], [])
+        candidates = [s for s in open_.get(report["group"], []) if s.last >= report["date_start"]]
         story = next((s for s in candidates if s.accepts(report)), None)
         if story is None:
             story = _Story()
+            stories.append(story)
             candidates.append(story)
         story.add(report)
-    return [story for group in stories.values() for story in group]
+        open_[report["group"]] = candidates
+    return stories
 
 
 def _joined(values: Iterable[str]) -> str:
