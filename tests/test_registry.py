@@ -292,3 +292,20 @@ def test_add_refuses_a_fifo_at_once(tmp_path, capsys):
         err = refused(registry, [str(path)], capsys)
         assert f"error: {path}: not a regular file" in err
     assert registry.read_bytes() == before
+
+
+def test_a_text_in_raw_must_be_included(tmp_path, capsys, monkeypatch):
+    """data/raw/ holds only texts the collection ships (rights included), and they only."""
+    import helpers.registry
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    monkeypatch.setattr(helpers.registry, "RAW", raw)
+    registry, before = registry_copy(tmp_path)
+    text = raw / "invented_04_kazachstan.txt"
+    shutil.copyfile(CORPUS / text.name, text)
+    err = refused(registry, [str(text)], capsys)
+    assert "data/raw/ holds only texts the collection ships" in err
+    assert registry.read_bytes() == before
+    assert main(["add", str(text), "--rights", "included", "--registry", str(registry)]) == 0
+    assert load_registry(registry)["rights"].tolist() == ["included", "included"]

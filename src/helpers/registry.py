@@ -241,10 +241,16 @@ def _check_new(path: Path, row: dict, seen: dict[str, str], rights: str) -> None
         raise RegistryError(f"{path}: {option}: {problem}")
     if row["sha256"] in seen:
         raise RegistryError(f"{path}: same text (sha256) as {seen[row['sha256']]}: not added twice")
-    if rights == "included" and path.resolve().parent != RAW.resolve():
+    in_raw = path.resolve().parent == RAW.resolve()
+    if rights == "included" and not in_raw:
         raise RegistryError(
             f"{path}: --rights included is for texts the collection ships, kept in {RAW}: "
             "copy the file there first (and commit it), or register it as not_redistributed"
+        )
+    if rights != "included" and in_raw:
+        raise RegistryError(
+            f"{path}: data/raw/ holds only texts the collection ships: register it with "
+            "--rights included, or keep it in a folder of your own (data/private/)"
         )
 
 
