@@ -5,6 +5,7 @@
     python3 tasks.py test   # set up .venv, run unit tests, lint and nbval on notebooks/
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
     python3 tasks.py site   # set up .venv, rebuild site/ from the committed notebooks
+    python3 tasks.py add FILE...  # register article texts in data/articles.csv (not copied)
 
 Set-up creates ``.venv`` (or ``$CSTO_VENV``) with the running Python and installs the exact
 pins of ``requirements.lock``. Every command first checks the environment (about half a
@@ -403,6 +404,13 @@ def site() -> int:
     return supervise(args, {**os.environ, **ENV}, "the site build")
 
 
+def add() -> int:
+    """Register article files in data/articles.csv (``add FILE... [--outlet NAME] [--url URL]
+    [--title TEXT] [--rights included|not_redistributed]``); the texts are not copied."""
+    setup()
+    return _run([str(PYTHON), "-m", "helpers.registry", "add", *sys.argv[2:]])
+
+
 def test() -> int:
     """Every test: unit tests, lint, and strict nbval on the committed notebooks. The notebooks'
     figures and data are written to a temporary folder, never into the working tree."""
@@ -439,7 +447,14 @@ def lab() -> int:
         signal.signal(signal.SIGINT, previous)
 
 
-COMMANDS = {"run": run, "test": test, "lab": lab, "site": site, "setup": lambda: setup() or 0}
+COMMANDS = {
+    "run": run,
+    "test": test,
+    "lab": lab,
+    "site": site,
+    "add": add,
+    "setup": lambda: setup() or 0,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules: the article and its coded events, loaded once; a copy
-of the project for running the notebooks on other inputs."""
+of the project for running the notebooks on other inputs; a registry holding the invented test
+corpus (tests/invented_corpus/)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ import pytest
 
 from helpers.article import load_article
 from helpers.events import load_events
-from helpers.paths import ARTICLE, OUTPUT_ENV, ROOT
+from helpers.paths import ARTICLE, OUTPUT_ENV, REGISTRY, ROOT
+from helpers.registry import main as registry_command
+
+CORPUS = ROOT / "tests" / "invented_corpus"
+# The invented articles, with the outlet and title each is registered with (both invented).
+INVENTED = {
+    "invented_01_jerevan-top.txt": ("Verzonnen Dagblad", "Jerevan ontvangt de CSTO"),
+    "invented_02_jerevan-verslag.txt": ("Verzonnen Weekblad", "Armenië zet CSTO-top op scherp"),
+    "invented_03_sint-petersburg.txt": ("Verzonnen Dagblad", "Tokajev zegt nee in Sint-Petersburg"),
+    "invented_04_kazachstan.txt": ("Testkrant", "CSTO-troepen in Kazachstan"),
+    "invented_05_grens.txt": ("Testkrant", "Gevechten aan de Armeens-Azerbeidzjaanse grens"),
+}
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +48,15 @@ def project_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(copy / "src"))
     monkeypatch.setenv(OUTPUT_ENV, str(copy))  # the test command sends outputs elsewhere
     return copy
+
+
+@pytest.fixture
+def corpus_registry(tmp_path):
+    """A copy of data/articles.csv (the committed one is never written by tests) to which each
+    invented article of tests/invented_corpus/ was added with the add command; its path."""
+    registry = tmp_path / "articles.csv"
+    shutil.copyfile(REGISTRY, registry)
+    for name, (outlet, title) in INVENTED.items():
+        args = ["add", str(CORPUS / name), "--outlet", outlet, "--title", title]
+        assert registry_command([*args, "--registry", str(registry)]) == 0
+    return registry

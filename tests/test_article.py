@@ -20,6 +20,7 @@ from helpers.article import (
     quotes_table,
 )
 from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW
+from helpers.registry import load_registry
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared/article/000_a75c4f9da770a8f6.txt"
 
@@ -51,8 +52,17 @@ def test_raw_article_is_byte_identical_to_the_shared_copy():
     assert ARTICLE.read_bytes() == SHARED_ARTICLE.read_bytes()
 
 
-def test_raw_folder_holds_only_the_recorded_article():
-    assert sorted(p.name for p in RAW.iterdir()) == [ARTICLE.name]
+def test_raw_folder_holds_only_registered_included_texts():
+    """Issue 11: data/raw/ may hold more than the seed article, each in the registry with
+    rights=included and its sha256; and every included row has its file there."""
+    registry = load_registry()
+    by_sha = registry.set_index("sha256")
+    for path in RAW.iterdir():
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert sha in by_sha.index, f"{path.name} is not in data/articles.csv"
+        assert (by_sha.at[sha, "file"], by_sha.at[sha, "rights"]) == (path.name, "included")
+    for row in registry[registry["rights"] == "included"].itertuples():
+        assert hashlib.sha256((RAW / row.file).read_bytes()).hexdigest() == row.sha256
 
 
 # --- structure of the real article -------------------------------------------------------

@@ -9,16 +9,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import CORPUS
+from helpers.corpus import load_corpus_articles
 from helpers.events import (
     COLUMNS,
     EVENTS,
     GOLDSTEIN,
     MODALITIES,
+    OFFSETS_NOT_CHECKED,
     PLOVER_TYPES,
     event_records,
     export_events,
     known_actor_ids,
     load_events,
+    offsets_not_checked,
     plover_type_of,
     quad_class_of,
 )
@@ -279,3 +283,93 @@ def test_a_cameo_code_that_lost_its_leading_zero_says_so(tmp_path, article):
     records[index]["cameo_code"] = "74"
     with pytest.raises(DataError, match=r"'74' is not a CAMEO.*leading zero of '074'"):
         load_events(write(tmp_path / "events.csv", records), article=article)
+
+
+# --- events of many articles (issue 11) ---------------------------------------------------------
+
+INVENTED_EVENTS = Path(__file__).resolve().parent / "invented_corpus" / "events.csv"
+
+
+def corpus_rows() -> list[dict[str, str]]:
+    with open(INVENTED_EVENTS, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_invented_events_load_against_their_own_articles(corpus_registry):
+    events = load_events(INVENTED_EVENTS, registry=corpus_registry, corpus_dirs=[CORPUS])
+    assert len(events) == 11 and events.attrs["offsets_not_checked"] == {}
+    assert offsets_not_checked(events).empty
+    assert events.groupby("article_id").size().to_dict() == {
+        "0a8b9d13d23b": 1, "235381425089": 2, "41a399636cb8": 2, "6ff9efe2b303": 4,
+        "f342c5f54d45": 2,
+    }  # fmt: skip
+
+
+def test_seed_and_invented_rows_in_one_table(tmp_path, corpus_registry):
+    """Keyed by (article_id, event_id): E01 of the seed and E01 of an invented article are two
+    rows; each is checked against its own text and publication date."""
+    path = write(tmp_path / "events.csv", rows() + corpus_rows())
+    events = load_events(path, registry=corpus_registry, corpus_dirs=[CORPUS])
+    assert len(events) == len(rows()) + 11
+    assert (events["event_id"] == "E01").sum() == 6
+    assert events.attrs["offsets_not_checked"] == {}
+
+
+def test_the_same_pair_twice_is_refused(tmp_path, corpus_registry):
+    records = rows() + corpus_rows()
+    records.append(dict(records[-1]))
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError, match=r"duplicate \(article_id, event_id\)") as caught:
+        load_events(path, registry=corpus_registry)
+    assert (caught.value.row, caught.value.column) == (len(records) + 1, "event_id")
+
+
+def test_a_row_is_checked_against_its_own_article(tmp_path, corpus_registry):
+    """An offset that is right for the seed but wrong for the invented article fails there."""
+    records = corpus_rows()
+    records[0]["quote_start"] = str(int(records[0]["quote_start"]) + 1)
+    path = write(tmp_path / "events.csv", rows() + records)
+    with pytest.raises(DataError, match="not the quote_nl cell") as caught:
+        load_events(path, registry=corpus_registry, corpus_dirs=[CORPUS])
+    assert (caught.value.row, caught.value.column) == (len(rows()) + 2, "quote_nl")
+
+
+def test_dates_are_checked_against_each_articles_publication_date(tmp_path, corpus_registry):
+    """An invented article of 8 January 2022 cannot report a day after it, even though the
+    seed's November 2022 would allow it; checked from the registry when the text is absent."""
+    records = corpus_rows()
+    index = next(i for i, r in enumerate(records) if r["date_start"] == "2022-01-06")
+    records[index].update(date_start="2022-01-09", date_end="2022-01-09", date_basis="context")
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError, match=r"after the end of the publication period \(2022-01-08\)"):
+        load_events(path, registry=corpus_registry)
+
+
+def test_rows_whose_text_is_absent_are_kept_and_counted(corpus_registry):
+    """Issue 11: rows of a registered article whose text is not available here are kept (every
+    other check made) and counted, never dropped."""
+    everything = load_events(INVENTED_EVENTS, registry=corpus_registry, corpus_dirs=[CORPUS])
+    here = [a for a in load_corpus_articles([CORPUS], registry=corpus_registry).articles
+            if a.id != "6ff9efe2b303"]  # fmt: skip
+    events = load_events(INVENTED_EVENTS, articles=here, registry=corpus_registry)
+    pd.testing.assert_frame_equal(events, everything)
+    assert events.attrs["offsets_not_checked"] == {"6ff9efe2b303": 4}
+    table = offsets_not_checked(events)
+    assert table.to_dict("index") == {"6ff9efe2b303": {"rows": 4, "note": OFFSETS_NOT_CHECKED}}
+    assert OFFSETS_NOT_CHECKED == "offsets not checked: text not available"
+
+
+def test_a_row_of_an_unregistered_article_is_refused(tmp_path):
+    records = corpus_rows()[:1]
+    path = write(tmp_path / "events.csv", rows() + records)
+    with pytest.raises(DataError, match="'235381425089' is not a registered article") as caught:
+        load_events(path)
+    assert (caught.value.row, caught.value.column) == (len(rows()) + 2, "article_id")
+
+
+def test_the_old_single_article_call_still_works(article, corpus_registry):
+    """load_events(article=...) as notebook 03 calls it: the seed rows checked with its text;
+    rows of other registered articles would be counted, not refused."""
+    events = load_events(INVENTED_EVENTS, article=article, registry=corpus_registry)
+    assert len(events) == 11 and sum(events.attrs["offsets_not_checked"].values()) == 11
+    assert load_events(article=article).attrs["offsets_not_checked"] == {}

@@ -172,3 +172,69 @@ def test_a_missing_gloss_names_the_gloss_file_that_was_read(tmp_path):
     table = pd.DataFrame({"text": ["Rusland", "Armeni\u00eb"]})
     with pytest.raises(DataError, match=re.escape(f"{path}, column 'text_nl': 1 text(s)")):
         glosses.with_gloss(table, glosses.load_glosses(path))
+
+
+# --- one way to read a date cell and an id list (issue 11) -------------------------------------
+
+
+def test_date_cells_are_read_one_way_by_every_loader(tmp_path):
+    """actors (membership), the reference facts and the events all use parse_date_cell."""
+    from helpers.tables import parse_date_cell
+
+    assert str(parse_date_cell("2022-11-23", "t.csv", 2, "date")) == "2022-11-23"
+    for bad, problem in [
+        ("2022-11-31", "is not a real date"),
+        ("23-11-2022", "is not a date YYYY-MM-DD"),
+        ("٢٠٢٢-١١-٢٣", "is not a date YYYY-MM-DD"),  # Arabic-Indic digits
+        ("20221123", "is not a date YYYY-MM-DD"),
+    ]:
+        with pytest.raises(DataError, match=problem) as caught:
+            parse_date_cell(bad, "t.csv", 7, "date")
+        assert (caught.value.row, caught.value.column) == (7, "date")
+    for name in ("actors", "events", "factcheck"):
+        source = (SRC / f"{name}.py").read_text(encoding="utf-8")
+        assert "fromisoformat" not in source, name
+
+
+def test_id_lists_are_split_one_way():
+    from helpers import network
+    from helpers.tables import parse_ids, split_ids
+
+    assert network.split_ids is split_ids
+    assert split_ids("RUS; ARM;;RUS") == ["RUS", "ARM"] and split_ids(None) == []
+    assert parse_ids("RUS;ARM", "t.csv", 2, "actor_ids", {"RUS", "ARM"}) == ["RUS", "ARM"]
+    for bad, problem in [
+        ("RUS;;ARM", "empty or padded actor id"),
+        ("RUS; ARM", "empty or padded actor id"),
+        ("RUS;RUS", "repeated actor id"),
+        ("RUS;XYZ", "unknown actor id 'XYZ'"),
+    ]:
+        with pytest.raises(DataError, match=problem):
+            parse_ids(bad, "t.csv", 2, "actor_ids", {"RUS", "ARM"}, "actor id")
+
+
+def test_one_set_of_modality_constants():
+    from helpers import network, stories
+    from helpers.plots import QUAD_COLOURS
+
+    assert network.MODALITIES is events.MODALITIES
+    assert stories.MODALITY_GROUPS == {
+        "asserted": "happened",
+        "negated": "negated",
+        "hypothetical": "hypothetical",
+        "reported_speech": "happened",
+    }
+    assert list(QUAD_COLOURS) == list(events.QUAD_CLASSES)  # the legend's order
+    assert factcheck.load_reference_events is events.load_reference_events
+
+
+def test_unique_over_several_columns(tmp_path):
+    from helpers.tables import check_unique
+
+    frame = pd.DataFrame(
+        {"article_id": ["a", "b", "a"], "event_id": ["E01", "E01", "E01"], "_row": [2, 3, 4]}
+    )
+    check_unique(frame.head(2), ["article_id", "event_id"], "t.csv")
+    with pytest.raises(DataError, match=r"duplicate \(article_id, event_id\) \('a', 'E01'\)") as c:
+        check_unique(frame, ["article_id", "event_id"], "t.csv")
+    assert (c.value.row, c.value.column) == (4, "event_id")

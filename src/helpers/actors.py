@@ -20,7 +20,14 @@ import pandas as pd
 
 from helpers.article import Article, split_sentences
 from helpers.paths import DATA
-from helpers.tables import DataError, check_allowed, check_required, check_unique, read_table
+from helpers.tables import (
+    DataError,
+    check_allowed,
+    check_required,
+    check_unique,
+    parse_date_cell,
+    read_table,
+)
 
 __all__ = [
     "ACTORS_PATH",
@@ -109,7 +116,6 @@ _STATUS_AFTER = {
 
 _ID = re.compile(r"[A-Z][A-Z0-9_]*")
 _QID = re.compile(r"Q[1-9][0-9]*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Aliases this short (VS, EU, VN, GOS, Xi, Zas, Rus) match only exactly as written.
 _EXACT_CASE_MAX = 3
 
@@ -190,16 +196,6 @@ def _check_number(
             _fail(path, record, column, f"{text} is outside [{low}, {high}]")
         values.append(value)
     return pd.Series(values, index=frame.index, dtype="float64")
-
-
-def _parse_date(text: str, path: Path, record: pd.Series, column: str) -> pd.Timestamp:
-    if _ISO_DATE.fullmatch(text) is None:
-        _fail(path, record, column, f"{text!r} is not a date YYYY-MM-DD")
-    try:
-        return pd.Timestamp(dt.date.fromisoformat(text))
-    except ValueError as err:
-        _fail(path, record, column, f"{text!r} is not a real date ({err})")
-    raise AssertionError  # unreachable
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -285,7 +281,7 @@ def load_membership(
     for _, record in frame.iterrows():
         if record["state_id"] not in states:
             _fail(path, record, "state_id", f"unknown state {record['state_id']!r}")
-        dates.append(_parse_date(record["date"], path, record, "date"))
+        dates.append(pd.Timestamp(parse_date_cell(record["date"], path, record["_row"], "date")))
     frame = frame.copy()
     frame["date"] = pd.to_datetime(pd.Series(dates, index=frame.index, dtype="object"))
     return frame.sort_values(["date", "_row"], kind="stable").reset_index(drop=True)

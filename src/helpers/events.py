@@ -14,22 +14,30 @@ import html
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NoReturn
 
 import pandas as pd
 
 from helpers.actors import load_actors
-from helpers.article import Article, load_article
+from helpers.article import Article
+from helpers.corpus import load_corpus_articles, registry_of
 from helpers.io import write_text
-from helpers.paths import ARTICLE, DATA, PROCESSED
+from helpers.paths import DATA, PROCESSED
+from helpers.registry import published_period
 from helpers.tables import (
     DataError,
     check_allowed,
     check_required,
     check_unique,
+    parse_date_cell,
+    parse_ids,
     read_table,
+    split_ids,
     spreadsheet_safe,
 )
 from helpers.timex import TimeInterval, TimexError, fits, resolve
@@ -41,6 +49,7 @@ __all__ = [
     "GOLDSTEIN",
     "MODALITIES",
     "NO_EVENTS",
+    "OFFSETS_NOT_CHECKED",
     "PLOVER_MODES",
     "PLOVER_QUAD",
     "PLOVER_TYPES",
@@ -52,6 +61,8 @@ __all__ = [
     "export_events",
     "known_actor_ids",
     "load_events",
+    "load_reference_events",
+    "offsets_not_checked",
     "or_no_events",
     "plover_type_of",
     "quad_class_of",
@@ -298,7 +309,6 @@ GOLDSTEIN: dict[str, float] = {
 _CAMEO_CODE = re.compile(r"[0-9]{2,4}")
 _EVENT_ID = re.compile(r"E[0-9]{2,}")
 _FACT_ID = re.compile(r"F[0-9]{2,}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def plover_type_of(cameo_code: str) -> str:
@@ -339,7 +349,272 @@ def known_actor_ids(actors: object = None) -> frozenset[str]:
     return frozenset(str(a) for a in actors)  # type: ignore[union-attr]
 
 
-# --- dates --------------------------------------------------------------------------------------
+# --- reference facts ----------------------------------------------------------------------------
+
+REFERENCE_COLUMNS = ("fact_id", "statement_en", "date_start", "date_end", "place", "source", "url")
+
+
+def load_reference_events(path: str | Path | None = None) -> pd.DataFrame:
+    """The reference facts (``data/reference/events_reference.csv``), dates typed, one row per
+    ``fact_id`` (the index is a plain range; ``fact_id`` is a column): the one reader of the
+    reference table, for the event checks and the fact check alike."""
+    path = Path(path) if path is not None else REFERENCE_EVENTS
+    table = read_table(path, REFERENCE_COLUMNS)
+    check_required(table, ["fact_id", "statement_en", "date_start", "date_end", "source"], path)
+    check_unique(table, "fact_id", path)
+    starts, ends = [], []
+    for record in table.to_dict("records"):
+        start = parse_date_cell(record["date_start"], path, record["_row"], "date_start")
+        end = parse_date_cell(record["date_end"], path, record["_row"], "date_end")
+        if end < start:
+            raise DataError(path, record["_row"], "date_end", f"{end} is before {start}")
+        starts.append(pd.Timestamp(start))
+        ends.append(pd.Timestamp(end))
+    table["date_start"] = pd.to_datetime(pd.Series(starts, index=table.index, dtype="object"))
+    table["date_end"] = pd.to_datetime(pd.Series(ends, index=table.index, dtype="object"))
+    table = table.drop(columns="_row")
+    table.attrs["path"] = str(path)
+    return table
+
+
+def _reference_intervals(path: Path | None) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """fact_id -> (date_start, date_end) of the reference events (none when ``path`` is None;
+    a missing file is an error, not a silent skip of the checks)."""
+    if path is None:
+        return {}
+    table = load_reference_events(path)
+    return {
+        fact: (start.date(), end.date())
+        for fact, start, end in zip(
+            table["fact_id"], table["date_start"], table["date_end"], strict=True
+        )
+    }
+
+
+# --- the articles rows are checked against -------------------------------------------------------
+
+# What load_events() says about the rows of an article whose text is not available here.
+OFFSETS_NOT_CHECKED = "offsets not checked: text not available"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What the rows of one article are checked against: its text when it is available here
+    (else ``None``: offsets cannot be checked) and its publication date as stated."""
+
+    raw: str | None
+    published: str
+    latest: datetime.date  # the last day of the publication period
+
+
+def _source_of(article: Article) -> _Source:
+    return _Source(article.raw, article.date, article.date_end.date())
+
+
+def _sources(
+    article: Article | None,
+    articles: Iterable[Article] | None,
+    table: pd.DataFrame,
+    corpus_dirs: Iterable[str | Path] | None,
+) -> dict[str, _Source]:
+    """article_id -> its :class:`_Source`: every registered article (by its registry date),
+    with the text of each article given (``article``, ``articles``) or, when none is given,
+    of each registered article whose text :func:`helpers.corpus.load_corpus_articles` finds."""
+    sources = {}
+    for article_id, published in zip(table["article_id"], table["published"], strict=True):
+        sources[article_id] = _Source(None, published, published_period(published)[2].date())
+    if article is None and articles is None:
+        articles = load_corpus_articles(corpus_dirs, registry=table).articles
+    given = [article] if article is not None else []
+    for one in [*given, *(articles or [])]:
+        sources[one.id] = _source_of(one)
+    return sources
+
+
+@dataclass
+class _Checks:
+    """The file being checked, what its rows are checked against, and the rows whose offsets
+    could not be checked (article_id -> count)."""
+
+    path: Path
+    known: frozenset[str]
+    facts: dict[str, tuple[datetime.date, datetime.date]]
+    sources: dict[str, _Source]
+    registry: str  # the registry's file, for messages
+    unchecked: Counter = field(default_factory=Counter)
+
+    def fail(self, r: SimpleNamespace, column: str, problem: str) -> NoReturn:
+        raise DataError(self.path, int(r._row), column, problem)
+
+    def integer(self, r: SimpleNamespace, column: str) -> int:
+        value = getattr(r, column)
+        if not re.fullmatch(r"[0-9]+", value):
+            self.fail(r, column, f"{value!r} is not a non-negative integer offset")
+        return int(value)
+
+    def date(self, r: SimpleNamespace, column: str) -> datetime.date:
+        return parse_date_cell(getattr(r, column), self.path, int(r._row), column)
+
+
+# --- the checks of one row ----------------------------------------------------------------------
+
+
+def _check_table(table: pd.DataFrame, path: Path) -> None:
+    """Column-wise checks: required cells, one row per (article, event), allowed values."""
+    check_required(table, REQUIRED, path)
+    check_unique(table, ["article_id", "event_id"], path)
+    check_allowed(table, "plover_event_type", PLOVER_TYPES, path)
+    check_allowed(table, "quad_class", QUAD_CLASSES, path)
+    check_allowed(table, "date_precision", PRECISIONS, path)
+    check_allowed(table, "date_basis", BASES, path)
+    check_allowed(table, "modality", MODALITIES, path)
+    check_allowed(table, "sign", ("1", "-1", "+1"), path)
+
+
+def _check_ids(r: SimpleNamespace, checks: _Checks) -> _Source:
+    """The event id's form, the article (registered or given), the actor and recipient ids."""
+    if not _EVENT_ID.fullmatch(r.event_id):
+        checks.fail(r, "event_id", f"{r.event_id!r} is not like E01")
+    if r.article_id not in checks.sources:
+        checks.fail(
+            r,
+            "article_id",
+            f"{r.article_id!r} is not a registered article ({checks.registry}): "
+            "register its text with `python3 tasks.py add FILE`",
+        )
+    row = int(r._row)
+    actors = parse_ids(r.actor_ids, checks.path, row, "actor_ids", checks.known, "actor id")
+    parse_ids(r.recipient_ids, checks.path, row, "recipient_ids", checks.known, "actor id")
+    if not actors:
+        checks.fail(r, "actor_ids", "must name at least one actor")
+    return checks.sources[r.article_id]
+
+
+def _check_codes(r: SimpleNamespace, checks: _Checks) -> tuple[float, int]:
+    """CAMEO code, PLOVER type and mode, Goldstein score, quad class and sign agree; returns
+    (goldstein, sign)."""
+    code = r.cameo_code
+    if not _CAMEO_CODE.fullmatch(code) or code not in GOLDSTEIN:
+        checks.fail(r, "cameo_code", f"{code!r} is not a CAMEO event code{_leading_zero(code)}")
+    expected_type = plover_type_of(code)
+    if r.plover_event_type != expected_type:
+        problem = f"{r.plover_event_type} does not match CAMEO {code} ({expected_type})"
+        checks.fail(r, "plover_event_type", problem + _leading_zero(code))
+    allowed_modes = PLOVER_MODES.get(r.plover_event_type, frozenset())
+    if r.plover_mode and r.plover_mode not in allowed_modes:
+        problem = f"{r.plover_mode!r} is not a mode of {r.plover_event_type}"
+        checks.fail(r, "plover_mode", f"{problem}: {sorted(allowed_modes)}")
+    try:
+        goldstein = float(r.goldstein)
+    except ValueError:
+        checks.fail(r, "goldstein", f"{r.goldstein!r} is not a number")
+    if goldstein != GOLDSTEIN[code]:
+        problem = f"{goldstein} is not the Goldstein score of CAMEO {code} ({GOLDSTEIN[code]})"
+        checks.fail(r, "goldstein", problem)
+    if r.quad_class != quad_class_of(code):
+        problem = f"{r.quad_class} does not match CAMEO {code} ({quad_class_of(code)})"
+        checks.fail(r, "quad_class", problem)
+    sign = int(r.sign)
+    if sign != sign_of(r.quad_class):
+        checks.fail(r, "sign", f"{r.sign} does not match {r.quad_class}")
+    return goldstein, sign
+
+
+def _check_span(
+    r: SimpleNamespace, checks: _Checks, text: str, columns: tuple[str, str], raw: str | None
+) -> tuple[int, int]:
+    """Offsets ``columns`` (start, end) of ``text`` (a column name): integers, end after
+    start, and, when the article's text is here, ``raw[start:end] == text``."""
+    start, end = (checks.integer(r, column) for column in columns)
+    if end <= start:
+        checks.fail(r, columns[1], f"end {end} is not after start {start}")
+    if raw is not None and raw[start:end] != getattr(r, text):
+        checks.fail(r, text, f"raw[{start}:{end}] is {raw[start:end]!r}, not the {text} cell")
+    return start, end
+
+
+def _check_offsets(
+    r: SimpleNamespace, checks: _Checks, raw: str | None
+) -> tuple[int, int, int | None, int | None]:
+    """The quote's and the time phrase's offsets; returns (quote start, end, time start, end)."""
+    start, end = _check_span(r, checks, "quote_nl", ("quote_start", "quote_end"), raw)
+    time_cells = (r.time_phrase_nl, r.time_start, r.time_end)
+    if not any(time_cells):
+        if r.timex_value:
+            checks.fail(r, "timex_value", "a TIMEX3 value needs a time phrase")
+        return start, end, None, None
+    if not all(time_cells):
+        checks.fail(r, "time_phrase_nl", "time phrase, time_start and time_end go together")
+    time_start, time_end = _check_span(r, checks, "time_phrase_nl", ("time_start", "time_end"), raw)
+    return start, end, time_start, time_end
+
+
+def _check_dates(
+    r: SimpleNamespace, checks: _Checks, source: _Source
+) -> tuple[datetime.date, datetime.date]:
+    """The interval: real dates, in order, from 1900 to the end of the article's publication
+    period, honestly described by its precision; returns (date_start, date_end)."""
+    date_start, date_end = checks.date(r, "date_start"), checks.date(r, "date_end")
+    if date_end < date_start:
+        checks.fail(r, "date_end", f"{date_end} is before {date_start}")
+    if date_start < EARLIEST:
+        checks.fail(r, "date_start", f"{date_start} is before {EARLIEST}")
+    if date_end > source.latest:
+        problem = f"{date_end} is after the end of the publication period ({source.latest})"
+        checks.fail(r, "date_end", problem)
+    if not fits(r.date_precision, date_start, date_end):
+        checks.fail(
+            r, "date_precision", f"{r.date_precision!r} does not fit {date_start}..{date_end}"
+        )
+    return date_start, date_end
+
+
+def _check_reference(
+    r: SimpleNamespace, checks: _Checks, dates: tuple[datetime.date, datetime.date]
+) -> None:
+    """The reference fact exists, and basis ``reference`` copies its interval."""
+    fact = r.reference_fact_id
+    if fact and not _FACT_ID.fullmatch(fact):
+        checks.fail(r, "reference_fact_id", f"{fact!r} is not like F01")
+    if fact and checks.facts and fact not in checks.facts:
+        checks.fail(r, "reference_fact_id", f"unknown reference fact {fact!r}")
+    if r.date_basis != "reference":
+        return
+    if not fact:
+        checks.fail(r, "reference_fact_id", "basis 'reference' needs a fact")
+    if checks.facts and checks.facts[fact] != dates:
+        ref_start, ref_end = checks.facts[fact]
+        problem = f"basis 'reference' but {fact} runs {ref_start}..{ref_end}"
+        checks.fail(r, "date_start", problem)
+
+
+def _check_phrase(
+    r: SimpleNamespace,
+    checks: _Checks,
+    source: _Source,
+    offsets: tuple[int, int, int | None, int | None],
+    dates: tuple[datetime.date, datetime.date],
+) -> None:
+    """Basis ``stated`` or ``publication`` with a time phrase: the phrase lies inside the quote
+    and the interval within what it means against the article's publication date."""
+    if r.date_basis not in ("stated", "publication") or not r.time_phrase_nl:
+        return
+    start, end, time_start, time_end = offsets
+    if not (start <= time_start and time_end <= end):
+        checks.fail(
+            r,
+            "date_basis",
+            f"basis {r.date_basis!r} needs the time phrase inside the quote "
+            "(use 'context' for a phrase elsewhere)",
+        )
+    resolved = _resolve(r.time_phrase_nl, source.published)
+    if resolved is not None and not (resolved.start <= dates[0] and dates[1] <= resolved.end):
+        checks.fail(
+            r,
+            "date_start",
+            f"{dates[0]}..{dates[1]} is outside what {r.time_phrase_nl!r} means "
+            f"({resolved.start}..{resolved.end})",
+        )
 
 
 def _resolve(phrase: str, published: str) -> TimeInterval | None:
@@ -349,15 +624,6 @@ def _resolve(phrase: str, published: str) -> TimeInterval | None:
         return None
 
 
-def _parse_date(value: str, path: Path, row: int, column: str) -> datetime.date:
-    if not _ISO_DATE.fullmatch(value):
-        raise DataError(path, row, column, f"{value!r} is not a date YYYY-MM-DD")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise DataError(path, row, column, f"{value!r} is not a real date") from None
-
-
 def _leading_zero(code: str) -> str:
     """A hint when a spreadsheet may have turned CAMEO ``074`` into ``74``."""
     if f"0{code}" in GOLDSTEIN:
@@ -365,42 +631,29 @@ def _leading_zero(code: str) -> str:
     return ""
 
 
-def _parse_int(value: str, path: Path, row: int, column: str) -> int:
-    if not re.fullmatch(r"[0-9]+", value):
-        raise DataError(path, row, column, f"{value!r} is not a non-negative integer offset")
-    return int(value)
-
-
-_REF_OTHER = ["statement_en", "place", "source", "url"]
-
-
-def _reference_intervals(path: Path | None) -> dict[str, tuple[datetime.date, datetime.date]]:
-    """fact_id -> (date_start, date_end) of the reference events (none when ``path`` is None;
-    a missing file is an error, not a silent skip of the checks)."""
-    if path is None:
-        return {}
-    table = read_table(path, ["fact_id", "date_start", "date_end", *_REF_OTHER])
+def _check_row(cells: dict, checks: _Checks) -> dict:
+    """Every check of one row, in order; returns the row typed."""
+    r = SimpleNamespace(**cells)
+    source = _check_ids(r, checks)
+    goldstein, sign = _check_codes(r, checks)
+    offsets = _check_offsets(r, checks, source.raw)
+    if source.raw is None:
+        checks.unchecked[r.article_id] += 1
+    dates = _check_dates(r, checks, source)
+    _check_reference(r, checks, dates)
+    _check_phrase(r, checks, source, offsets, dates)
+    start, end, time_start, time_end = offsets
     return {
-        r["fact_id"]: (
-            _parse_date(r["date_start"], path, r["_row"], "date_start"),
-            _parse_date(r["date_end"], path, r["_row"], "date_end"),
-        )
-        for r in table.to_dict("records")
+        **{c: getattr(r, c) for c in COLUMNS},
+        "goldstein": goldstein,
+        "sign": sign,
+        "quote_start": start,
+        "quote_end": end,
+        "time_start": time_start,
+        "time_end": time_end,
+        "date_start": pd.Timestamp(dates[0]),
+        "date_end": pd.Timestamp(dates[1]),
     }
-
-
-def _split_ids(value: str, path: Path, row: int, column: str, known: frozenset[str]) -> list[str]:
-    if not value:
-        return []
-    ids = value.split(";")
-    for actor in ids:
-        if not actor:
-            raise DataError(path, row, column, f"empty actor id in {value!r}")
-        if actor not in known:
-            raise DataError(path, row, column, f"unknown actor id {actor!r}")
-    if len(set(ids)) != len(ids):
-        raise DataError(path, row, column, f"repeated actor id in {value!r}")
-    return ids
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -411,8 +664,21 @@ def load_events(
     article: Article | None = None,
     actors: object = None,
     reference: str | Path | None = REFERENCE_EVENTS,
+    *,
+    articles: Iterable[Article] | None = None,
+    registry: pd.DataFrame | str | Path | None = None,
+    corpus_dirs: Iterable[str | Path] | None = None,
 ) -> pd.DataFrame:
-    """Read and validate ``data/events.csv``; return it typed.
+    """Read and validate ``data/events.csv`` (the events of every article); return it typed.
+
+    Each row is checked against its own article, named by ``article_id``: an article of the
+    registry (``registry``: the table or its path, default ``data/articles.csv``) or one given
+    as ``article`` / ``articles``. The texts used are those given; when none is given, those
+    that :func:`helpers.corpus.load_corpus_articles` finds in ``data/raw/`` and ``corpus_dirs``
+    (default ``data/private/``). The rows of a registered article whose text is not among them
+    are kept, and all their checks are made except that the quote and time phrase are at their
+    offsets; ``frame.attrs["offsets_not_checked"]`` counts them per article
+    (:data:`OFFSETS_NOT_CHECKED`; see :func:`offsets_not_checked`).
 
     Dates are ``datetime64``, offsets ``int`` (time offsets nullable ``Int64``), ``goldstein``
     ``float``, ``sign`` ``int``; every other column (``cameo_code`` too) is text. A table with
@@ -420,197 +686,41 @@ def load_events(
     ``reference=None`` skips the checks against the reference facts.
 
     Raises :class:`DataError` naming the file, row and column for: a file that cannot be read
-    (see :func:`helpers.tables.read_table`), unknown actor ids, offsets that do not hold the
-    quoted text, an end before its start, a precision that does not fit the interval, duplicate
-    ids, dates after the publication month or before 1900, CAMEO codes that do not match the
-    PLOVER type, quad class, sign or Goldstein score, and values outside the allowed sets.
+    (see :func:`helpers.tables.read_table`), an article that is neither registered nor given,
+    a repeated (article_id, event_id) pair, unknown actor ids, offsets that do not hold the
+    quoted text, an end before its start, a precision that does not fit the interval, dates
+    after the end of the article's publication period or before 1900, CAMEO codes that do not
+    match the PLOVER type, quad class, sign or Goldstein score, and values outside the allowed
+    sets.
     """
     path = Path(path) if path is not None else EVENTS
-    article = article if article is not None else load_article(ARTICLE)
-    known = known_actor_ids(actors)
-    facts = _reference_intervals(Path(reference) if reference is not None else None)
-    raw = article.raw
-    latest = article.date_end.date()
-
     table = read_table(path, COLUMNS)
-    check_required(table, REQUIRED, path)
-    check_unique(table, "event_id", path)
-    check_allowed(table, "plover_event_type", PLOVER_TYPES, path)
-    check_allowed(table, "quad_class", QUAD_CLASSES, path)
-    check_allowed(table, "date_precision", PRECISIONS, path)
-    check_allowed(table, "date_basis", BASES, path)
-    check_allowed(table, "modality", MODALITIES, path)
-    check_allowed(table, "sign", ("1", "-1", "+1"), path)
-
-    records = []
-    for cells in table.to_dict("records"):
-        r = SimpleNamespace(**cells)
-        row = int(cells["_row"])
-        if not _EVENT_ID.fullmatch(r.event_id):
-            raise DataError(path, row, "event_id", f"{r.event_id!r} is not like E01")
-        if r.article_id != article.id:
-            raise DataError(path, row, "article_id", f"{r.article_id!r} is not {article.id!r}")
-        actors_ = _split_ids(r.actor_ids, path, row, "actor_ids", known)
-        _split_ids(r.recipient_ids, path, row, "recipient_ids", known)
-        if not actors_:
-            raise DataError(path, row, "actor_ids", "must name at least one actor")
-
-        # codes
-        code = r.cameo_code
-        if not _CAMEO_CODE.fullmatch(code) or code not in GOLDSTEIN:
-            problem = f"{code!r} is not a CAMEO event code{_leading_zero(code)}"
-            raise DataError(path, row, "cameo_code", problem)
-        expected_type = plover_type_of(code)
-        if r.plover_event_type != expected_type:
-            raise DataError(
-                path,
-                row,
-                "plover_event_type",
-                f"{r.plover_event_type} does not match CAMEO {code} ({expected_type})"
-                + _leading_zero(code),
-            )
-        allowed_modes = PLOVER_MODES.get(r.plover_event_type, frozenset())
-        if r.plover_mode and r.plover_mode not in allowed_modes:
-            raise DataError(
-                path,
-                row,
-                "plover_mode",
-                f"{r.plover_mode!r} is not a mode of {r.plover_event_type}: "
-                f"{sorted(allowed_modes)}",
-            )
-        try:
-            goldstein = float(r.goldstein)
-        except ValueError:
-            raise DataError(path, row, "goldstein", f"{r.goldstein!r} is not a number") from None
-        if goldstein != GOLDSTEIN[code]:
-            raise DataError(
-                path,
-                row,
-                "goldstein",
-                f"{goldstein} is not the Goldstein score of CAMEO {code} ({GOLDSTEIN[code]})",
-            )
-        if r.quad_class != quad_class_of(code):
-            raise DataError(
-                path,
-                row,
-                "quad_class",
-                f"{r.quad_class} does not match CAMEO {code} ({quad_class_of(code)})",
-            )
-        sign = int(r.sign)
-        if sign != sign_of(r.quad_class):
-            raise DataError(path, row, "sign", f"{r.sign} does not match {r.quad_class}")
-
-        # offsets
-        start = _parse_int(r.quote_start, path, row, "quote_start")
-        end = _parse_int(r.quote_end, path, row, "quote_end")
-        if end <= start:
-            raise DataError(path, row, "quote_end", f"end {end} is not after start {start}")
-        if raw[start:end] != r.quote_nl:
-            raise DataError(
-                path,
-                row,
-                "quote_nl",
-                f"raw[{start}:{end}] is {raw[start:end]!r}, not the quoted text",
-            )
-        time_cells = (r.time_phrase_nl, r.time_start, r.time_end)
-        time_start = time_end = None
-        if any(time_cells):
-            if not all(time_cells):
-                raise DataError(
-                    path, row, "time_phrase_nl", "time phrase, time_start and time_end go together"
-                )
-            time_start = _parse_int(r.time_start, path, row, "time_start")
-            time_end = _parse_int(r.time_end, path, row, "time_end")
-            if time_end <= time_start:
-                raise DataError(
-                    path, row, "time_end", f"end {time_end} is not after start {time_start}"
-                )
-            if raw[time_start:time_end] != r.time_phrase_nl:
-                raise DataError(
-                    path,
-                    row,
-                    "time_phrase_nl",
-                    f"raw[{time_start}:{time_end}] is {raw[time_start:time_end]!r}",
-                )
-        elif r.timex_value:
-            raise DataError(path, row, "timex_value", "a TIMEX3 value needs a time phrase")
-
-        # dates
-        date_start = _parse_date(r.date_start, path, row, "date_start")
-        date_end = _parse_date(r.date_end, path, row, "date_end")
-        if date_end < date_start:
-            raise DataError(path, row, "date_end", f"{date_end} is before {date_start}")
-        if date_start < EARLIEST:
-            raise DataError(path, row, "date_start", f"{date_start} is before {EARLIEST}")
-        if date_end > latest:
-            raise DataError(
-                path,
-                row,
-                "date_end",
-                f"{date_end} is after the end of the publication period ({latest})",
-            )
-        if not fits(r.date_precision, date_start, date_end):
-            raise DataError(
-                path,
-                row,
-                "date_precision",
-                f"{r.date_precision!r} does not fit {date_start}..{date_end}",
-            )
-        fact = r.reference_fact_id
-        if fact:
-            if not _FACT_ID.fullmatch(fact):
-                raise DataError(path, row, "reference_fact_id", f"{fact!r} is not like F01")
-            if facts and fact not in facts:
-                raise DataError(path, row, "reference_fact_id", f"unknown reference fact {fact!r}")
-        if r.date_basis == "reference":
-            if not fact:
-                raise DataError(path, row, "reference_fact_id", "basis 'reference' needs a fact")
-            if facts and facts[fact] != (date_start, date_end):
-                ref_start, ref_end = facts[fact]
-                raise DataError(
-                    path,
-                    row,
-                    "date_start",
-                    f"basis 'reference' but {fact} runs {ref_start}..{ref_end}",
-                )
-        if r.date_basis in ("stated", "publication") and r.time_phrase_nl:
-            if not (start <= time_start and time_end <= end):
-                raise DataError(
-                    path,
-                    row,
-                    "date_basis",
-                    f"basis {r.date_basis!r} needs the time phrase inside the quote "
-                    "(use 'context' for a phrase elsewhere)",
-                )
-            resolved = _resolve(r.time_phrase_nl, article.date)
-            if resolved is not None and not (
-                resolved.start <= date_start and date_end <= resolved.end
-            ):
-                raise DataError(
-                    path,
-                    row,
-                    "date_start",
-                    f"{date_start}..{date_end} is outside what {r.time_phrase_nl!r} means "
-                    f"({resolved.start}..{resolved.end})",
-                )
-        records.append(
-            {
-                **{c: getattr(r, c) for c in COLUMNS},
-                "goldstein": goldstein,
-                "sign": sign,
-                "quote_start": start,
-                "quote_end": end,
-                "time_start": time_start,
-                "time_end": time_end,
-                "date_start": pd.Timestamp(date_start),
-                "date_end": pd.Timestamp(date_end),
-            }
-        )
+    _check_table(table, path)
+    registry = registry_of(registry)
+    checks = _Checks(
+        path,
+        known_actor_ids(actors),
+        _reference_intervals(Path(reference) if reference is not None else None),
+        _sources(article, articles, registry, corpus_dirs),
+        registry.attrs.get("path", "the registry given"),
+    )
+    records = [_check_row(cells, checks) for cells in table.to_dict("records")]
     # Every column typed explicitly: a table without rows gets the dtypes of a full one.
     frame = pd.DataFrame(records, columns=list(COLUMNS))
     frame = frame.astype({c: DTYPES.get(c, "str") for c in COLUMNS})
     frame.attrs["path"] = str(path)
+    frame.attrs["offsets_not_checked"] = dict(sorted(checks.unchecked.items()))
     return frame
+
+
+def offsets_not_checked(events: pd.DataFrame) -> pd.DataFrame:
+    """Per article whose text was not available when ``events`` were loaded: the number of its
+    rows (``rows``) and the note :data:`OFFSETS_NOT_CHECKED`. No rows when every text was here."""
+    counts = events.attrs.get("offsets_not_checked", {})
+    return pd.DataFrame(
+        {"rows": list(counts.values()), "note": [OFFSETS_NOT_CHECKED] * len(counts)},
+        index=pd.Index(list(counts), name="article_id", dtype="str"),
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -624,10 +734,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
-
-
-def _ids(value: str) -> list[str]:
-    return value.split(";") if value else []
 
 
 def event_records(events: pd.DataFrame) -> list[dict]:
@@ -653,8 +759,8 @@ def event_records(events: pd.DataFrame) -> list[dict]:
                 "mode": r.plover_mode,
                 "context": context.get(r.modality, []),
                 "modality": r.modality,
-                "actor": [{"code": a} for a in _ids(r.actor_ids)],
-                "recipient": [{"code": a} for a in _ids(r.recipient_ids)],
+                "actor": [{"code": a} for a in split_ids(r.actor_ids)],
+                "recipient": [{"code": a} for a in split_ids(r.recipient_ids)],
                 "cameo_code": r.cameo_code,
                 "event_scale": float(r.goldstein),
                 "quad_class": r.quad_class,
@@ -701,7 +807,7 @@ def readable_events(events: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     names = actors.set_index("actor_id")["name_en"].to_dict()
 
     def named(ids: str) -> str:
-        return ", ".join(names.get(i, i) for i in _ids(ids))
+        return ", ".join(names.get(i, i) for i in split_ids(ids))
 
     def interval(r) -> str:
         first, last = f"{r.date_start:%Y-%m-%d}", f"{r.date_end:%Y-%m-%d}"

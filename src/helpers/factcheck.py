@@ -14,16 +14,14 @@ Date, weekday, count, place and order claims are decided by comparing data; ``co
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from helpers.actors import load_membership, members_on
 from helpers.article import Article
-from helpers.paths import DATA
-from helpers.tables import DataError, check_required, check_unique, read_table
+from helpers.events import REFERENCE_EVENTS, load_reference_events
+from helpers.tables import DataError
 from helpers.timex import NUMBERS, WEEKDAYS
 
 __all__ = [
@@ -36,8 +34,6 @@ __all__ = [
     "load_reference_events",
 ]
 
-REFERENCE_EVENTS = DATA / "reference" / "events_reference.csv"
-REFERENCE_COLUMNS = ("fact_id", "statement_en", "date_start", "date_end", "place", "source", "url")
 VERDICTS = ("agrees", "reference_more_precise", "disagrees", "not_in_reference")
 FACTCHECK_COLUMNS = (
     "claim_id",
@@ -57,38 +53,6 @@ FACTCHECK_COLUMNS = (
 _CHANGES = {"in_force", "rejoined", "left", "suspended"}
 _LEAVES = {"left", "suspended"}
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-# --- reference tables ---------------------------------------------------------------------------
-
-
-def _date(value: str, path: Path, row: int, column: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(datetime.date.fromisoformat(value))
-    except ValueError:
-        raise DataError(path, row, column, f"{value!r} is not a date YYYY-MM-DD") from None
-
-
-def load_reference_events(path: str | Path | None = None) -> pd.DataFrame:
-    """The reference facts (``data/reference/events_reference.csv``), dates typed, one row per
-    ``fact_id`` (the index is a plain range; ``fact_id`` is a column)."""
-    path = Path(path) if path is not None else REFERENCE_EVENTS
-    table = read_table(path, REFERENCE_COLUMNS)
-    check_required(table, ["fact_id", "statement_en", "date_start", "date_end", "source"], path)
-    check_unique(table, "fact_id", path)
-    starts, ends = [], []
-    for record in table.to_dict("records"):
-        start = _date(record["date_start"], path, record["_row"], "date_start")
-        end = _date(record["date_end"], path, record["_row"], "date_end")
-        if end < start:
-            raise DataError(path, record["_row"], "date_end", f"{end.date()} is before {start}")
-        starts.append(start)
-        ends.append(end)
-    table["date_start"] = pd.to_datetime(pd.Series(starts, index=table.index))
-    table["date_end"] = pd.to_datetime(pd.Series(ends, index=table.index))
-    table = table.drop(columns="_row")
-    table.attrs["path"] = str(path)
-    return table
 
 
 def _count_periods(membership: pd.DataFrame, count: int) -> list[tuple[str, str]]:

@@ -20,7 +20,9 @@ from helpers.balance import (
     sorted_nodes,
     triangle_balance,
 )
+from helpers.events import MODALITIES
 from helpers.io import write_bytes
+from helpers.tables import split_ids
 
 __all__ = [
     "COLLAPSE_COLUMNS",
@@ -34,17 +36,18 @@ __all__ = [
     "edge_table",
     "ego_network",
     "event_graph",
+    "event_keys",
     "export_graphs",
     "membership_layer",
     "month_window",
     "monthly_snapshots",
     "monthly_totals",
     "split_ids",
+    "state_mapper",
     "to_states",
 ]
 
 REQUIRED_COLUMNS = (
-    "event_id",
     "actor_ids",
     "recipient_ids",
     "goldstein",
@@ -52,7 +55,6 @@ REQUIRED_COLUMNS = (
     "date_end",
     "modality",
 )
-MODALITIES = ("asserted", "negated", "hypothetical", "reported_speech")
 # Modalities that count in the tension graph by default: what happened, or what someone is
 # reported to have said happened. A denied ("negated") or merely possible ("hypothetical") act
 # is not an act of cooperation or conflict.
@@ -92,18 +94,6 @@ def _python(value: Any) -> Any:
     return value
 
 
-def split_ids(value: Any) -> list[str]:
-    """``"RUS; ARM;;RUS"`` -> ``["RUS", "ARM"]`` (stripped, empty parts and repeats dropped)."""
-    if _is_missing(value):
-        return []
-    out: list[str] = []
-    for part in str(value).split(";"):
-        part = part.strip()
-        if part and part not in out:
-            out.append(part)
-    return out
-
-
 def _day(value: DateLike) -> pd.Timestamp | None:
     if value is None:
         return None
@@ -128,12 +118,27 @@ def _actor_attributes(actors: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _check_events(events: pd.DataFrame) -> None:
-    """Column-wise checks (fast on large tables); the first bad event is named."""
+def event_keys(events: pd.DataFrame, key: str | None = None) -> pd.Series:
+    """The edge key of each event: the column ``key`` when given (``"story_id"`` for story
+    events), else ``event_id``, written ``article_id:event_id`` when the events come from more
+    than one article (an event id is unique only within its article)."""
+    if key is not None:
+        if key not in events.columns:
+            raise ValueError(f"events: missing column(s) {[key]}")
+        return events[key]
+    if "event_id" not in events.columns:
+        raise ValueError("events: missing column(s) ['event_id']")
+    ids = events["event_id"]
+    if "article_id" in events.columns and events["article_id"].nunique() > 1:
+        return events["article_id"].astype(str) + ":" + ids.astype(str)
+    return ids
+
+
+def _check_events(events: pd.DataFrame, ids: pd.Series) -> None:
+    """Column-wise checks (fast on large tables); the first bad event is named by its key."""
     missing = [c for c in REQUIRED_COLUMNS if c not in events.columns]
     if missing:
         raise ValueError(f"events: missing column(s) {missing}")
-    ids = events["event_id"]
     if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
         raise ValueError("events: empty event_id")
     duplicated = sorted(set(ids[ids.duplicated()].astype(str)))
@@ -173,34 +178,42 @@ def event_graph(
     events: pd.DataFrame,
     actors: pd.DataFrame | None = None,
     columns: Iterable[str] | None = None,
+    key: str | None = None,
 ) -> nx.MultiDiGraph:
-    """One directed edge per (actor, recipient) pair of each event, key = event_id, with every
-    event column as an edge attribute (missing cells omitted; dates as ``pd.Timestamp``), or
-    only ``columns`` (e.g. ``COLLAPSE_COLUMNS``, what :func:`collapse` needs: less memory on
-    large corpora).
+    """One directed edge per (actor, recipient) pair of each event, keyed by the event (see
+    :func:`event_keys`: ``event_id``, ``article_id:event_id`` for the events of several
+    articles, or the column ``key``, e.g. ``"story_id"``), with every event column as an edge
+    attribute (missing cells omitted; dates as ``pd.Timestamp``), or only ``columns`` (e.g.
+    ``COLLAPSE_COLUMNS``, what :func:`collapse` needs: less memory on large corpora).
 
     Nodes are all actor and recipient ids of the events; with ``actors`` (indexed by actor id or
     with an ``actor_id`` column) they carry its columns, and an id missing from it is an error.
     Events without recipient give no edge and are listed in ``G.graph["no_recipient"]``; pairs
     with actor == recipient are skipped and their events listed in ``G.graph["self_pairs"]``.
     """
-    _check_events(events)
+    keys = event_keys(events, key).astype(str)
+    _check_events(events, keys)
     if columns is not None:
-        events = events[list(dict.fromkeys([*REQUIRED_COLUMNS, *columns]))]
+        kept = [*REQUIRED_COLUMNS, *columns, *([key] if key is not None else [])]
+        events = events[[c for c in dict.fromkeys(kept) if c in events.columns]]
     attributes = _actor_attributes(actors) if actors is not None else None
     records = sorted(
-        (
-            {k: v for k, v in ((k, _python(v)) for k, v in row.items()) if v is not None}
-            for row in events.to_dict("records")
+        zip(
+            keys,
+            (
+                {k: v for k, v in ((k, _python(v)) for k, v in row.items()) if v is not None}
+                for row in events.to_dict("records")
+            ),
+            strict=True,
         ),
-        key=lambda r: str(r["event_id"]),
+        key=lambda item: item[0],
     )
     nodes: set[str] = set()
     edges = []
     no_recipient, self_pairs = [], []
-    for record in records:
-        event_id = str(record["event_id"])
-        record["event_id"] = event_id
+    for event_id, record in records:
+        if "event_id" in record:
+            record["event_id"] = str(record["event_id"])
         for column in ("date_start", "date_end"):
             if column in record:
                 record[column] = pd.Timestamp(record[column])
@@ -260,6 +273,14 @@ def _overlaps(
     )
 
 
+def _report_counts(stories: Mapping[str, tuple[int, list[str]]] | None) -> dict[str, int]:
+    """``n_reports`` and ``n_outlets`` of the story events of one tie (none for plain events)."""
+    if not stories:
+        return {}
+    outlets = {outlet for _, names in stories.values() for outlet in names}
+    return {"n_reports": sum(n for n, _ in stories.values()), "n_outlets": len(outlets)}
+
+
 def collapse(
     G: nx.MultiDiGraph,
     start: DateLike = None,
@@ -283,6 +304,12 @@ def collapse(
     instead. Edge attributes: weight, sign, n_events, event_ids (sorted, ";"-joined), conflict
     (sum of |negative scores|), cooperation (sum of positive scores). Nodes: the endpoints of the
     kept edges, with their attributes from G.
+
+    On a graph of story events (:func:`helpers.stories.story_graph`, edges with ``n_reports``),
+    each story event counts once, however many reports tell it: ``n_events`` and
+    ``event_ids`` count and name story events, and each tie (and each ``internal`` entry) also
+    carries ``n_reports`` (the sum of its story events' reports) and ``n_outlets`` (distinct
+    outlets among them), as GDELT's NumArticles and NumSources.
     """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose from {sorted(RULES)}")
@@ -295,6 +322,7 @@ def collapse(
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
     pairs: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
     internal: dict[Hashable, dict[str, Any]] = {}
+    reports: dict[Hashable, dict[str, tuple[int, list[str]]]] = {}  # pair or node -> key -> ...
     for u, v, key, data in G.edges(keys=True, data=True):
         if data.get("modality") not in modalities or not _overlaps(data, first, last):
             continue
@@ -302,9 +330,13 @@ def collapse(
             inside = internal.setdefault(u, {"scores": {}, "pairs": set()})
             inside["scores"][str(key)] = score(data)
             inside["pairs"].add(data.get("original_pair", f"{u}-{v}"))
-            continue
-        pair = (u, v) if order[u] < order[v] else (v, u)
-        pairs.setdefault(pair, {})[str(key)] = score(data)
+            where: Hashable = u
+        else:
+            where = (u, v) if order[u] < order[v] else (v, u)
+            pairs.setdefault(where, {})[str(key)] = score(data)
+        if "n_reports" in data:
+            counts = (int(data["n_reports"]), split_ids(data.get("outlets")))
+            reports.setdefault(where, {})[str(key)] = counts
     H = nx.Graph(
         window_start=None if first is None else _iso(first),
         window_end=None if last is None else _iso(last),
@@ -317,6 +349,7 @@ def collapse(
                 "n_events": len(inside["scores"]),
                 "event_ids": ";".join(sorted(inside["scores"])),
                 "pairs": ";".join(sorted(inside["pairs"])),
+                **_report_counts(reports.get(node)),
             }
             for node, inside in sorted(internal.items(), key=lambda item: order[item[0]])
         },
@@ -337,6 +370,7 @@ def collapse(
             "event_ids": ";".join(ids),
             "conflict": round(math.fsum(-x for x in values if x < 0), WEIGHT_DECIMALS) + 0.0,
             "cooperation": round(math.fsum(x for x in values if x > 0), WEIGHT_DECIMALS) + 0.0,
+            **_report_counts(reports.get(pair)),
         }
         kept.append((pair, attrs))
     for node in sorted({n for pair, _ in kept for n in pair}, key=order.__getitem__):
@@ -626,6 +660,23 @@ def monthly_totals(snapshots: Mapping[str, nx.Graph]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("period")
 
 
+def state_mapper(
+    actors: pd.DataFrame, merge_kinds: Iterable[str] = ("person", "city")
+) -> Callable[[Hashable], Hashable]:
+    """The function that :func:`to_states` applies to every actor: an actor of ``merge_kinds``
+    (people, cities) -> its state (``state_id``), any other id (states, organisations,
+    regions, groups, ids not in ``actors``) -> itself."""
+    table = actors.set_index("actor_id") if "actor_id" in actors.columns else actors
+    merge_kinds = set(merge_kinds)
+
+    def state_of(node: Hashable) -> Hashable:
+        if node in table.index and table.at[node, "kind"] in merge_kinds:
+            return table.at[node, "state_id"] or node
+        return node
+
+    return state_of
+
+
 def to_states(
     G: nx.MultiDiGraph, actors: pd.DataFrame, merge_kinds: Iterable[str] = ("person", "city")
 ) -> nx.MultiDiGraph:
@@ -637,13 +688,7 @@ def to_states(
     Kazakh protesters) becomes a self-loop, which ``collapse`` leaves out and lists in
     ``graph["internal"]``. Node attribute ``merged``: the sorted ids merged into the node."""
     table = actors.set_index("actor_id") if "actor_id" in actors.columns else actors
-    merge_kinds = set(merge_kinds)
-
-    def state_of(node: Hashable) -> Hashable:
-        if node in table.index and table.at[node, "kind"] in merge_kinds:
-            return table.at[node, "state_id"] or node
-        return node
-
+    state_of = state_mapper(table, merge_kinds)
     known = _actor_attributes(table)
     merged = nx.MultiDiGraph(**G.graph)
     for node in sorted_nodes(G.nodes):

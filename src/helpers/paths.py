@@ -46,3 +46,7 @@ SITE_FOLDER = "site"
 OUTPUT = output_root(ROOT)
 FIGURES = OUTPUT / "figures"
 PROCESSED = OUTPUT / "data" / "processed"
+
+# The article registry, and the default folder of a researcher's own texts (git-ignored).
+REGISTRY = DATA / "articles.csv"
+PRIVATE = DATA / "private"

@@ -4,9 +4,10 @@ one rule that makes cells of a CSV export safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -159,12 +160,21 @@ def spreadsheet_safe(cell: str) -> str:
     return cell
 
 
-def check_unique(frame: pd.DataFrame, column: str, path: str | Path) -> None:
-    """Raise :class:`DataError` at the first repeated value of ``column``."""
-    repeated = frame[frame[column].duplicated()]
-    if not repeated.empty:
-        first = repeated.iloc[0]
-        raise DataError(path, int(first["_row"]), column, f"duplicate value {first[column]!r}")
+def check_unique(frame: pd.DataFrame, column: str | Sequence[str], path: str | Path) -> None:
+    """Raise :class:`DataError` at the first repeated value of ``column``, or, for a sequence
+    of columns (a table keyed by ``("article_id", "event_id")``), at the first repeated
+    combination; the error names the last of those columns."""
+    columns = [column] if isinstance(column, str) else list(column)
+    repeated = frame[frame.duplicated(subset=columns)]
+    if repeated.empty:
+        return
+    first = repeated.iloc[0]
+    if len(columns) == 1:
+        problem = f"duplicate value {first[columns[0]]!r}"
+    else:
+        values = tuple(str(first[c]) for c in columns)
+        problem = f"duplicate ({', '.join(columns)}) {values!r}"
+    raise DataError(path, int(first["_row"]), columns[-1], problem)
 
 
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
@@ -188,3 +198,63 @@ def check_allowed(
                 column,
                 f"{record[column]!r} is not one of {sorted(allowed)}",
             )
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ID_SEPARATOR = ";"
+
+
+def parse_date_cell(value: str, path: str | Path, row: int, column: str) -> datetime.date:
+    """The date in a cell written ``YYYY-MM-DD`` (ASCII digits only), else :class:`DataError`
+    naming the file, row and column: the one way every loader reads a date cell.
+
+    >>> parse_date_cell("2022-11-23", "t.csv", 2, "date")
+    datetime.date(2022, 11, 23)
+    """
+    if _ISO_DATE.fullmatch(value) is None:
+        raise DataError(path, row, column, f"{value!r} is not a date YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as err:
+        raise DataError(path, row, column, f"{value!r} is not a real date ({err})") from None
+
+
+def split_ids(value: object) -> list[str]:
+    """An id list cell as a list, leniently: ``"RUS; ARM;;RUS"`` -> ``["RUS", "ARM"]`` (parts
+    stripped, empty parts and repeats dropped; a missing value gives ``[]``). For cells that
+    must be written exactly, :func:`parse_ids` checks them first."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    out: list[str] = []
+    for part in str(value).split(ID_SEPARATOR):
+        part = part.strip()
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def parse_ids(
+    value: str,
+    path: str | Path,
+    row: int,
+    column: str,
+    known: Iterable[str] | None = None,
+    what: str = "id",
+) -> list[str]:
+    """The ids of a ``;``-separated cell written exactly (no empty part, no spaces, no repeat,
+    each in ``known`` when given), else :class:`DataError` naming the file, row and column and
+    calling an id ``what`` ("actor id"). An empty cell is an empty list."""
+    if not value:
+        return []
+    known = None if known is None else frozenset(known)
+    parts = value.split(ID_SEPARATOR)
+    for part in parts:
+        if not part or part != part.strip():
+            raise DataError(path, row, column, f"empty or padded {what} in {value!r}")
+        if known is not None and part not in known:
+            raise DataError(path, row, column, f"unknown {what} {part!r}")
+    if split_ids(value) != parts:
+        raise DataError(path, row, column, f"repeated {what} in {value!r}")
+    return parts
