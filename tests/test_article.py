@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from helpers.article import (
     parse_article,
     quotes_table,
 )
-from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW
+from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW, ROOT
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared/article/000_a75c4f9da770a8f6.txt"
 
@@ -53,6 +55,33 @@ def test_raw_article_is_byte_identical_to_the_shared_copy():
 
 def test_raw_folder_holds_only_the_recorded_article():
     assert sorted(p.name for p in RAW.iterdir()) == [ARTICLE.name]
+
+
+def _git(*args: str, cwd: Path, stdin: str | None = None) -> str:
+    """Run git with no GIT_* variables of the caller (they could point at another repository)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_row05_clone_with_autocrlf_keeps_every_byte(tmp_path):
+    """Issue 10 row 5: a clone with core.autocrlf=true (the Git for Windows default) gave the
+    article CRLF line endings and a new id. .gitattributes keeps data/raw byte-exact and text
+    files LF, so every file checks out as committed (this tests the committed .gitattributes)."""
+    clone = tmp_path / "clone"
+    _git("clone", "--quiet", "-c", "core.autocrlf=true", str(ROOT), str(clone), cwd=tmp_path)
+    article = clone / ARTICLE.relative_to(ROOT)
+    assert hashlib.sha256(article.read_bytes()).hexdigest() == ARTICLE_SHA256
+    # Every checked-out file is its committed blob, byte for byte (no line ending converted).
+    staged = [line.split(maxsplit=3) for line in _git("ls-files", "-s", cwd=clone).splitlines()]
+    paths = "".join(f"{path}\n" for *_, path in staged)
+    now = _git("hash-object", "--no-filters", "--stdin-paths", cwd=clone, stdin=paths).split()
+    changed = [path for (_, blob, _, path), sha in zip(staged, now, strict=True) if blob != sha]
+    assert changed == []
 
 
 # --- structure of the real article -------------------------------------------------------
