@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.textview import text_view
+from helpers.textview import TextView, text_view
 
 __all__ = [
     "Article",
@@ -341,12 +341,13 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     for block in blocks:
         first = len(sentences)
         starts = []
-        for start, end in split_sentences(raw, block.start, block.end):
+        view = text_view(raw[block.start : block.end])  # one view for both finders
+        for start, end in split_sentences(raw, block.start, block.end, view):
             sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
             starts.append(start)
         # A quotation belongs to the sentence it starts in (the block's sentences are in order
         # and disjoint: a binary search), else to the block's first sentence.
-        for start, end, marks in find_quotes(raw, block.start, block.end):
+        for start, end, marks in find_quotes(raw, block.start, block.end, view):
             at = first + bisect.bisect_right(starts, start) - 1
             sentence = at if at >= first and start < sentences[at].end else first
             quotes.append(
@@ -506,12 +507,14 @@ def _ends_sentence(raw: str, block_start: int, match: re.Match[str], block_end: 
     return True
 
 
-def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_sentences(
+    raw: str, start: int, end: int, view: TextView | None = None
+) -> list[tuple[int, int]]:
     """Sentence offsets inside ``raw[start:end]``: never splits at abbreviations or initials,
     keeps a closing quotation mark with its sentence and ignores dashes and colons. Split in
-    the normalised view of the text (:func:`helpers.textview.text_view`); offsets are
-    ``raw``'s."""
-    view = text_view(raw[start:end])
+    the normalised view of the text (:func:`helpers.textview.text_view`; pass ``view`` if it
+    is already made for ``raw[start:end]``); offsets are ``raw``'s."""
+    view = view if view is not None else text_view(raw[start:end])
     spans = []
     for a, b in _split(view.text, 0, len(view.text)):
         a, b = view.raw_span(a, b)
@@ -594,12 +597,15 @@ def _scan_quotes(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def find_quotes(
+    raw: str, start: int, end: int, view: TextView | None = None
+) -> list[tuple[int, int, str]]:
     """Quoted spans ‘…’, “…”, „…” and "…" inside ``raw[start:end]``, as (start, end, marks)
     of the quoted words. An unclosed mark is not a quotation. Searched in the normalised view
-    of the text (:func:`helpers.textview.text_view`: NFC, no invisible format characters);
-    offsets are ``raw``'s. Linear in the length of the text."""
-    view = text_view(raw[start:end])
+    of the text (:func:`helpers.textview.text_view`: NFC, no invisible format characters;
+    pass ``view`` if it is already made for ``raw[start:end]``); offsets are ``raw``'s.
+    Linear in the length of the text."""
+    view = view if view is not None else text_view(raw[start:end])
     quotes = []
     for a, b, marks in _scan_quotes(view.text):
         a, b = view.raw_span(a, b)

@@ -30,7 +30,7 @@ IGNORABLE = frozenset(
     "\u00ad\u061c\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 )
-_IGNORABLE = re.compile("[" + "".join(sorted(IGNORABLE)) + "]")
+_IGNORABLE = re.compile("[" + "".join(sorted(IGNORABLE)) + "]+")
 # Stretches of non-ASCII characters, with the short runs of printable ASCII between them.
 _STRETCH = re.compile(r"[^\x00-\x7f]+(?:[ -~]{1,32}+[^\x00-\x7f]+)*")
 # At most this many characters that do not start a cluster are normalised together; a longer
@@ -141,6 +141,19 @@ class _Builder:
             self.shift += (end - start) - len(text)
         self.parts.append(text)
 
+    def drop_only(self, begin: int, end: int) -> None:
+        """Add ``raw[begin:end]`` (which starts and ends at cluster boundaries) without its
+        invisible characters: for a stretch that is NFC with and without them."""
+        raw = self.raw
+        self.parts.append(raw[self.done : begin])
+        kept = begin
+        for run in _IGNORABLE.finditer(raw, begin, end):
+            self.parts.append(raw[kept : run.start()])
+            self.drop(run.start(), run.end())
+            kept = run.end()
+        self.parts.append(raw[kept:end])
+        self.done = end
+
     def region(self, begin: int, end: int) -> None:
         """Normalise ``raw[begin:end]`` (which starts and ends at cluster boundaries) cluster
         by cluster; the raw text before it is kept as it is."""
@@ -206,9 +219,16 @@ def text_view(raw: str) -> TextView:
         while begin < end:
             cut = min(begin + _PIECE, end)
             while cut < end and _kind(raw[cut]) != _START:
-                cut += 1
+                run = _IGNORABLE.match(raw, cut, end)  # a run of invisible characters at once
+                cut = run.end() if run else cut + 1
             chunk = raw[begin:cut]
-            if not unicodedata.is_normalized("NFC", chunk) or _IGNORABLE.search(chunk):
+            if not unicodedata.is_normalized("NFC", chunk):
                 builder.region(begin, cut)
+            elif _IGNORABLE.search(chunk):
+                kept = _IGNORABLE.sub("", chunk)  # may compose: e + ZWJ + U+0301
+                if unicodedata.is_normalized("NFC", kept):
+                    builder.drop_only(begin, cut)
+                else:
+                    builder.region(begin, cut)
             begin = cut
     return builder.view()
