@@ -10,7 +10,7 @@ import re
 import stat
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -338,16 +338,20 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
 
     sentences: list[Sentence] = []
     quotes: list[Quote] = []
+    # Sentences and quotations are found in the normalised view (helpers.textview): one view
+    # per block for both, or none at all when the whole text is its own view (NFC, nothing
+    # invisible), as it usually is.
+    plain = text_view(raw).is_raw
     for block in blocks:
         first = len(sentences)
         starts = []
-        view = text_view(raw[block.start : block.end])  # one view for both finders
-        for start, end in split_sentences(raw, block.start, block.end, view):
+        view = None if plain else _view_of(raw, block.start, block.end)
+        for start, end in _in_view(_split, raw, block.start, block.end, view):
             sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
             starts.append(start)
         # A quotation belongs to the sentence it starts in (the block's sentences are in order
         # and disjoint: a binary search), else to the block's first sentence.
-        for start, end, marks in find_quotes(raw, block.start, block.end, view):
+        for start, end, marks in _in_view(_scan_quotes, raw, block.start, block.end, view):
             at = first + bisect.bisect_right(starts, start) - 1
             sentence = at if at >= first and start < sentences[at].end else first
             quotes.append(
@@ -507,19 +511,12 @@ def _ends_sentence(raw: str, block_start: int, match: re.Match[str], block_end: 
     return True
 
 
-def split_sentences(
-    raw: str, start: int, end: int, view: TextView | None = None
-) -> list[tuple[int, int]]:
+def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence offsets inside ``raw[start:end]``: never splits at abbreviations or initials,
     keeps a closing quotation mark with its sentence and ignores dashes and colons. Split in
-    the normalised view of the text (:func:`helpers.textview.text_view`; pass ``view`` if it
-    is already made for ``raw[start:end]``); offsets are ``raw``'s."""
-    view = view if view is not None else text_view(raw[start:end])
-    spans = []
-    for a, b in _split(view.text, 0, len(view.text)):
-        a, b = view.raw_span(a, b)
-        spans.append((start + a, start + b))
-    return spans
+    the normalised view of the text (:func:`helpers.textview.text_view`); offsets are
+    ``raw``'s."""
+    return _in_view(_split, raw, start, end, _view_of(raw, start, end))
 
 
 def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -546,71 +543,81 @@ _DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
 _DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
-def _closing_singles(text: str) -> Iterator[int]:
-    """Positions of the ’ in ``text`` that may close a quotation, in order: not those before a
-    letter or digit, which are apostrophes (Armenië’s, zo’n, ’s avonds)."""
-    size = len(text)
-    i = text.find("’")
+def _closing_singles(text: str, start: int, end: int) -> Iterator[int]:
+    """Positions of the ’ in ``text[start:end]`` that may close a quotation, in order: not
+    those before a letter or digit, which are apostrophes (Armenië’s, zo’n, ’s avonds)."""
+    i = text.find("’", start, end)
     while i >= 0:
-        if i + 1 >= size or not text[i + 1].isalnum():
+        if i + 1 >= end or not text[i + 1].isalnum():
             yield i
-        i = text.find("’", i + 1)
+        i = text.find("’", i + 1, end)
 
 
-def _scan_quotes(text: str) -> list[tuple[int, int, str]]:
-    """The quotations of :func:`find_quotes` in the whole of ``text``. Linear: each scan for a
-    closing mark resumes where the last one for the same kind of mark ended or is reused."""
+def _scan_quotes(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The quotations of :func:`find_quotes` in ``text[start:end]``. Linear: each search for a
+    closing mark resumes where the last one for the same kind of mark ended, or is reused."""
     found: list[tuple[int, int, str]] = []
     # Double quotation marks: from an opening mark to the first closing one. The last search
     # for each kind of opening mark is remembered: (searched from, closing mark found or -1);
     # it still answers a later search from further on unless that starts past the mark found.
     last: dict[str, tuple[int, int]] = {}
-    opener = _DOUBLE_OPENER.search(text)
+    opener = _DOUBLE_OPENER.search(text, start, end)
     while opener is not None:
         i = opener.start()
         ch = text[i]
-        since, j = last.get(ch, (len(text) + 1, -1))
+        since, j = last.get(ch, (end + 1, -1))
         if not (since <= i + 1 and (j < 0 or j >= i + 1)):
-            closer = _DOUBLE_CLOSER[ch].search(text, i + 1)
+            closer = _DOUBLE_CLOSER[ch].search(text, i + 1, end)
             j = closer.start() if closer is not None else -1
             last[ch] = (i + 1, j)
         if j > i + 1:
             found.append((i + 1, j, ch + text[j]))
             # single quotes inside a double quotation are found by their own scan below
-            opener = _DOUBLE_OPENER.search(text, j + 1)
+            opener = _DOUBLE_OPENER.search(text, j + 1, end)
         else:
-            opener = _DOUBLE_OPENER.search(text, i + 1)
+            opener = _DOUBLE_OPENER.search(text, i + 1, end)
     # Single quotation marks: ‘ not after a letter or digit, to the first ’ after it that is
     # not an apostrophe. Openers are visited in order, so the closing marks are one pass.
-    closers = _closing_singles(text)
+    closers = _closing_singles(text, start, end)
     j = next(closers, -1)
-    i = text.find("‘")
+    i = text.find("‘", start, end)
     while i >= 0:
-        if i == 0 or not text[i - 1].isalnum():
+        if i == start or not text[i - 1].isalnum():
             while 0 <= j <= i:
                 j = next(closers, -1)
             if j > i + 1:
                 found.append((i + 1, j, "‘’"))
-                i = text.find("‘", j + 1)
+                i = text.find("‘", j + 1, end)
                 continue
-        i = text.find("‘", i + 1)
+        i = text.find("‘", i + 1, end)
     return sorted(found)
 
 
-def find_quotes(
-    raw: str, start: int, end: int, view: TextView | None = None
-) -> list[tuple[int, int, str]]:
+def find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Quoted spans ‘…’, “…”, „…” and "…" inside ``raw[start:end]``, as (start, end, marks)
     of the quoted words. An unclosed mark is not a quotation. Searched in the normalised view
-    of the text (:func:`helpers.textview.text_view`: NFC, no invisible format characters;
-    pass ``view`` if it is already made for ``raw[start:end]``); offsets are ``raw``'s.
-    Linear in the length of the text."""
-    view = view if view is not None else text_view(raw[start:end])
-    quotes = []
-    for a, b, marks in _scan_quotes(view.text):
+    of the text (:func:`helpers.textview.text_view`: NFC, no invisible format characters);
+    offsets are ``raw``'s. Linear in the length of the text."""
+    return _in_view(_scan_quotes, raw, start, end, _view_of(raw, start, end))
+
+
+def _view_of(raw: str, start: int, end: int) -> TextView | None:
+    """The normalised view of ``raw[start:end]``, or None if that is the text itself."""
+    view = text_view(raw[start:end])
+    return None if view.is_raw else view
+
+
+def _in_view(find: Callable[[str, int, int], list], raw: str, start: int, end: int, view):
+    """``find(text, lo, hi)`` run on ``raw[start:end]`` as its normalised ``view`` reads it,
+    with each result's first two items (a span) mapped back to offsets into ``raw``. With no
+    ``view`` (the text is its own view) ``raw`` is searched in place."""
+    if view is None:
+        return find(raw, start, end)
+    found = []
+    for a, b, *rest in find(view.text, 0, len(view.text)):
         a, b = view.raw_span(a, b)
-        quotes.append((start + a, start + b, marks))
-    return quotes
+        found.append((start + a, start + b, *rest))
+    return found
 
 
 # --- tables --------------------------------------------------------------------------------

@@ -31,6 +31,15 @@ IGNORABLE = frozenset(
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 )
 _IGNORABLE = re.compile("[" + "".join(sorted(IGNORABLE)) + "]+")
+_IGNORABLE_CHARS = "".join(sorted(IGNORABLE))
+
+
+def _has_ignorable(text: str) -> bool:
+    # Twenty-one substring searches are several times faster than one regex character class
+    # over a text that is not Latin-1.
+    return any(ch in text for ch in _IGNORABLE_CHARS)
+
+
 # Stretches of non-ASCII characters, with the short runs of printable ASCII between them.
 _STRETCH = re.compile(r"[^\x00-\x7f]+(?:[ -~]{1,32}+[^\x00-\x7f]+)*")
 # At most this many characters that do not start a cluster are normalised together; a longer
@@ -207,7 +216,7 @@ def text_view(raw: str) -> TextView:
     just before each, which a combining mark may belong to) are looked at, in pieces of about
     64 characters, and only the pieces that change are normalised, cluster by cluster.
     """
-    if unicodedata.is_normalized("NFC", raw) and _IGNORABLE.search(raw) is None:
+    if unicodedata.is_normalized("NFC", raw) and not _has_ignorable(raw):
         return TextView(raw, raw)
     builder = _Builder(raw)
     for match in _STRETCH.finditer(raw):
@@ -224,7 +233,7 @@ def text_view(raw: str) -> TextView:
             chunk = raw[begin:cut]
             if not unicodedata.is_normalized("NFC", chunk):
                 builder.region(begin, cut)
-            elif _IGNORABLE.search(chunk):
+            elif _has_ignorable(chunk):
                 kept = _IGNORABLE.sub("", chunk)  # may compose: e + ZWJ + U+0301
                 if unicodedata.is_normalized("NFC", kept):
                     builder.drop_only(begin, cut)
