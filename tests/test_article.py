@@ -91,6 +91,9 @@ def test_row05_clone_with_autocrlf_keeps_every_byte(tmp_path):
     now = _git("hash-object", "--no-filters", "--stdin-paths", cwd=clone, stdin=paths).split()
     changed = [path for (_, blob, _, path), sha in zip(staged, now, strict=True) if blob != sha]
     assert changed == []
+    # and the attributes match what is committed: renormalising changes no file
+    _git("add", "--renormalize", ".", cwd=clone)
+    assert _git("status", "--porcelain", cwd=clone) == ""
 
 
 # --- structure of the real article -------------------------------------------------------
@@ -614,12 +617,12 @@ def test_row18_corpus_skips_hidden_files_and_ignores_the_case_of_txt(tmp_path):
     (tmp_path / "notes.md").write_text("geen artikel", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "deep.txt").write_text("date 2021-05 Diep.", encoding="utf-8")
-    files, hidden = corpus_files(tmp_path)
-    assert [p.name for p in files] == ["UPPER.TXT", "lower.txt", "mixed.Txt"]
-    assert [p.name for p in hidden] == [".hidden.txt"]
     with pytest.warns(UserWarning, match=r"skipped 1 hidden file\(s\): \.hidden\.txt"):
         corpus = load_corpus(tmp_path)
     assert [a.lede.text for a in corpus] == ["Hoofdletters.", "Klein.", "Gemengd."]
+    files, hidden = corpus_files(tmp_path)
+    assert [p.name for p in files] == ["UPPER.TXT", "lower.txt", "mixed.Txt"]
+    assert [p.name for p in hidden] == [".hidden.txt"]
 
 
 def test_row18_a_matching_entry_that_is_not_a_file_is_an_error(tmp_path):
