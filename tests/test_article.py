@@ -326,6 +326,7 @@ BAD_INPUTS = [
     ("Latin-1 file", "date 2022-11 Oekraïne.".encode("latin-1"), 1, "not valid UTF-8"),
     ("only the date line", b"date 2022-11\n", 1, "no text after the date line"),
     ("only the date line, blank lines", b" date 2022-11 \n\n\n", 1, "no text after the date"),
+    ("huge date value", b"date " + b"9" * 10**5 + b" Lede.", 1, "99'… (100,000 characters)"),
 ]
 
 

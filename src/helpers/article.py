@@ -226,6 +226,13 @@ def _strip(raw: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut after ``limit`` characters."""
+    return (
+        repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
+    )
+
+
 def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[Span, str, int]:
     """Parse the date line; return its value span, precision and where the rest of it starts."""
     text = raw[start:end]
@@ -241,7 +248,8 @@ def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[S
         raise ArticleError(
             path,
             line,
-            f"malformed date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits 0-9",
+            f"malformed date {_short(value)}: expected YYYY, YYYY-MM or YYYY-MM-DD in ASCII "
+            "digits 0-9",
         )
     year = int(parsed.group("year"))
     if not YEARS[0] <= year <= YEARS[1]:
