@@ -21,6 +21,7 @@ import pandas as pd
 from helpers.textview import TextView, text_view
 
 __all__ = [
+    "TEXT_SUFFIX",
     "Article",
     "ArticleError",
     "Block",
@@ -29,6 +30,7 @@ __all__ = [
     "Span",
     "blocks_table",
     "corpus_files",
+    "is_text_file_name",
     "load_article",
     "load_corpus",
     "parse_article",
@@ -437,7 +439,23 @@ def load_article(path: str | Path) -> Article:
     return parse_article(read_article_bytes(path), path)
 
 
-def corpus_files(folder: str | Path, suffix: str = ".txt") -> tuple[list[Path], list[Path]]:
+TEXT_SUFFIX = ".txt"  # compared case-insensitively: "A.TXT" is a text file, ".a.txt" is hidden
+
+
+def is_text_file_name(name: str, suffix: str = TEXT_SUFFIX) -> bool:
+    """Whether ``name`` is a bare name of an article file: no folder, not hidden (``.x.txt``),
+    ending in ``suffix`` in any case (``A.TXT`` counts)."""
+    return (
+        bool(name)
+        and "/" not in name
+        and "\\" not in name
+        and not name.startswith(".")
+        and name.lower().endswith(suffix.lower())
+        and len(name) > len(suffix)
+    )
+
+
+def corpus_files(folder: str | Path, suffix: str = TEXT_SUFFIX) -> tuple[list[Path], list[Path]]:
     """The article files of a corpus folder, and the hidden ones skipped, both sorted by name.
 
     The rule: every entry directly in ``folder`` (not in subfolders) whose name ends in
@@ -451,12 +469,14 @@ def corpus_files(folder: str | Path, suffix: str = ".txt") -> tuple[list[Path], 
     files: list[Path] = []
     hidden: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if path.name.lower().endswith(suffix.lower()):
-            (hidden if path.name.startswith(".") else files).append(path)
+        if is_text_file_name(path.name, suffix):
+            files.append(path)
+        elif is_text_file_name(path.name.lstrip("."), suffix):
+            hidden.append(path)
     return files, hidden
 
 
-def load_corpus(folder: str | Path, suffix: str = ".txt") -> list[Article]:
+def load_corpus(folder: str | Path, suffix: str = TEXT_SUFFIX) -> list[Article]:
     """Load every article in ``folder`` (the files of :func:`corpus_files`, sorted by name);
     ids are content hashes. Hidden files are skipped with a warning that names them."""
     files, hidden = corpus_files(folder, suffix)
