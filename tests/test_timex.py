@@ -50,7 +50,7 @@ CASES = [
     ("in 2014", P, "2014", d(2014, 1, 1), d(2014, 12, 31), "year", "stated", "year", "year", ""),
     ("deze week", P, "2022-WXX", d(2022, 10, 31), d(2022, 12, 4), "year", "publication", "week_relative", "week", ""),
     ("nu", P, "PRESENT_REF", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "present", "unknown", ""),
-    ("eerder", P, "PAST_REF", MIN, d(2022, 11, 29), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
+    ("eerder", P, "PAST_REF", MIN, d(2022, 11, 30), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
     ("op dat moment", P, "", MIN, MAX, "unknown", "context", "context", "unknown", ""),
     ("toen", P, "", MIN, d(2022, 11, 30), "unknown", "context", "context", "unknown", ""),
     ("Toen", P, "", MIN, d(2022, 11, 30), "unknown", "context", "context", "unknown", ""),
@@ -58,7 +58,7 @@ CASES = [
     ("dinsdag", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 22), "day", "publication", "weekday", "day", ""),
     ("deze week", D, "2022-W47", d(2022, 11, 21), d(2022, 11, 27), "week", "publication", "week_relative", "week", ""),
     ("nu", D, "PRESENT_REF", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "present", "unknown", ""),
-    ("eerder", D, "PAST_REF", MIN, d(2022, 11, 23), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
+    ("eerder", D, "PAST_REF", MIN, d(2022, 11, 24), "unknown", "publication", "past_ref", "unknown", "BEFORE"),
     # --- weekdays: most recent on/before publication ---
     ("maandag", D, "2022-11-21", d(2022, 11, 21), d(2022, 11, 21), "day", "publication", "weekday", "day", ""),
     ("woensdag", D, "2022-11-23", d(2022, 11, 23), d(2022, 11, 23), "day", "publication", "weekday", "day", ""),
@@ -164,7 +164,7 @@ CASES = [
     # --- present, open intervals ---
     ("op dit moment", D, "PRESENT_REF", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "present", "unknown", ""),
     ("momenteel", P, "PRESENT_REF", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "present", "unknown", ""),
-    ("later", D, "FUTURE_REF", d(2022, 11, 25), MAX, "unknown", "publication", "future_ref", "unknown", "AFTER"),
+    ("later", D, "FUTURE_REF", d(2022, 11, 24), MAX, "unknown", "publication", "future_ref", "unknown", "AFTER"),
     ("sinds 2014", P, "2014", d(2014, 1, 1), d(2022, 11, 30), "unknown", "publication", "since:year", "year", "ON_OR_AFTER"),
     ("sinds dinsdag", D, "2022-11-22", d(2022, 11, 22), d(2022, 11, 24), "week", "publication", "since:weekday", "day", "ON_OR_AFTER"),
     ("vanaf juni", D, "2022-06", d(2022, 6, 1), d(2022, 11, 24), "year", "publication", "since:month", "month", "ON_OR_AFTER"),
@@ -227,8 +227,8 @@ IN_JUNE = resolve("In juni", P)
             "year",
             "ON_OR_AFTER",
         ),
-        ("eerder", IN_2014, "PAST_REF", MIN, d(2013, 12, 31), "unknown", "unknown", "BEFORE"),
-        ("daarna", IN_JUNE, "FUTURE_REF", d(2022, 7, 1), MAX, "unknown", "unknown", "AFTER"),
+        ("eerder", IN_2014, "PAST_REF", MIN, d(2014, 12, 31), "unknown", "unknown", "BEFORE"),
+        ("daarna", IN_JUNE, "FUTURE_REF", d(2022, 6, 1), MAX, "unknown", "unknown", "AFTER"),
     ],
 )
 def test_context(phrase, reference, value, start, end, precision, unit, mod):
