@@ -490,3 +490,125 @@ def test_row06_invisible_characters_inside_a_time_phrase():
         (before, before + 6, "eerder"),
     ]
     assert resolve("in no\u00advember", P).value == "2022-11"
+
+
+# --- issue 12 item 2: the categories Dutch news uses -------------------------------------------
+
+# Anchors ("the previous resolved time in the text"): Sunday 20 Nov 2022 (one day), June 2022
+# (one month), a Tuesday of Nov 2022 read against the month (1-29 Nov), the year 2014.
+SUNDAY = resolve("zondag", D)
+REFS = {"sun": SUNDAY, "june": IN_JUNE, "tue_p": resolve("dinsdag", P), "2014": IN_2014}
+PAST = True  # the caller's word that the dated event lies on or before publication
+
+# phrase, published, reference, past, value, start, end, precision, basis, rule, unit, mod
+NEW_CASES = [
+    # --- forward offsets: "over N" mirrors "N geleden"; "binnen N" runs to the longest such span;
+    #     "na N" / "N later" move the reference by N units of 28-31 (month) or 365-366 (year) days ---
+    ("over drie dagen", D, None, False, "2022-11-27", d(2022, 11, 27), d(2022, 11, 27), "day", "publication", "ahead", "day", ""),
+    ("over drie dagen", P, None, False, "2022-XX-XX", d(2022, 11, 4), d(2022, 12, 3), "year", "publication", "ahead", "day", ""),
+    ("over 10 dagen", D, None, False, "2022-12-04", d(2022, 12, 4), d(2022, 12, 4), "day", "publication", "ahead", "day", ""),
+    ("over een week", D, None, False, "2022-W48", d(2022, 11, 28), d(2022, 12, 4), "week", "publication", "ahead", "week", ""),
+    ("over twee weken", D, None, False, "2022-W49", d(2022, 12, 5), d(2022, 12, 11), "week", "publication", "ahead", "week", ""),
+    ("over twee weken", P, None, False, "2022-WXX", d(2022, 11, 14), d(2022, 12, 18), "year", "publication", "ahead", "week", ""),
+    ("over een maand", D, None, False, "2022-12", d(2022, 12, 1), d(2022, 12, 31), "month", "publication", "ahead", "month", ""),
+    ("over een maand", P, None, False, "2022-12", d(2022, 12, 1), d(2022, 12, 31), "month", "publication", "ahead", "month", ""),
+    ("over een jaar", P, None, False, "2023", d(2023, 1, 1), d(2023, 12, 31), "year", "publication", "ahead", "year", ""),
+    ("binnen een week", D, None, False, "P1W", d(2022, 11, 24), d(2022, 12, 1), "year", "publication", "within", "week", "EQUAL_OR_LESS"),
+    ("binnen drie dagen", D, None, False, "P3D", d(2022, 11, 24), d(2022, 11, 27), "week", "publication", "within", "day", "EQUAL_OR_LESS"),
+    ("binnen twee maanden", P, "june", False, "P2M", d(2022, 6, 1), d(2022, 8, 31), "season", "context", "within", "month", "EQUAL_OR_LESS"),
+    ("binnen een week", D, None, PAST, "", MIN, d(2022, 11, 24), "unknown", "context", "within", "unknown", ""),
+    ("na een maand", P, "june", False, "P1M", d(2022, 6, 29), d(2022, 7, 31), "season", "context", "shifted", "month", "AFTER"),
+    ("na drie dagen", D, "sun", False, "P3D", d(2022, 11, 23), d(2022, 11, 23), "day", "context", "shifted", "day", "AFTER"),
+    ("na een maand", D, None, False, "", MIN, MAX, "unknown", "context", "shifted", "unknown", ""),
+    ("volgende week", P, None, False, "2022-WXX", d(2022, 11, 7), d(2022, 12, 11), "year", "publication", "week_relative", "week", ""),
+    # --- nights across two days ---
+    ("in de nacht van zaterdag op zondag", D, None, False, "2022-11-19TNI", d(2022, 11, 19), d(2022, 11, 20), "week", "publication", "night_between", "day", ""),
+    ("in de nacht van zaterdag op zondag", P, None, False, "2022-XX-XXTNI", d(2022, 10, 29), d(2022, 11, 27), "season", "publication", "night_between", "day", ""),
+    ("de nacht van vrijdag op zaterdag", "2022-11-19", None, False, "2022-11-18TNI", d(2022, 11, 18), d(2022, 11, 19), "week", "publication", "night_between", "day", ""),
+    ("in de nacht van zaterdag op zondag", "2022-11-19", None, PAST, "2022-11-19TNI", d(2022, 11, 19), d(2022, 11, 19), "day", "publication", "night_between", "day", ""),
+    ("in de nacht van 23 op 24 februari", P, None, False, "2022-02-23TNI", d(2022, 2, 23), d(2022, 2, 24), "week", "publication", "night_between", "day", ""),
+    ("in de nacht van 31 december op 1 januari 2022", P, None, False, "2021-12-31TNI", d(2021, 12, 31), d(2022, 1, 1), "week", "stated", "night_between", "day", ""),
+    ("vannacht", P, None, False, "2022-XX-XXTNI", d(2022, 10, 31), d(2022, 11, 30), "season", "publication", "daypart_relative", "day", ""),
+    ("vannacht", D, None, PAST, "2022-11-23TNI", d(2022, 11, 23), d(2022, 11, 24), "week", "publication", "daypart_relative", "day", ""),
+    ("afgelopen nacht", D, None, False, "2022-11-23TNI", d(2022, 11, 23), d(2022, 11, 24), "week", "publication", "night_relative", "day", ""),
+    ("de afgelopen nacht", P, None, False, "2022-XX-XXTNI", d(2022, 10, 31), d(2022, 11, 30), "season", "publication", "night_relative", "day", ""),
+    ("komende nacht", D, None, False, "2022-11-24TNI", d(2022, 11, 24), d(2022, 11, 25), "week", "publication", "night_relative", "day", ""),
+    # --- clock times and dayparts: the day at that time (precision day at best) ---
+    ("om 06.00 uur", D, "sun", False, "2022-11-20T06:00", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "clock", "day", ""),
+    ("om 14.30 uur", D, "sun", False, "2022-11-20T14:30", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "clock", "day", ""),
+    ("om 14.30 uur", D, None, False, "", MIN, MAX, "unknown", "context", "clock", "unknown", ""),
+    ("om 06.00 uur", P, "tue_p", False, "2022-11-XXT06:00", d(2022, 11, 1), d(2022, 11, 29), "month", "context", "clock", "day", ""),
+    ("om 8 uur 's avonds", D, "sun", False, "2022-11-20T20:00", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "clock", "day", ""),
+    ("zondag om 06.00 uur", D, None, False, "2022-11-20T06:00", d(2022, 11, 20), d(2022, 11, 20), "day", "publication", "weekday+clock", "day", ""),
+    ("zondag om 06.00 uur", P, None, False, "2022-XX-XXT06:00", d(2022, 10, 30), d(2022, 11, 27), "season", "publication", "weekday+clock", "day", ""),
+    ("op 24 februari om 05.00 uur", P, None, False, "2022-02-24T05:00", d(2022, 2, 24), d(2022, 2, 24), "day", "publication", "date+clock", "day", ""),
+    ("zondagnacht om 03.00 uur", D, None, False, "2022-11-21T03:00", d(2022, 11, 20), d(2022, 11, 21), "week", "publication", "weekday+clock", "day", ""),
+    ("zondag om middernacht", D, None, False, "2022-11-20T00:00", d(2022, 11, 20), d(2022, 11, 21), "week", "publication", "weekday+clock", "day", ""),
+    ("sinds middernacht", D, None, False, "2022-11-24T00:00", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "since:clock", "day", "ON_OR_AFTER"),
+    ("sinds middernacht", P, None, False, "2022-11-XXT00:00", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "since:clock", "day", "ON_OR_AFTER"),
+    ("zondagavond laat", D, None, False, "2022-11-20TEV", d(2022, 11, 20), d(2022, 11, 20), "day", "publication", "weekday", "day", "END"),
+    ("zaterdagochtend", D, None, False, "2022-11-19TMO", d(2022, 11, 19), d(2022, 11, 19), "day", "publication", "weekday", "day", ""),
+    ("zaterdagmorgen vroeg", D, None, False, "2022-11-19TMO", d(2022, 11, 19), d(2022, 11, 19), "day", "publication", "weekday", "day", "START"),
+    ("'s ochtends", D, "sun", False, "2022-11-20TMO", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "daypart_context", "day", ""),
+    ("’s nachts", D, "sun", False, "2022-11-20TNI", d(2022, 11, 20), d(2022, 11, 21), "week", "context", "daypart_context", "day", ""),
+    ("'s avonds laat", D, "sun", False, "2022-11-20TEV", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "daypart_context", "day", "END"),
+    ("'s ochtends", D, None, False, "", MIN, MAX, "unknown", "context", "daypart_context", "unknown", ""),
+    ("vanmiddag", D, None, False, "2022-11-24TAF", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "daypart_relative", "day", ""),
+    ("vanavond laat", D, None, False, "2022-11-24TEV", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "daypart_relative", "day", "END"),
+    ("gisteravond laat", D, None, False, "2022-11-23TEV", d(2022, 11, 23), d(2022, 11, 23), "day", "publication", "daypart_relative", "day", "END"),
+    # --- earlier/later this week/month/year, and parts of next month ---
+    ("eerder deze maand", D, None, False, "2022-11", d(2022, 11, 1), d(2022, 11, 24), "month", "publication", "earlier_later_this", "month", ""),
+    ("eerder deze maand", P, None, False, "2022-11", d(2022, 11, 1), d(2022, 11, 30), "month", "publication", "earlier_later_this", "month", ""),
+    ("eerder deze week", D, None, False, "2022-W47", d(2022, 11, 21), d(2022, 11, 24), "week", "publication", "earlier_later_this", "week", ""),
+    ("later deze week", D, None, False, "2022-W47", d(2022, 11, 24), d(2022, 11, 27), "week", "publication", "earlier_later_this", "week", ""),
+    ("later deze week", D, None, PAST, "2022-W47", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "earlier_later_this", "week", ""),
+    ("later deze maand", D, None, False, "2022-11", d(2022, 11, 24), d(2022, 11, 30), "week", "publication", "earlier_later_this", "month", ""),
+    ("eerder dit jaar", P, None, False, "2022", d(2022, 1, 1), d(2022, 11, 30), "year", "publication", "earlier_later_this", "year", ""),
+    ("eerder vandaag", D, None, False, "2022-11-24", d(2022, 11, 24), d(2022, 11, 24), "day", "publication", "earlier_later_this", "day", ""),
+    ("begin volgende maand", D, None, False, "2022-12", d(2022, 12, 1), d(2022, 12, 10), "month", "publication", "part_of_month", "month", "START"),
+    ("begin volgende maand", P, None, False, "2022-12", d(2022, 12, 1), d(2022, 12, 10), "month", "publication", "part_of_month", "month", "START"),
+    ("eind van de maand", D, None, False, "2022-11", d(2022, 11, 21), d(2022, 11, 30), "month", "publication", "part_of_month", "month", "END"),
+    ("aan het eind van de maand", P, "june", False, "2022-06", d(2022, 6, 21), d(2022, 6, 30), "month", "context", "part_of_month", "month", "END"),
+    # --- the turn of the year, and parts of "het jaar" ---
+    ("rond de jaarwisseling", P, None, False, "2021-12-31TNI", d(2021, 12, 21), d(2022, 1, 10), "season", "publication", "turn_of_year", "day", "APPROX"),
+    ("rond de jaarwisseling", "2023-01-05", None, False, "2022-12-31TNI", d(2022, 12, 21), d(2023, 1, 10), "season", "publication", "turn_of_year", "day", "APPROX"),
+    ("rond de jaarwisseling", "2022-12", None, False, "XXXX-12-31TNI", d(2021, 12, 21), d(2023, 1, 10), "decade", "publication", "turn_of_year", "day", "APPROX"),
+    ("tijdens de jaarwisseling", P, None, False, "2021-12-31TNI", d(2021, 12, 31), d(2022, 1, 1), "week", "publication", "turn_of_year", "day", ""),
+    ("komende jaarwisseling", P, None, False, "2022-12-31TNI", d(2022, 12, 31), d(2023, 1, 1), "week", "publication", "turn_of_year", "day", ""),
+    ("oud en nieuw", "2023-01-01", None, False, "2022-12-31TNI", d(2022, 12, 31), d(2023, 1, 1), "week", "publication", "turn_of_year", "day", ""),
+    ("nieuwjaarsdag", P, None, False, "2022-01-01", d(2022, 1, 1), d(2022, 1, 1), "day", "publication", "turn_of_year", "day", ""),
+    ("oudejaarsavond", P, None, False, "2021-12-31TEV", d(2021, 12, 31), d(2021, 12, 31), "day", "publication", "turn_of_year", "day", ""),
+    ("aan het begin van het jaar", P, None, False, "2022", d(2022, 1, 1), d(2022, 4, 30), "year", "publication", "part_of_year", "year", "START"),
+    ("aan het begin van het jaar", P, "2014", False, "2014", d(2014, 1, 1), d(2014, 4, 30), "year", "context", "part_of_year", "year", "START"),
+    ("eind vorig jaar", P, None, False, "2021", d(2021, 9, 1), d(2021, 12, 31), "year", "publication", "part_of_year", "year", "END"),
+    ("halverwege het jaar", P, None, False, "2022", d(2022, 5, 1), d(2022, 8, 31), "year", "publication", "part_of_year", "year", "MID"),
+    ("begin van 2014", P, None, False, "2014", d(2014, 1, 1), d(2014, 4, 30), "year", "stated", "part_of_year", "year", "START"),
+    # --- sequence words, from the reference; never after publication when past=True ---
+    ("nadien", D, "sun", False, "FUTURE_REF", d(2022, 11, 20), MAX, "unknown", "context", "future_ref", "unknown", "AFTER"),
+    ("daarna", D, "sun", PAST, "FUTURE_REF", d(2022, 11, 20), d(2022, 11, 24), "week", "context", "future_ref", "unknown", "AFTER"),
+    ("vervolgens", P, "june", PAST, "FUTURE_REF", d(2022, 6, 1), d(2022, 11, 30), "year", "context", "future_ref", "unknown", "AFTER"),
+    ("kort daarna", D, "sun", False, "FUTURE_REF", d(2022, 11, 20), MAX, "unknown", "context", "future_ref", "unknown", "AFTER"),
+    ("vervolgens", D, None, PAST, "", MIN, d(2022, 11, 24), "unknown", "context", "future_ref", "unknown", ""),
+    ("daarna", D, None, False, "", MIN, MAX, "unknown", "context", "future_ref", "unknown", ""),
+    ("later", D, None, PAST, "", MIN, d(2022, 11, 24), "unknown", "context", "future_ref", "unknown", ""),
+    ("later", P, "june", PAST, "FUTURE_REF", d(2022, 6, 1), d(2022, 11, 30), "year", "context", "future_ref", "unknown", "AFTER"),
+    ("eerder", D, "sun", PAST, "PAST_REF", MIN, d(2022, 11, 20), "unknown", "context", "past_ref", "unknown", "BEFORE"),
+    ("daarvoor", D, "sun", False, "PAST_REF", MIN, d(2022, 11, 20), "unknown", "context", "past_ref", "unknown", "BEFORE"),
+    ("toen", D, "sun", PAST, "2022-11-20", d(2022, 11, 20), d(2022, 11, 20), "day", "context", "context", "day", ""),
+    ("drie dagen later", D, "sun", False, "P3D", d(2022, 11, 23), d(2022, 11, 23), "day", "context", "shifted", "day", "AFTER"),
+    ("een week later", P, "june", False, "P1W", d(2022, 6, 8), d(2022, 7, 7), "season", "context", "shifted", "week", "AFTER"),
+    ("twee weken eerder", D, "sun", False, "P2W", d(2022, 11, 6), d(2022, 11, 6), "day", "context", "shifted", "week", "BEFORE"),
+    ("een jaar eerder", P, "2014", False, "P1Y", d(2012, 12, 31), d(2013, 12, 31), "decade", "context", "shifted", "year", "BEFORE"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "ref", "past", "value", "start", "end", "precision", "basis", "rule", "unit", "mod"),
+    NEW_CASES,
+)
+def test_resolve_news_categories(phrase, published, ref, past, value, start, end, precision, basis, rule, unit, mod):
+    """Issue 12 item 2: each phrase with its interval, worked out by hand."""
+    got = resolve(phrase, published, REFS.get(ref), past=past)
+    expected = TimeInterval(phrase, value, start, end, precision, basis, rule, unit, mod)
+    assert got == expected
+    assert fits(got.precision, got.start, got.end)

@@ -1041,6 +1041,9 @@ def _mask(values: list[str]) -> str:
     """One TIMEX3 value for several candidates: fields that differ become X ("2022-11-XX")."""
     if all(v == values[0] for v in values):
         return values[0]
+    parts = [v.split("T", 1) for v in values]
+    if all(len(p) == 2 for p in parts):  # the date and the time of day apart: "2022-XX-XXT06:00"
+        return "T".join(_mask([p[i] for p in parts]) for i in (0, 1))
     columns = zip(*(v.split("-") for v in values), strict=True)
     return "-".join(c[0] if len(set(c)) == 1 else re.sub("[0-9]", "X", c[0]) for c in columns)
 
