@@ -603,12 +603,204 @@ NEW_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("phrase", "published", "ref", "past", "value", "start", "end", "precision", "basis", "rule", "unit", "mod"),
+    (
+        "phrase",
+        "published",
+        "ref",
+        "past",
+        "value",
+        "start",
+        "end",
+        "precision",
+        "basis",
+        "rule",
+        "unit",
+        "mod",
+    ),
     NEW_CASES,
 )
-def test_resolve_news_categories(phrase, published, ref, past, value, start, end, precision, basis, rule, unit, mod):
+def test_resolve_news_categories(
+    phrase, published, ref, past, value, start, end, precision, basis, rule, unit, mod
+):
     """Issue 12 item 2: each phrase with its interval, worked out by hand."""
     got = resolve(phrase, published, REFS.get(ref), past=past)
     expected = TimeInterval(phrase, value, start, end, precision, basis, rule, unit, mod)
     assert got == expected
     assert fits(got.precision, got.start, got.end)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "ref", "past", "problem"),
+    [
+        ("volgende week", D, None, PAST, "only days after publication"),
+        ("over drie dagen", D, None, PAST, "only days after publication"),
+        ("morgen", P, None, PAST, "only days after publication"),
+        ("drie dagen later", "2022-11-21", "sun", PAST, "only days after publication"),
+        ("in de nacht van zaterdag op maandag", D, None, False, "maandag does not follow zaterdag"),
+        ("de nacht van 23 op 25 februari", P, None, False, "do not follow each other"),
+        ("de nacht van 28 op 1 maart", P, None, False, "do not follow each other"),  # 28 or 29 Feb?
+        ("om 25.00 uur", D, "sun", False, "no such clock time"),
+        ("om 14.75 uur", D, "sun", False, "no such clock time"),
+        ("om 15 uur 's ochtends", D, "sun", False, "no such clock time"),
+        ("in juni om 6 uur", P, None, False, "a clock time needs a day, not a month"),
+        ("binnen enkele dagen", D, None, False, "not a Dutch time expression"),  # how many?
+        ("over een paar weken", D, None, False, "not a Dutch time expression"),
+    ],
+)
+def test_refused_news_phrases(phrase, published, ref, past, problem):
+    """Refused rather than given an interval narrower than the text allows."""
+    with pytest.raises(TimexError, match=problem):
+        resolve(phrase, published, REFS.get(ref), past=past)
+
+
+NEWS_SENTENCES = [
+    (
+        "Rusland viel in de nacht van zaterdag op zondag aan. Om 06.00 uur sloegen de eerste "
+        "raketten in; zondagavond laat volgde een tweede golf.",
+        ["in de nacht van zaterdag op zondag", "Om 06.00 uur", "zondagavond laat"],
+    ),
+    (
+        "De top begint over drie dagen en het akkoord moet binnen een week rond zijn; eerder "
+        "deze maand zei Poetin dat, en rond de jaarwisseling volgt een besluit.",
+        ["over drie dagen", "binnen een week", "eerder deze maand", "rond de jaarwisseling"],
+    ),
+    (
+        "Sinds middernacht geldt een bestand. Drie dagen later, op zondag om 14.30 uur, werd "
+        "het geschonden; nadien bleef het onrustig.",
+        ["Sinds middernacht", "Drie dagen later", "op zondag om 14.30 uur", "nadien"],
+    ),
+    (
+        "Aan het begin van het jaar was het rustig, eind vorig jaar niet; ’s nachts en "
+        "vanmiddag evenmin. Vervolgens kwam de Navo bijeen.",
+        ["Aan het begin van het jaar", "eind vorig jaar", "’s nachts", "vanmiddag", "Vervolgens"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEWS_SENTENCES)
+def test_find_news_phrases_in_running_text(text, expected):
+    found = find_time_expressions(text)
+    assert [t for *_, t in found] == expected
+    assert all(text[start:end] == t for start, end, t in found)
+    past = "begint" not in text  # the second sentence is in the present/future tense
+    for *_, t in found:  # each resolves, given an anchor for the phrases that need one
+        got = resolve(t, D, SUNDAY, past=past)
+        assert got.start <= got.end and (got.end <= d(2022, 11, 24) or not past)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hij sprak over drie dagen van gevechten.", "Het ging ervoor zorgen.", "Daarop wees hij."],
+)
+def test_find_news_phrases_known_limits(text):
+    """ "over drie dagen" is found even where it means "about three days" (the coder decides);
+    bare "ervoor" and "daarop" are not taken as time words (mostly they are not)."""
+    found = [t for *_, t in find_time_expressions(text)]
+    assert found == (["over drie dagen"] if "over" in text else [])
+
+
+NEW_FINDABLE = sorted({c[0] for c in NEW_CASES})
+
+
+def test_find_round_trip_news_categories():
+    text = " en de kat, ".join(NEW_FINDABLE)
+    assert [t for _, _, t in find_time_expressions(text)] == NEW_FINDABLE
+
+
+# --- properties of the new categories ---
+
+# (phrase, reference name, past) as in NEW_CASES; a few refused ones on some days are fine
+NEW_READINGS = sorted({(c[0], c[2] or "", c[3]) for c in NEW_CASES})
+ANCHORS = st.dates(min_value=d(2000, 1, 1), max_value=d(2030, 12, 31)).map(
+    lambda day: resolve("vandaag", day)
+)
+
+
+def _resolve_or_none(phrase, published, reference=None, past=False):
+    try:
+        return resolve(phrase, published, reference, past=past)
+    except TimexError as err:
+        assert "after publication" in err.problem or "does not follow" in err.problem
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    phrase=st.sampled_from(sorted(set(PHRASES) | {p for p, *_ in NEW_READINGS})),
+    published=publications(),
+    anchor=ANCHORS,
+)
+def test_past_never_ends_after_publication(phrase, published, anchor):
+    """past=True: every interval ends on or before the last possible publication day (or the
+    phrase is refused as wholly after it); and it is honest: start <= end, finest precision."""
+    got = _resolve_or_none(phrase, published, anchor, past=True)
+    if got is not None:
+        assert got.start <= got.end <= publication_interval(published)[1]
+        assert fits(got.precision, got.start, got.end)
+        assert got.precision == precision_of(got.start, got.end)
+
+
+@settings(max_examples=60, deadline=None)
+@given(reading=st.sampled_from(NEW_READINGS), day=days)
+def test_month_precise_interval_spans_every_day_of_the_month(reading, day):
+    """Read against "YYYY-MM", a phrase's interval is exactly the hull of its readings against
+    each day of that month (days on which it is impossible dropped)."""
+    phrase, ref, past = reading
+    month = day.isoformat()[:7]
+    first, last = publication_interval(month)
+    each = [
+        _resolve_or_none(phrase, first + datetime.timedelta(days=i), REFS.get(ref), past)
+        for i in range(last.day)
+    ]
+    each = [r for r in each if r is not None]
+    got = _resolve_or_none(phrase, month, REFS.get(ref), past)
+    if not each:
+        assert got is None
+        return
+    assert (got.start, got.end) == (min(r.start for r in each), max(r.end for r in each))
+
+
+@given(day=days, n=st.integers(1, 400), unit=st.sampled_from(["dagen", "weken", "maanden", "jaar"]))
+def test_over_mirrors_geleden(day, n, unit):
+    """ "over N" is "N geleden" the other way: the same kind of unit, N units after."""
+    ahead, ago = resolve(f"over {n} {unit}", day), resolve(f"{n} {unit} geleden", day)
+    assert ahead.unit == ago.unit and ahead.precision == ago.precision
+    if unit == "dagen":
+        assert (ahead.start - day).days == (day - ago.start).days == n
+    elif unit == "weken":
+        assert (ahead.start - ago.start).days == 14 * n
+    elif unit == "maanden":
+        months = (ahead.start.year - ago.start.year) * 12 + ahead.start.month - ago.start.month
+        assert months == 2 * n
+    else:
+        assert ahead.start.year - day.year == day.year - ago.start.year == n
+
+
+@given(anchor=days, gap=st.integers(0, 400), n=st.integers(1, 30))
+def test_sequence_words_follow_the_anchor_and_stop_at_publication(anchor, gap, n):
+    """With an anchor on or before publication and past=True: "daarna"/"nadien" run from the
+    anchor to publication, "daarvoor" up to the anchor, "toen" is the anchor, and "N dagen later"
+    is N days on (refused when that is after publication)."""
+    published = anchor + datetime.timedelta(days=gap)
+    ref = resolve("vandaag", anchor)
+    for word in ("daarna", "nadien", "vervolgens", "later"):
+        got = resolve(word, published, ref, past=True)
+        assert (got.start, got.end) == (anchor, published)
+    assert resolve("daarvoor", published, ref, past=True).end == anchor
+    assert (
+        resolve("toen", published, ref, past=True).start,
+        resolve("toen", published, ref).end,
+    ) == (anchor, anchor)
+    later = _resolve_or_none(f"{n} dagen later", published, ref, past=True)
+    if n > gap:
+        assert later is None
+    else:
+        assert later.start == later.end == anchor + datetime.timedelta(days=n)
+
+
+@given(day=days, weekday=st.sampled_from(range(7)))
+def test_night_between_two_weekdays(day, weekday):
+    first, second = WEEKDAYS[weekday], WEEKDAYS[(weekday + 1) % 7]
+    got = resolve(f"in de nacht van {first} op {second}", day)
+    assert got.start.weekday() == weekday and got.end == got.start + datetime.timedelta(days=1)
+    assert 0 <= (day - got.start).days <= 6
