@@ -6,7 +6,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from helpers.textview import text_view
 
@@ -280,6 +280,7 @@ class _Ctx:
     day: Date  # one possible publication day
     reference: TimeInterval | None
     phrase: str  # as given to resolve(), for error messages
+    past: bool = False  # the caller says the dated event lies on or before publication
 
 
 def _day(
@@ -341,22 +342,55 @@ def _present(m: re.Match[str], ctx: _Ctx) -> _Reading:
     return _Reading("PRESENT_REF", ctx.day, ctx.day, "unknown", "publication")
 
 
+def _unresolved(ctx: _Ctx) -> _Reading:
+    """A phrase that needs an anchor it was not given: any day (``past`` then cuts it at
+    publication)."""
+    return _Reading("", OPEN_START, OPEN_END, "unknown", "context")
+
+
+# Sequence words. Deictic ones may be read against the publication day; anaphoric ones ("daarna",
+# "nadien") only against a reference. The anchor's own days are included: an event "daarna" may
+# fall later on the same day, or later in the same June, as the event it follows.
+_DEICTIC_BEFORE = ("eerder", "vroeger")
+_ANAPHORIC_BEFORE = ("daarvoor", "voordien", "kort daarvoor", "kort ervoor", "kort voordien")
+_DEICTIC_AFTER = ("later", "binnenkort", "straks")
+_ANAPHORIC_AFTER = (
+    "daarna",
+    "nadien",
+    "naderhand",
+    "vervolgens",
+    "kort daarna",
+    "kort daarop",
+    "kort nadien",
+    "even later",
+    "korte tijd later",
+    "enige tijd later",
+    "niet veel later",
+    "niet lang daarna",
+)
+_CONTEXT_FREE = ("vroeger", "binnenkort", "straks")  # never read against a reference
+
+
 def _before(m: re.Match[str], ctx: _Ctx) -> _Reading:
-    """Open interval before the reference (or, without one, before the publication day)."""
-    if ctx.reference is not None and m[0] != "vroeger":
-        end = ctx.reference.start
-        end = end - DAY if end > OPEN_START else end
-        return _Reading("PAST_REF", OPEN_START, end, "unknown", "context", "BEFORE")
-    return _Reading("PAST_REF", OPEN_START, ctx.day - DAY, "unknown", "publication", "BEFORE")
+    """Open interval up to the reference's end; without one, up to the publication day
+    ("eerder") or unresolved (anaphoric "daarvoor")."""
+    ref, word = ctx.reference, m[0]
+    if ref is not None and word not in _CONTEXT_FREE:
+        return _Reading("PAST_REF", OPEN_START, ref.end, "unknown", "context", "BEFORE")
+    if word in _DEICTIC_BEFORE:
+        return _Reading("PAST_REF", OPEN_START, ctx.day, "unknown", "publication", "BEFORE")
+    return _unresolved(ctx)
 
 
 def _after(m: re.Match[str], ctx: _Ctx) -> _Reading:
-    """Open interval after the reference (or, without one, after the publication day)."""
-    if ctx.reference is not None and m[0] in ("later", "daarna"):
-        start = ctx.reference.end
-        start = start + DAY if start < OPEN_END else start
-        return _Reading("FUTURE_REF", start, OPEN_END, "unknown", "context", "AFTER")
-    return _Reading("FUTURE_REF", ctx.day + DAY, OPEN_END, "unknown", "publication", "AFTER")
+    """Open interval from the reference's start; without one, from the publication day ("later",
+    "binnenkort", unless ``past``) or unresolved (anaphoric "daarna", "nadien")."""
+    ref, word = ctx.reference, m[0]
+    if ref is not None and word not in _CONTEXT_FREE:
+        return _Reading("FUTURE_REF", ref.start, OPEN_END, "unknown", "context", "AFTER")
+    if word in _DEICTIC_AFTER and not (ctx.past and word == "later"):
+        return _Reading("FUTURE_REF", ctx.day, OPEN_END, "unknown", "publication", "AFTER")
+    return _unresolved(ctx)
 
 
 _DAY_OFFSETS = {"eergisteren": -2, "gisteren": -1, "vandaag": 0, "morgen": 1, "overmorgen": 2}
@@ -368,16 +402,57 @@ def _relative_day(m: re.Match[str], ctx: _Ctx) -> _Reading:
 
 def _relative_daypart(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """gisteravond = yesterday evening, vanochtend = this morning; vannacht = last night."""
-    part = "ochtend" if m["part"] == "morgen" else m["part"]
-    back = m["day"] == "gister" or part == "nacht"
-    return _with_daypart(ctx.day - DAY if back else ctx.day, part)
+    back = m["day"] == "gister" or m["part"] == "nacht"
+    return _with_daypart(ctx.day - DAY if back else ctx.day, m["part"], late=m["late"])
 
 
-def _with_daypart(day: Date, part: str | None, basis: str = "publication") -> _Reading:
+_LATE = {"laat": "END", "vroeg": "START"}
+
+
+def _with_daypart(
+    day: Date, part: str | None, basis: str = "publication", late: str | None = None
+) -> _Reading:
+    """That day, or that day's part ("morgen" is the morning); a night runs into the next
+    morning. ``late`` (laat/vroeg) sets the mod, never the interval: late on Sunday evening is
+    still Sunday."""
     if not part:
         return _day(day, basis)
-    # a night runs into the next morning
-    return _day(day, basis, "T" + DAYPARTS[part], day + DAY if part == "nacht" else None)
+    part = "ochtend" if part == "morgen" else part
+    end = day + DAY if part == "nacht" else None
+    reading = _day(day, basis, "T" + DAYPARTS[part], end)
+    return replace(reading, mod=_LATE[late]) if late else reading
+
+
+def _relative_night(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "afgelopen/vorige nacht": the night into the publication day; "komende nacht": the night
+    after it."""
+    first = ctx.day if m["rel"] == "komende" else ctx.day - DAY
+    return _with_daypart(first, "nacht")
+
+
+def _night_between(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "de nacht van zaterdag op zondag" (the most recent such Saturday on or before publication)
+    or "de nacht van 23 op 24 februari": both days, which must follow each other."""
+    if m["wd"]:
+        first_wd, second_wd = WEEKDAYS.index(m["wd"]), WEEKDAYS.index(m["wd2"])
+        if second_wd != (first_wd + 1) % 7:
+            raise TimexError(ctx.phrase, f"{m['wd2']} does not follow {m['wd']}")
+        first, basis = ctx.day - ((ctx.day.weekday() - first_wd) % 7) * DAY, "publication"
+    else:  # a stated year belongs to the date it follows: the second
+        stated = bool(m["year"] or m["yrel"])
+        number, month = (m["d2"], m["month"]) if stated else (m["d1"], m["month1"] or m["month"])
+        day, basis = _calendar_day(int(number), month, m, ctx)
+        first = day - DAY if stated else day
+        second = first + DAY
+        first_month = _month_number(m["month1"] or m["month"])
+        if (first.day, first.month, second.day, second.month) != (
+            int(m["d1"]),
+            first_month if m["month1"] else first.month,
+            int(m["d2"]),
+            _month_number(m["month"]),
+        ):
+            raise TimexError(ctx.phrase, "the night's two dates do not follow each other")
+    return _with_daypart(first, "nacht", basis)
 
 
 def _weekday(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -392,7 +467,7 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Reading:
         day = ctx.day - (back or 7) * DAY
     else:
         day = ctx.day - back * DAY
-    return _with_daypart(day, m["part"])
+    return _with_daypart(day, m["part"], late=m["late"] or m["late0"])
 
 
 _WEEK_SHIFT = {"vorige": -1, "afgelopen": -1, "deze": 0, "volgende": 1, "komende": 1}
@@ -407,7 +482,16 @@ def _weekday_in_week(m: re.Match[str], ctx: _Ctx) -> _Reading:
 
 def _date(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """A calendar date; "17 juni" without a year: the most recent 17 June on/before publication."""
-    month, number = _month_number(m["month"]), int(m["day"])
+    day, basis = _calendar_day(int(m["day"]), m["month"], m, ctx)
+    if m["wd"] and WEEKDAYS[day.weekday()] != m["wd"]:
+        raise TimexError(ctx.phrase, f"{day} is a {WEEKDAYS[day.weekday()]}, not a {m['wd']}")
+    return _day(day, basis)
+
+
+def _calendar_day(number: int, month_name: str, m: re.Match[str], ctx: _Ctx) -> tuple[Date, str]:
+    """Day ``number`` of ``month_name`` in the year the match states, else the most recent one
+    on or before the publication day; and the basis."""
+    month = _month_number(month_name)
     if not 1 <= number <= calendar.monthrange(2000, month)[1]:
         raise TimexError(ctx.phrase, f"no such date: {number} {MONTHS[month - 1]}")
     year, basis = _year_of(m, ctx)
@@ -418,12 +502,9 @@ def _date(m: re.Match[str], ctx: _Ctx) -> _Reading:
         ):
             year -= 1
     try:
-        day = Date(year, month, number)
+        return Date(year, month, number), basis
     except ValueError:
         raise TimexError(ctx.phrase, f"no such date: {number} {MONTHS[month - 1]} {year}") from None
-    if m["wd"] and WEEKDAYS[day.weekday()] != m["wd"]:
-        raise TimexError(ctx.phrase, f"{day} is a {WEEKDAYS[day.weekday()]}, not a {m['wd']}")
-    return _day(day, basis)
 
 
 def _week(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -460,9 +541,27 @@ def _month(m: re.Match[str], ctx: _Ctx) -> _Reading:
     return _month_reading(year, month, "publication")
 
 
+def _the_unit(ctx: _Ctx, same: Callable[[Date, Date], bool]) -> tuple[Date, str]:
+    """A day in the month or year that "de maand" / "het jaar" means: the reference's, when it lies
+    within one (``same``), else the publication day's."""
+    ref = ctx.reference
+    if (
+        ref is not None
+        and ref.start > OPEN_START
+        and ref.end < OPEN_END
+        and same(ref.start, ref.end)
+    ):
+        return ref.start, "context"
+    return ctx.day, "publication"
+
+
 def _part_of_month(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """begin = days 1-10, medio/half = 11-20, eind = 21-last of the month."""
-    month = _month(m, ctx) if m["month"] else _relative_month(m, ctx)
+    if m["themonth"]:
+        day, basis = _the_unit(ctx, lambda a, b: (a.year, a.month) == (b.year, b.month))
+        month = _month_reading(day.year, day.month, basis)
+    else:
+        month = _month(m, ctx) if m["month"] else _relative_month(m, ctx)
     mod, (first, last), _ = PARTS[m["part"]]
     start = month.start.replace(day=first)
     end = month.end if last == 31 else month.start.replace(day=last)
@@ -471,7 +570,11 @@ def _part_of_month(m: re.Match[str], ctx: _Ctx) -> _Reading:
 
 def _part_of_year(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """begin = Jan-Apr, medio/half = May-Aug, eind = Sep-Dec."""
-    year, basis = _year_of(m, ctx)
+    if m["theyear"]:
+        day, basis = _the_unit(ctx, lambda a, b: a.year == b.year)
+        year: int | None = day.year
+    else:
+        year, basis = _year_of(m, ctx)
     assert year is not None
     mod, _, (first, last) = PARTS[m["part"]]
     return _Reading(
@@ -507,6 +610,139 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Reading:
     return _season_reading(label, code, "publication")
 
 
+def _earlier_later_this(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "eerder deze maand": from the start of the publication's week/month/year (or day) to the
+    publication day; "later deze week": from the publication day to the end of that unit. The
+    publication day itself is included: "eerder" may be this morning."""
+    unit = m["unit"]
+    if unit == "week":
+        reading = _Reading(_week_value(ctx.day), *_week_bounds(ctx.day), "week", "publication")
+    elif unit == "maand":
+        reading = _month_reading(ctx.day.year, ctx.day.month, "publication")
+    elif unit == "jaar":
+        reading = _year_reading(ctx.day.year, "publication")
+    else:  # vandaag, op de dag
+        reading = _day(ctx.day)
+    if m["dir"] == "eerder":
+        return replace(reading, end=ctx.day)
+    return replace(reading, start=ctx.day)
+
+
+_TURN_DAYS = {  # (first, last) day of each phrase around the turn from year Y to Y+1
+    "rond": ((12, 21, 0), (1, 10, 1)),  # eind december to begin januari (thirds, as PARTS)
+    "jaarwisseling": ((12, 31, 0), (1, 1, 1)),
+    "oud en nieuw": ((12, 31, 0), (1, 1, 1)),
+    "oudejaarsnacht": ((12, 31, 0), (1, 1, 1)),
+    "nieuwjaarsnacht": ((12, 31, 0), (1, 1, 1)),
+    "oudejaarsdag": ((12, 31, 0), (12, 31, 0)),
+    "oudejaarsavond": ((12, 31, 0), (12, 31, 0)),
+    "nieuwjaarsdag": ((1, 1, 1), (1, 1, 1)),
+}
+_TURN_VALUE = {"oudejaarsdag": "", "oudejaarsavond": "TEV", "nieuwjaarsdag": ""}
+
+
+def _turn_of_year(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """The turn of the year: "de jaarwisseling" is the night of 31 Dec to 1 Jan; "rond de
+    jaarwisseling" 21 Dec to 10 Jan. Which turn: as for months, the most recent that began on or
+    before publication; "afgelopen": the most recent that ended before it; "komende": the
+    first that begins after it."""
+    what = " ".join(m["what"].split())
+    first, last = _TURN_DAYS["rond" if m["around"] else what]
+
+    def window(year: int) -> tuple[Date, Date]:
+        return (Date(year + first[2], first[0], first[1]), Date(year + last[2], last[0], last[1]))
+
+    day, rel, year = ctx.day, m["rel"], ctx.day.year + 1
+    if rel in FUTURE:
+        year = day.year - 1
+        while window(year)[0] <= day:
+            year += 1
+    else:
+        while (window(year)[1] >= day) if rel in PAST else (window(year)[0] > day):
+            year -= 1
+    start, end = window(year)
+    if what == "nieuwjaarsdag":
+        value = f"{year + 1:04d}-01-01"
+    else:
+        value = f"{year:04d}-12-31" + _TURN_VALUE.get(what, "TNI")
+    return _Reading(value, start, end, "day", "publication", "APPROX" if m["around"] else "")
+
+
+_CLOCK_TIME = re.compile(
+    r"(?:(?P<hh>[0-9]{1,2})(?:[.:](?P<mm>[0-9]{2}))?|(?P<midnight>middernacht))"
+    r"(?:\s+uur)?(?:\s+'s\s+(?P<part>ochtends|morgens|middags|avonds|nachts))?$"
+)
+
+
+def _clock(text: str, phrase: str) -> tuple[str, bool]:
+    """("HH:MM", is midnight) of a clock phrase ("om 14.30 uur", "om 8 uur 's avonds")."""
+    m = _CLOCK_TIME.search(text)
+    assert m is not None  # the rule's pattern ends in a clock time
+    if m["midnight"]:
+        return "00:00", True
+    hh, mm, part = int(m["hh"]), int(m["mm"] or 0), m["part"]
+    if hh > 24 or mm > 59 or (hh == 24 and mm) or (part and hh > 12):
+        raise TimexError(phrase, f"no such clock time: {m[0]!r}")
+    if part in ("middags", "avonds") and hh < 12:
+        hh += 12
+    elif part == "nachts" and hh == 12:
+        hh = 0
+    return f"{hh % 24:02d}:{mm:02d}", hh in (0, 24) and mm == 0
+
+
+def _at(reading: _Reading, clock: str, midnight: bool) -> _Reading:
+    """``reading`` (a day, a daypart or a night) at a clock time: the same days, except that
+    midnight may also be the end of the last day; the value names the time on the day it falls."""
+    end = _plus(reading.end, 1) if midnight else reading.end
+    base = reading.value.split("T")[0]
+    if reading.value.endswith("TNI") and clock < "12:00" and reading.end > reading.start:
+        base = reading.end.isoformat()  # 03:00 in the night of Saturday is on Sunday
+    value = f"{base}T{clock}" if reading.value and reading.unit == "day" else reading.value
+    return replace(reading, value=value, end=end)
+
+
+def _clock_context(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """A clock time with no day ("om 06.00 uur"): the reference's day(s) at that time; "middernacht"
+    without one is the start of the publication day; anything else is unresolved."""
+    clock, midnight = _clock(m[0], ctx.phrase)
+    ref = ctx.reference
+    if ref is not None:
+        return _at(_from_reference(ref), clock, midnight)
+    if midnight:
+        return _day(ctx.day, suffix="T00:00")
+    return _unresolved(ctx)
+
+
+def _from_reference(ref: TimeInterval) -> _Reading:
+    return _Reading(ref.value, ref.start, ref.end, ref.unit, "context", ref.mod)
+
+
+_SPARTS = {
+    "ochtends": "ochtend",
+    "morgens": "ochtend",
+    "middags": "middag",
+    "avonds": "avond",
+    "nachts": "nacht",
+}
+
+
+def _daypart_context(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "'s avonds": the reference's day(s) in that part (a night runs into the next day);
+    without a reference, unresolved."""
+    ref = ctx.reference
+    if ref is None:
+        return _unresolved(ctx)
+    part = _SPARTS[m["spart"]]
+    end = _plus(ref.end, 1) if part == "nacht" else ref.end
+    value = (
+        ref.value.split("T")[0] + "T" + DAYPARTS[part]
+        if ref.value and ref.unit == "day"
+        else ref.value
+    )
+    mod = _LATE[m["late"]] if m["late"] else ref.mod
+    return _Reading(value, ref.start, end, ref.unit, "context", mod)
+
+
 def _year(m: re.Match[str], ctx: _Ctx) -> _Reading:
     return _year_reading(int(m["year"]), "stated")
 
@@ -525,21 +761,106 @@ def _decade(m: re.Match[str], ctx: _Ctx) -> _Reading:
     )
 
 
+_UNIT_WORDS = r"dagen|dag|weken|week|maanden|maand|jaren|jaar"
+_COUNT = rf"(?:{_alt(NUMBERS)}|[0-9]{{1,3}})"
+# shortest and longest length in days of one unit: "a month" is 28 to 31 days
+_UNIT_DAYS = {"day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}
+
+
+def _count(word: str) -> int:
+    return NUMBERS[word] if word in NUMBERS else int(word)
+
+
+def _unit(word: str) -> str:
+    """day | week | month | year for a Dutch unit word ("weken" -> "week")."""
+    stems = (("day", "dag"), ("week", "we"), ("month", "maand"), ("year", "ja"))
+    return next(unit for unit, stem in stems if word.startswith(stem))
+
+
+def _duration(n: int, unit: str) -> str:
+    """TIMEX3 duration value: P3D, P2W, P1M, P1Y."""
+    return f"P{n}{unit[0].upper()}"
+
+
+def _plus(day: Date, days: int) -> Date:
+    """``day`` moved by ``days``; open ends stay open, and the calendar's ends saturate."""
+    if day in (OPEN_START, OPEN_END):
+        return day
+    try:
+        return day + days * DAY
+    except OverflowError:
+        return OPEN_END if days > 0 else OPEN_START
+
+
+def _calendar_shift(day: Date, n: int, unit: str) -> _Reading:
+    """The day / ISO week / calendar month / year that holds ``day`` moved by ``n`` units."""
+    if unit == "day":
+        return _day(day + n * DAY)
+    if unit == "week":
+        moved = day + 7 * n * DAY
+        return _Reading(_week_value(moved), *_week_bounds(moved), "week", "publication")
+    if unit == "month":
+        return _month_reading(*_add_months(day.year, day.month, n), "publication")
+    return _year_reading(day.year + n, "publication")
+
+
 def _ago(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """N units ago ("twee weken geleden"): that day / ISO week / month / year."""
-    n = NUMBERS[m["n"]] if m["n"] in NUMBERS else int(m["n"])
-    unit = m["unit"]
-    if unit.startswith("dag"):
-        return _day(ctx.day - n * DAY)
-    if unit.startswith("we"):
-        day = ctx.day - 7 * n * DAY
-        return _Reading(_week_value(day), *_week_bounds(day), "week", "publication")
-    if unit.startswith("maand"):
-        return _month_reading(*_add_months(ctx.day.year, ctx.day.month, -n), "publication")
-    return _year_reading(ctx.day.year - n, "publication")
+    return _calendar_shift(ctx.day, -_count(m["n"]), _unit(m["unit"]))
+
+
+def _ahead(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """N units from publication ("over twee weken"), the mirror of "N units geleden"."""
+    return _calendar_shift(ctx.day, _count(m["n"]), _unit(m["unit"]))
+
+
+def _within(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "binnen een week": from the reference's start (or the publication day) to its end plus the
+    longest such span. In a past-tense sentence without a reference the span it is counted from
+    is unknown: unresolved."""
+    n, unit = _count(m["n"]), _unit(m["unit"])
+    longest = n * _UNIT_DAYS[unit][1]
+    value, ref = _duration(n, unit), ctx.reference
+    if ref is not None:
+        return _Reading(value, ref.start, _plus(ref.end, longest), unit, "context", "EQUAL_OR_LESS")
+    if ctx.past:
+        return _unresolved(ctx)
+    return _Reading(value, ctx.day, ctx.day + longest * DAY, unit, "publication", "EQUAL_OR_LESS")
+
+
+def _shifted(m: re.Match[str], ctx: _Ctx) -> _Reading:
+    """ "na een maand", "drie dagen later" (+) and "twee weken eerder" (-): the reference moved by N
+    units, each between its shortest and longest length; without a reference, unresolved."""
+    ref = ctx.reference
+    if ref is None:
+        return _unresolved(ctx)
+    n, unit = _count(m["n"] or m["n2"]), _unit(m["unit"] or m["unit2"])
+    shortest, longest = (n * k for k in _UNIT_DAYS[unit])
+    if m["before"]:
+        start, end = _plus(ref.start, -longest), _plus(ref.end, -shortest)
+    else:
+        start, end = _plus(ref.start, shortest), _plus(ref.end, longest)
+    return _Reading(
+        _duration(n, unit), start, end, unit, "context", "BEFORE" if m["before"] else "AFTER"
+    )
 
 
 # --- the table ----------------------------------------------------------------------------------
+
+_DAYPART = _alt((*DAYPARTS, "morgen"))
+_THE_PART = rf"(?:(?:aan\s+)?het\s+)?{_PART}"  # "aan het begin van", "het eind van"
+_HHMM = r"[0-9]{1,2}[.:][0-9]{2}"
+_SPART = r"['’]s\s+(?:ochtends|morgens|middags|avonds|nachts)"
+# a clock time: "om 06.00 uur", "om 14.30", "om 8 uur 's avonds", "06.00 uur", "middernacht"
+_CLOCK_PHRASE = (
+    rf"(?:om|rond|omstreeks|tegen)\s+(?:{_HHMM}(?:\s+uur)?|[0-9]{{1,2}}\s+uur|middernacht)"
+    rf"(?:\s+{_SPART})?|{_HHMM}\s+uur(?:\s+{_SPART})?|middernacht"
+)
+
+
+def _words(words: Iterable[str]) -> str:
+    """An alternation of (multi-word) phrases, any run of spaces between words."""
+    return _alt(words).replace(" ", r"\s+")
 
 
 @dataclass(frozen=True)
@@ -559,12 +880,47 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("context", _CONTEXT, _context),
     Rule("present", r"nu(?!\s+eenmaal)|op\s+dit\s+moment|momenteel|thans", _present),
-    Rule("past_ref", r"eerder|daarvoor|vroeger", _before),
-    Rule("future_ref", r"later|daarna|binnenkort|straks", _after),
+    Rule("past_ref", _words(_DEICTIC_BEFORE + _ANAPHORIC_BEFORE), _before),
+    Rule("future_ref", _words(_DEICTIC_AFTER + _ANAPHORIC_AFTER), _after),
+    Rule(
+        "earlier_later_this",
+        r"(?P<dir>eerder|later)\s+(?:(?:deze|dit)\s+(?P<unit>week|maand|jaar)|vandaag)",
+        _earlier_later_this,
+    ),
+    Rule("ahead", rf"over\s+(?P<n>{_COUNT})\s+(?P<unit>{_UNIT_WORDS})", _ahead),
+    Rule("within", rf"binnen\s+(?P<n>{_COUNT})\s+(?P<unit>{_UNIT_WORDS})", _within),
+    Rule(
+        "shifted",
+        rf"na\s+(?P<n>{_COUNT})\s+(?P<unit>{_UNIT_WORDS})"
+        rf"|(?P<n2>{_COUNT})\s+(?P<unit2>{_UNIT_WORDS})\s+"
+        r"(?:(?P<before>eerder|daarvoor|ervoor|voordien)|later|daarna|nadien|erna)",
+        _shifted,
+    ),
+    Rule(
+        "night_between",
+        rf"(?:de\s+)?nacht\s+van\s+(?:(?P<wd>{_WD})\s+op\s+(?P<wd2>{_WD})"
+        rf"|(?P<d1>[0-9]{{1,2}})(?:\s+(?P<month1>{_MONTH}))?\s+op\s+(?P<d2>[0-9]{{1,2}})"
+        rf"\s+(?P<month>{_MONTH})(?:\s+{_YEARSPEC})?)",
+        _night_between,
+    ),
+    Rule("night_relative", r"(?:de\s+)?(?P<rel>afgelopen|vorige|komende)\s+nacht", _relative_night),
+    Rule(
+        "turn_of_year",
+        r"(?:(?P<around>rond|omstreeks|rondom)\s+)?(?:(?:met|bij)\s+)?(?:de\s+)?"
+        r"(?:(?P<rel>afgelopen|vorige|komende|volgende)\s+)?(?P<what>jaarwisseling|oud\s+en\s+nieuw"
+        r"|oudejaarsnacht|nieuwjaarsnacht|oudejaarsdag|oudejaarsavond|nieuwjaarsdag)",
+        _turn_of_year,
+    ),
+    Rule("clock", _CLOCK_PHRASE, _clock_context),
+    Rule(
+        "daypart_context",
+        r"['’]s\s+(?P<spart>ochtends|morgens|middags|avonds|nachts)(?:\s+(?P<late>laat|vroeg))?",
+        _daypart_context,
+    ),
     Rule("day_relative", rf"{_alt(_DAY_OFFSETS)}(?<!de\smorgen)", _relative_day),
     Rule(
         "daypart_relative",
-        rf"(?P<day>gister|van)(?P<part>{_alt((*DAYPARTS, 'morgen'))})",
+        rf"(?P<day>gister|van)(?P<part>{_DAYPART})(?:\s+(?P<late>laat|vroeg))?",
         _relative_daypart,
     ),
     Rule(
@@ -580,7 +936,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "weekday",
-        rf"(?:(?P<rel>{_alt(PAST + FUTURE)})\s+)?(?P<wd>{_WD})(?P<part>{_alt(DAYPARTS)})?",
+        rf"(?:(?P<late0>laat|vroeg)\s+op\s+)?(?:(?P<rel>{_alt(PAST + FUTURE)})\s+)?(?P<wd>{_WD})"
+        rf"(?:(?P<part>{_DAYPART})(?:\s+(?P<late>laat|vroeg))?)?",
         _weekday,
     ),
     Rule("week_relative", r"(?P<rel>vorige|afgelopen|deze|volgende|komende)\s+week", _week),
@@ -588,10 +945,15 @@ RULES: tuple[Rule, ...] = (
     Rule("year_relative", rf"(?P<rel>{_alt(PAST + FUTURE + THIS)})\s+jaar", _relative_year),
     Rule(
         "part_of_month",
-        rf"{_PART}\s+(?:van\s+)?(?:(?P<month>{_MONTH})(?:\s+{_YEARSPEC})?|(?P<rel>{_REL})\s+maand)",
+        rf"{_THE_PART}\s+(?:van\s+)?(?:(?P<month>{_MONTH})(?:\s+{_YEARSPEC})?"
+        rf"|(?P<rel>{_REL})\s+maand|(?P<themonth>de)\s+maand)",
         _part_of_month,
     ),
-    Rule("part_of_year", rf"{_PART}\s+{_YEARSPEC}", _part_of_year),
+    Rule(
+        "part_of_year",
+        rf"{_THE_PART}\s+(?:van\s+)?(?:{_YEARSPEC}|(?P<theyear>het)\s+jaar)",
+        _part_of_year,
+    ),
     Rule(
         "month",
         rf"(?:(?P<rel>{_alt(PAST + FUTURE)})\s+)?(?P<month>{_MONTH})(?:\s+{_YEARSPEC})?",
@@ -611,7 +973,7 @@ RULES: tuple[Rule, ...] = (
     Rule("year", r"(?P<year>[0-9]{4})", _year, bare_in_text=False),
     Rule(
         "ago",
-        rf"(?P<n>{_alt(NUMBERS)}|[0-9]{{1,3}})\s+(?P<unit>dagen|dag|weken|week|maanden|maand|jaren|jaar)\s+geleden",
+        rf"(?P<n>{_COUNT})\s+(?P<unit>{_UNIT_WORDS})\s+geleden",
         _ago,
     ),
 )
@@ -643,6 +1005,35 @@ def _match(text: str) -> tuple[Rule, re.Match[str]] | None:
     return None
 
 
+_WITH_CLOCK = re.compile(rf"(?P<head>.+?)\s+(?P<clock>{_CLOCK_PHRASE})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Parse:
+    rule: Rule
+    match: re.Match[str]
+    since: bool  # after "sinds"/"vanaf"
+    clock: str  # a clock time after the day ("zondag om 06.00 uur"), or ""
+
+
+def _parse(text: str) -> _Parse | None:
+    """The rule for the normalised ``text``, also after a leading preposition and before a
+    trailing clock time."""
+    bodies = [(text, False)]
+    prep = _PREPOSITION.match(text)
+    if prep is not None:
+        bodies.append((text[prep.end() :], prep["prep"] in _OPEN_PREPOSITIONS))
+    for body, since in bodies:
+        found = _match(body)
+        if found is not None:
+            return _Parse(*found, since, "")
+        split = _WITH_CLOCK.fullmatch(body)
+        found = _match(split["head"]) if split is not None else None
+        if found is not None:
+            return _Parse(*found, since, split["clock"])
+    return None
+
+
 # --- combining readings -------------------------------------------------------------------------
 
 
@@ -650,6 +1041,9 @@ def _mask(values: list[str]) -> str:
     """One TIMEX3 value for several candidates: fields that differ become X ("2022-11-XX")."""
     if all(v == values[0] for v in values):
         return values[0]
+    parts = [v.split("T", 1) for v in values]
+    if all(len(p) == 2 for p in parts):  # the date and the time of day apart: "2022-XX-XXT06:00"
+        return "T".join(_mask([p[i] for p in parts]) for i in (0, 1))
     columns = zip(*(v.split("-") for v in values), strict=True)
     return "-".join(c[0] if len(set(c)) == 1 else re.sub("[0-9]", "X", c[0]) for c in columns)
 
@@ -660,41 +1054,62 @@ def _open_since(reading: _Reading, day: Date) -> _Reading:
     return _Reading(reading.value, reading.start, end, reading.unit, basis, "ON_OR_AFTER")
 
 
+def _read(parse: _Parse, ctx: _Ctx) -> _Reading:
+    """The reading for one possible publication day; TimexError if the phrase is impossible
+    on it."""
+    reading = parse.rule.func(parse.match, ctx)
+    if parse.clock:
+        if reading.unit != "day":
+            raise TimexError(ctx.phrase, f"a clock time needs a day, not a {reading.unit}")
+        reading = _at(reading, *_clock(parse.clock, ctx.phrase))
+    if parse.since:
+        reading = _open_since(reading, ctx.day)
+    if ctx.past:
+        if reading.start > ctx.day:
+            raise TimexError(
+                ctx.phrase, f"means only days after publication ({ctx.day}), but past=True"
+            )
+        reading = replace(reading, end=min(reading.end, ctx.day))
+    return reading
+
+
 def resolve(
-    phrase: str, published: str | Date, reference: TimeInterval | None = None
+    phrase: str,
+    published: str | Date,
+    reference: TimeInterval | None = None,
+    *,
+    past: bool = False,
 ) -> TimeInterval:
     """Resolve a Dutch time expression against the publication date.
 
     If the publication date is only known to the month (or year), the phrase is read against
     every possible publication day and the interval spans all readings; days on which the phrase
     is impossible ("dinsdag 22 november" before 22 Nov 2022) are dropped. ``reference`` is the
-    interval of the event that "toen", "op dat moment", "eerder" ... point back to. Raises
-    :class:`TimexError` for text that is not a time expression.
+    interval of the event that "toen", "op dat moment", "daarna", "drie dagen later" ... point
+    back to (the previous resolved time in the text). ``past=True`` is the caller's word that
+    the dated event lies on or before publication (its verb is in a past tense: "viel",
+    "heeft aangevallen", "had"; not "zal", "zou"): every reading is then cut at the publication
+    day, and one that lies wholly after it is impossible. Raises :class:`TimexError` for text
+    that is not a time expression.
     """
     text = _normalise(phrase)
     if not text:
         raise TimexError(phrase, "empty phrase")
     first, last = publication_interval(published)
-    found, since = _match(text), False
-    if found is None:
-        prep = _PREPOSITION.match(text)
-        if prep is not None:
-            found, since = _match(text[prep.end() :]), prep["prep"] in _OPEN_PREPOSITIONS
-    if found is None:
+    parse = _parse(text)
+    if parse is None:
         raise TimexError(phrase, "not a Dutch time expression known to helpers.timex")
-    rule, m = found
     readings, error = [], None
     for offset in range((last - first).days + 1):
         day = first + offset * DAY
         try:
-            reading = rule.func(m, _Ctx(day, reference, phrase))
+            readings.append(_read(parse, _Ctx(day, reference, phrase, past)))
         except TimexError as err:  # impossible for this publication day: drop the day
             error = err
-            continue
-        readings.append(_open_since(reading, day) if since else reading)
     if not readings:
         assert error is not None
         raise error
+    rule = parse.rule.name + ("+clock" if parse.clock else "")
     start = min(r.start for r in readings)
     end = max(r.end for r in readings)
     one = readings[0]
@@ -705,7 +1120,7 @@ def resolve(
         end=end,
         precision=precision_of(start, end),
         basis=one.basis,
-        rule=f"since:{rule.name}" if since else rule.name,
+        rule=f"since:{rule}" if parse.since else rule,
         unit=one.unit,
         mod=one.mod,
     )
@@ -718,7 +1133,8 @@ _FIND_PREFIX = rf"(?:(?:{_alt(_NEUTRAL_PREPOSITIONS + _OPEN_PREPOSITIONS)})\s+)"
 
 def _finder(rule: Rule) -> re.Pattern[str]:
     prefix = _FIND_PREFIX + ("?" if rule.bare_in_text else "")
-    return _compiled(rf"(?<!\w){prefix}(?:{rule.pattern})(?!\w)(?![.-][0-9])")
+    clock = rf"(?:\s+(?:{_CLOCK_PHRASE}))?"  # "zondag om 06.00 uur" is one phrase
+    return _compiled(rf"(?<!\w){prefix}(?:{rule.pattern}){clock}(?!\w)(?![.-][0-9])")
 
 
 def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
