@@ -30,7 +30,9 @@ from helpers.execute import execute, notebook_paths
 from helpers.factcheck import FACTCHECK_COLUMNS, fact_check, load_reference_events
 from helpers.maps import alliance_map
 from helpers.network import (
+    Window,
     actor_strength,
+    analysis_window,
     balance_over_time,
     collapse,
     criticisms,
@@ -95,7 +97,9 @@ def test_row12_notebook_03_helpers_on_no_events(empty, article, tmp_path):
     assert checks["verdict"].value_counts().empty
     csv_path, jsonl_path = export_events(empty, tmp_path)
     assert csv_path.read_text(encoding="utf-8").count("\n") == 1 and jsonl_path.read_bytes() == b""
-    fig = timeline_figure(empty)
+    window = analysis_window(empty, published=(article.date_start, article.date_end))
+    assert window == Window(2022, 2022)  # no events: the publication year
+    fig = timeline_figure(empty, window)
     assert says_no_events(fig)
     assert all(p.stat().st_size for p in save_figure(fig, "timeline", tmp_path))
     plt.close(fig)
@@ -120,14 +124,15 @@ def test_row12_notebook_04_helpers_on_no_events(empty, tmp_path):
     assert all(path.stat().st_size for path in written.values())
 
 
-def test_row12_notebook_05_helpers_on_no_events(empty):
+def test_row12_notebook_05_helpers_on_no_events(empty, article):
     actors = load_actors()
     acts = criticisms(empty, actors, members_on)
     assert acts.empty and acts["date_start"].dtype.kind == "M"
     assert acts["date_start"].dt.strftime("%Y-%m-%d").empty  # failed with AttributeError
     reference = load_reference_events().set_index("fact_id")
     key_dates = {"summit": f"{reference.at['F01', 'date_start']:%Y-%m-%d}"}
-    fig = criticism_figure(acts, {}, key_dates)
+    window = analysis_window(empty, published=[article.date_end])
+    fig = criticism_figure(acts, {}, key_dates, window)
     assert says_no_events(fig)
     plt.close(fig)
 

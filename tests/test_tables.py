@@ -167,11 +167,18 @@ def test_other_data_files_get_the_same_errors(tmp_path):
     assert load_outlines(bom) == {}
 
 
-def test_a_missing_gloss_names_the_gloss_file_that_was_read(tmp_path):
+def test_a_bad_gloss_table_names_file_row_and_column(tmp_path):
+    header = b"article_id,text_nl,gloss_en,note\n"
+    row = b"39a6002ab68b,Rusland,Russia,\n"
+    path = write(tmp_path, header + row + row, "glosses.csv")
+    with pytest.raises(DataError, match=re.escape(f"{path}, row 3, column 'text_nl': duplicate")):
+        glosses.load_glosses(path)
+    path = write(tmp_path, header + b"39a6002ab68,Rusland,Russia,\n", "glosses.csv")
+    with pytest.raises(DataError, match=re.escape(f"{path}, row 2, column 'article_id'")):
+        glosses.load_glosses(path)
     path = write(tmp_path, b"text_nl,gloss_en,note\nRusland,Russia,\n", "glosses.csv")
-    table = pd.DataFrame({"text": ["Rusland", "Armeni\u00eb"]})
-    with pytest.raises(DataError, match=re.escape(f"{path}, column 'text_nl': 1 text(s)")):
-        glosses.with_gloss(table, glosses.load_glosses(path))
+    with pytest.raises(DataError, match=re.escape("missing ['article_id']")):
+        glosses.load_glosses(path)
 
 
 # --- one way to read a date cell and an id list (issue 11) -------------------------------------

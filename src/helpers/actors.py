@@ -311,12 +311,15 @@ def members_on(
 
 
 def membership_spans(
-    until: str | pd.Timestamp, membership: pd.DataFrame | None = None
+    until: str | pd.Timestamp | None = None, membership: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Each state's status as consecutive spans (``signed``, ``member``, ``frozen``, ``out``):
     one row per span with ``start`` and ``end`` (the next change, or ``until``, a fixed date so
-    that figures stay reproducible). Uses the same status rules as :func:`members_on`."""
+    that figures stay reproducible: by default the end of the calendar year of the latest
+    change in the table). Uses the same status rules as :func:`members_on`."""
     membership = load_membership() if membership is None else membership
+    if until is None:
+        until = membership["date"].max() + pd.offsets.YearEnd(0)
     end_of_record = pd.Timestamp(until).normalize()
     rows = []
     for state_id, changes in membership.groupby("state_id", sort=True):

@@ -46,6 +46,7 @@ __all__ = [
     "BASES",
     "COLUMNS",
     "EVENTS",
+    "FIGURE_ROLES",
     "GOLDSTEIN",
     "MODALITIES",
     "NO_EVENTS",
@@ -56,6 +57,7 @@ __all__ = [
     "PRECISIONS",
     "QUAD_CLASSES",
     "QUAD_CODES",
+    "REFERENCE_COLUMNS",
     "REFERENCE_EVENTS",
     "event_records",
     "export_events",
@@ -351,23 +353,41 @@ def known_actor_ids(actors: object = None) -> frozenset[str]:
 
 # --- reference facts ----------------------------------------------------------------------------
 
-REFERENCE_COLUMNS = ("fact_id", "statement_en", "date_start", "date_end", "place", "source", "url")
+REFERENCE_COLUMNS = (
+    "fact_id",
+    "statement_en",
+    "date_start",
+    "date_end",
+    "place",
+    "source",
+    "url",
+    "figure_label",
+    "figure_role",
+)
+# How figures use a reference fact (empty: not drawn); see helpers.keydates.
+FIGURE_ROLES = ("key", "turning_point", "occasion")
 
 
 def load_reference_events(path: str | Path | None = None) -> pd.DataFrame:
     """The reference facts (``data/reference/events_reference.csv``), dates typed, one row per
     ``fact_id`` (the index is a plain range; ``fact_id`` is a column): the one reader of the
-    reference table, for the event checks and the fact check alike."""
+    reference table, for the event checks, the fact check and the key dates of figures alike.
+    A ``figure_label`` needs a ``figure_role`` (one of :data:`FIGURE_ROLES`) and the reverse."""
     path = Path(path) if path is not None else REFERENCE_EVENTS
     table = read_table(path, REFERENCE_COLUMNS)
     check_required(table, ["fact_id", "statement_en", "date_start", "date_end", "source"], path)
     check_unique(table, "fact_id", path)
+    check_allowed(table, "figure_role", ("", *FIGURE_ROLES), path)
     starts, ends = [], []
     for record in table.to_dict("records"):
         start = parse_date_cell(record["date_start"], path, record["_row"], "date_start")
         end = parse_date_cell(record["date_end"], path, record["_row"], "date_end")
         if end < start:
             raise DataError(path, record["_row"], "date_end", f"{end} is before {start}")
+        if bool(record["figure_label"].strip()) != bool(record["figure_role"]):
+            column = "figure_role" if record["figure_label"].strip() else "figure_label"
+            problem = "figure_label and figure_role go together"
+            raise DataError(path, record["_row"], column, problem)
         starts.append(pd.Timestamp(start))
         ends.append(pd.Timestamp(end))
     table["date_start"] = pd.to_datetime(pd.Series(starts, index=table.index, dtype="object"))

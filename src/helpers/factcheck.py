@@ -1,7 +1,9 @@
 """Check the article's dated, counted and located claims against the reference facts.
 
-The article's own reading is never overwritten: each claim keeps what the article says (from the
-coded events, read against the publication date) beside what the reference says, and a verdict:
+The claims are data: ``data/reference/claims.csv``, keyed by ``(article_id, claim_id)``, read by
+:func:`load_claims`. The article's own reading is never overwritten: each claim keeps what the
+article says (from the coded events, read against the publication date) beside what the
+reference says, and a verdict:
 
 * ``agrees``: the reference says the same (or the article is the more precise of the two);
 * ``reference_more_precise``: consistent, but the reference pins it down further;
@@ -14,28 +16,67 @@ Date, weekday, count, place and order claims are decided by comparing data; ``co
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from helpers.actors import load_membership, members_on
 from helpers.article import Article
 from helpers.events import REFERENCE_EVENTS, load_reference_events
-from helpers.tables import DataError
+from helpers.keydates import format_day
+from helpers.paths import DATA
+from helpers.tables import (
+    DataError,
+    check_allowed,
+    check_required,
+    check_unique,
+    parse_date_cell,
+    parse_ids,
+    read_table,
+)
 from helpers.timex import NUMBERS, WEEKDAYS
 
 __all__ = [
-    "CLAIMS",
+    "CLAIMS_PATH",
+    "CLAIM_COLUMNS",
     "FACTCHECK_COLUMNS",
+    "KINDS",
     "REFERENCE_EVENTS",
     "VERDICTS",
     "Claim",
+    "check_claim",
     "fact_check",
+    "load_claims",
     "load_reference_events",
 ]
 
+CLAIMS_PATH = DATA / "reference" / "claims.csv"
+CLAIM_COLUMNS = (
+    "article_id",
+    "claim_id",
+    "kind",
+    "quote_nl",
+    "occurrence",
+    "gloss_en",
+    "fact_ids",
+    "event_ids",
+    "point",
+    "article_interval",
+    "article_reading",
+    "places",
+    "count_on",
+    "order",
+    "verdict",
+    "note",
+)
+KINDS = ("date", "weekday", "count", "place", "order", "content", "absent")
+POINTS = ("interval", "start")
 VERDICTS = ("agrees", "reference_more_precise", "disagrees", "not_in_reference")
 FACTCHECK_COLUMNS = (
+    "article_id",
     "claim_id",
     "kind",
     "event_ids",
@@ -53,6 +94,12 @@ FACTCHECK_COLUMNS = (
 _CHANGES = {"in_force", "rejoined", "left", "suspended"}
 _LEAVES = {"left", "suspended"}
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ARTICLE_ID = re.compile(r"[0-9a-f]{12}")
+_CLAIM_ID = re.compile(r"C[0-9]+")
+_FACT_ID = re.compile(r"F[0-9]+")
+_EVENT_ID = re.compile(r"E[0-9]+")
+_ORDER = re.compile(r"(F[0-9]+) (before|after) (.+)")
+_OPEN = ".."  # an open side of article_interval, as in ISO 8601-2 ("../2013-12-31")
 
 
 def _count_periods(membership: pd.DataFrame, count: int) -> list[tuple[str, str]]:
@@ -71,12 +118,13 @@ def _count_periods(membership: pd.DataFrame, count: int) -> list[tuple[str, str]
 
 @dataclass(frozen=True)
 class Claim:
-    """One checkable claim of the article.
+    """One checkable claim of an article (one row of ``data/reference/claims.csv``).
 
-    kind: date | weekday | count | place | order | content | absent. ``event_ids`` link to
-    events.csv, whose interval is the article's reading of a date claim (unless ``article_interval``
-    overrides it, for events dated from the reference). ``point``: compare the reference fact's
-    whole interval or only its ``start`` (when the fact runs on after the claimed act).
+    kind: one of :data:`KINDS`. ``event_ids`` link to the coded events of the article, whose
+    interval is the article's reading of a date claim (unless ``article_interval`` overrides
+    it, for events dated from the reference). ``point``: compare the reference fact's whole
+    interval or only its ``start`` (when the fact runs on after the claimed act). ``source``
+    and ``row`` say where the claim was read, for errors.
     """
 
     claim_id: str
@@ -85,7 +133,7 @@ class Claim:
     gloss_en: str
     fact_ids: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
-    nth: int = 0  # which occurrence of quote_nl in the article
+    nth: int = 0  # which occurrence of quote_nl in the article (0: the first)
     point: str = "interval"
     article_interval: tuple[str | None, str | None] | None = None  # None = open end
     article_reading: str = ""  # for kinds whose reading is not a date
@@ -94,288 +142,152 @@ class Claim:
     order: tuple[tuple[str, str, str], ...] = ()  # order: (fact_id, before|after, YYYY-MM-DD)
     verdict: str = ""  # content: the coder's verdict from reading the reference row
     note: str = ""  # appended to the explanation
+    article_id: str = ""
+    source: str = "claims"
+    row: int | None = None
 
 
-CLAIMS: tuple[Claim, ...] = (
-    Claim(
-        "C01",
-        "weekday",
-        "Terwijl Poetin dinsdag in de Armeense hoofdstad Jerevan vergaderde",
-        "While Putin met in Yerevan on Tuesday",
-        fact_ids=("F01",),
-        event_ids=("E08",),
-    ),
-    Claim(
-        "C02",
-        "place",
-        "in de Armeense hoofdstad Jerevan vergaderde met zijn bondgenoten",
-        "met his allies in the Armenian capital Yerevan",
-        fact_ids=("F01",),
-        event_ids=("E08",),
-        places=("Yerevan",),
-    ),
-    Claim(
-        "C03",
-        "content",
-        "De voorzitter, Armenië’s premier Nikol Pasjinjan, legde zijn pen op tafel, en weigerde "
-        "zijn handtekening te zetten onder een slotverklaring",
-        "The chair, Armenia's prime minister Pashinyan, put down his pen and refused to sign a "
-        "final declaration",
-        fact_ids=("F01", "F02"),
-        event_ids=("E01",),
-        article_reading="Pashinyan chaired the meeting and refused to sign the final declaration",
-        verdict="agrees",
-        note="F01 has Armenia chairing the summit and F02 has Pashinyan declining to sign the "
-        "declaration (and the draft on joint CSTO assistance for Armenia)",
-    ),
-    Claim(
-        "C04",
-        "date",
-        "dit najaar niet ingegrepen, toen Azerbeidzjan Armenië aanviel",
-        "did not intervene this autumn, when Azerbaijan attacked Armenia",
-        fact_ids=("F04",),
-        event_ids=("E06",),
-        note="13-14 September lies in meteorological autumn (from 1 September) but before "
-        "astronomical autumn (equinox 23 September 2022), so 'dit najaar' holds in the broad "
-        "sense only",
-    ),
-    Claim(
-        "C05",
-        "place",
-        "in de betwiste regio Nagorno Karabach",
-        "in the disputed region of Nagorno-Karabakh",
-        fact_ids=("F04",),
-        event_ids=("E06",),
-        places=("Karabakh",),
-        note="F04 has the attack on Armenia's internationally recognised territory (Jermuk, "
-        "Goris, Sotk, Kapan, Vardenis), not on Nagorno-Karabakh",
-    ),
-    Claim(
-        "C06",
-        "count",
-        "Artikel 4 van het CSTO-verdrag bepaalt dat de zeven CSTO-lidstaten",
-        "Article 4 of the CSTO treaty provides that the seven CSTO member states",
-        event_ids=("E09",),
-    ),
-    Claim(
-        "C07",
-        "absent",
-        "Artikel 4 van het CSTO-verdrag bepaalt dat de zeven CSTO-lidstaten (zie kaart) elkaar "
-        "militair bijstaan in geval van agressie",
-        "Article 4 of the treaty provides for mutual military assistance in case of aggression",
-        event_ids=("E09",),
-        article_reading="Article 4 obliges the members to assist each other militarily",
-        note="the reference tables hold no treaty text, so the article's account of Article 4 "
-        "cannot be checked here",
-    ),
-    Claim(
-        "C08",
-        "date",
-        "In de praktijk stuurde het bondgenootschap slechts waarnemers",
-        "In practice the alliance only sent observers",
-        fact_ids=("F06",),
-        event_ids=("E10",),
-        point="start",
-        note="F05 and F06 describe a CSTO mission (a military team, then the Secretary General) "
-        "rather than troops, which fits 'slechts waarnemers'",
-    ),
-    Claim(
-        "C09",
-        "date",
-        "Waarnemers stuurde de Europese Unie ook",
-        "The European Union sent observers too",
-        fact_ids=("F08",),
-        event_ids=("E11",),
-        point="start",
-        note="the EU mission was agreed on 6 October and worked until 19 December 2022",
-    ),
-    Claim(
-        "C10",
-        "absent",
-        "en bemiddelaars bovendien",
-        "and mediators as well",
-        event_ids=("E12",),
-        article_reading="the EU also sent mediators",
-        note="no reference fact covers EU mediation between Armenia and Azerbaijan",
-    ),
-    Claim(
-        "C11",
-        "date",
-        "suggereerde de bezoekende Nancy Pelosi, voorzitter van het Amerikaanse Huis van "
-        "Afgevaardigden",
-        "suggested the visiting Nancy Pelosi, Speaker of the US House of Representatives",
-        fact_ids=("F07",),
-        event_ids=("E14",),
-        note="F07 also confirms her office, Speaker of the House",
-    ),
-    Claim(
-        "C12",
-        "date",
-        "In september stond de CSTO ook goeddeels aan de zijlijn toen ‘bondgenoten’ Kirgizië en "
-        "Tadzjikistan met elkaar in gevecht raakten",
-        "In September the CSTO largely stood aside when 'allies' Kyrgyzstan and Tajikistan fought",
-        fact_ids=("F09",),
-        event_ids=("E16",),
-    ),
-    Claim(
-        "C13",
-        "date",
-        "Een geplande oefening van CSTO-troepen in Kirgizië kon niet doorgaan",
-        "A planned CSTO exercise in Kyrgyzstan could not go ahead",
-        fact_ids=("F10",),
-        event_ids=("E17",),
-        note="F10 confirms that Kyrgyzstan cancelled it (the exercise was planned for 10-14 "
-        "October) but gives no reason, so the Tajik troops are the article's account only",
-    ),
-    Claim(
-        "C14",
-        "date",
-        "Tijdens een bezoek van president Poetin in oktober ging Rachmon los",
-        "During a visit by President Putin in October, Rahmon let rip",
-        fact_ids=("F11",),
-        event_ids=("E20",),
-    ),
-    Claim(
-        "C15",
-        "place",
-        "Tijdens een bezoek van president Poetin",
-        "During a visit by President Putin",
-        fact_ids=("F11",),
-        event_ids=("E21",),
-        article_reading="'a visit by President Putin', host and place not named",
-        note="the article's 'visit' reads like a bilateral visit, while F11 places the outburst "
-        "at a multilateral summit in Astana where Rahmon too was a guest",
-    ),
-    Claim(
-        "C16",
-        "date",
-        "In juni ging president Kassim-Jomart Tokajev van Kazachstan hun voor",
-        "In June, President Tokayev of Kazakhstan went before them",
-        fact_ids=("F12",),
-        event_ids=("E25",),
-    ),
-    Claim(
-        "C17",
-        "place",
-        "Op een bijeenkomst in Sint Petersburg",
-        "At a gathering in St Petersburg",
-        fact_ids=("F12",),
-        event_ids=("E24",),
-        places=("St Petersburg", "Saint Petersburg"),
-    ),
-    Claim(
-        "C18",
-        "content",
-        "Loegansk, Donetsk, en ook het Georgische Zuid-Ossetië en Abchazië, zijn "
-        "‘quasi-territoriale staten’, die erkennen we niet",
-        "Luhansk, Donetsk, South Ossetia and Abkhazia are 'quasi-territorial states'; we do not "
-        "recognise them",
-        fact_ids=("F12",),
-        event_ids=("E28",),
-        article_reading="Kazakhstan will not recognise Luhansk, Donetsk, South Ossetia, Abkhazia",
-        verdict="agrees",
-        note="F12 has the same four refusals (and Taiwan and Kosovo) and the words 'quasi-state "
-        "entities', which the article renders as 'quasi-territoriale staten'",
-    ),
-    Claim(
-        "C19",
-        "order",
-        "die Rusland op dat moment nog niet had geannexeerd, maar had erkend als ‘onafhankelijke "
-        "staten’",
-        "which Russia had not yet annexed at that time, but had recognised as 'independent states'",
-        fact_ids=("F15", "F17"),
-        event_ids=("E26", "E27"),
-        article_reading="in June 2022 Russia had recognised Luhansk and Donetsk but not annexed "
-        "them",
-        order=(("F15", "before", "2022-06-30"), ("F17", "after", "2022-06-30")),
-    ),
-    Claim(
-        "C20",
-        "date",
-        "Toen Poetin in 2014 Kazachstan een kunstmatige staat noemde",
-        "When Putin called Kazakhstan an artificial state in 2014",
-        fact_ids=("F13",),
-        event_ids=("E29",),
-    ),
-    Claim(
-        "C21",
-        "content",
-        "Kazachstan een kunstmatige staat noemde",
-        "called Kazakhstan an artificial state",
-        fact_ids=("F13",),
-        event_ids=("E29",),
-        article_reading="Putin called Kazakhstan 'an artificial state'",
-        verdict="reference_more_precise",
-        note="F13 reports Putin saying the Kazakhs never had statehood before Nazarbayev, so "
-        "'kunstmatige staat' is the article's paraphrase, not his words",
-    ),
-    Claim(
-        "C22",
-        "date",
-        "een scenario dat zich eerder in Georgië had voltrokken",
-        "a scenario that had played out earlier in Georgia",
-        fact_ids=("F18",),
-        event_ids=("E30",),
-        article_interval=(None, "2013-12-31"),
-        note="the article only says 'eerder', before Putin's remark of 2014",
-    ),
-    Claim(
-        "C23",
-        "date",
-        "CSTO-troepen onder Russische leiding hem in januari nog hielpen",
-        "CSTO troops under Russian command helped him in January",
-        fact_ids=("F14",),
-        event_ids=("E32",),
-        note="F14 adds that about 2,030 troops came at Tokayev's request",
-    ),
-    Claim(
-        "C24",
-        "order",
-        "Maar dat was voor de inval in Oekraïne",
-        "But that was before the invasion of Ukraine",
-        fact_ids=("F14", "F16"),
-        event_ids=("E32", "E35"),
-        article_reading="the January help came before the invasion",
-        order=(("F16", "after", "2022-01-31"),),
-    ),
-    Claim(
-        "C25",
-        "date",
-        "Loekasjenko, legde deze week een rechtstreeks verband",
-        "Lukashenko this week made a direct link",
-        fact_ids=("F03",),
-        event_ids=("E37",),
-    ),
-    Claim(
-        "C26",
-        "content",
-        "legde deze week een rechtstreeks verband tussen het verloop van de oorlog in Oekraïne en "
-        "de CSTO",
-        "tied the course of the war in Ukraine directly to the CSTO",
-        fact_ids=("F03",),
-        event_ids=("E37",),
-        article_reading="Lukashenko himself tied the CSTO's survival to Russia winning the war",
-        verdict="reference_more_precise",
-        note="F03 adds that he attributed the link to others and called for unity, which the "
-        "article's quotation leaves out",
-    ),
-    Claim(
-        "C27",
-        "absent",
-        "ook niet met de demonstraties buiten het gebouw in de Armeense hoofdstad Jerevan",
-        "nor with the demonstrations outside the building in Yerevan",
-        event_ids=("E03", "E04"),
-        article_reading="Ukrainians and Armenians demonstrated outside the summit",
-        note="no reference fact covers the demonstrations",
-    ),
-)
+def _error(claim: Claim, column: str, problem: str) -> DataError:
+    return DataError(claim.source, claim.row, column, f"claim {claim.claim_id}: {problem}")
+
+
+def check_claim(claim: Claim) -> None:
+    """Raise :class:`DataError` (naming the claim's file, row and column) when a claim lacks
+    what its kind needs: facts for date, weekday, place, order and content claims (none for
+    ``absent``), an event for date and weekday claims (unless a date claim gives its
+    ``article_interval``), the article's reading for order, content and absent claims, the
+    coder's verdict for content claims only, an order for order claims only, whose facts it
+    cites."""
+    kind = claim.kind
+    if kind not in KINDS:
+        raise _error(claim, "kind", f"{kind!r} is not one of {list(KINDS)}")
+    if kind == "absent" and claim.fact_ids:
+        raise _error(claim, "fact_ids", "an 'absent' claim cites no facts")
+    if kind not in ("absent", "count") and not claim.fact_ids:
+        raise _error(claim, "fact_ids", f"a {kind!r} claim needs a reference fact")
+    needs_event = kind == "weekday" or (kind == "date" and claim.article_interval is None)
+    if needs_event and not claim.event_ids:
+        raise _error(claim, "event_ids", f"a {kind!r} claim needs the event it dates")
+    if kind in ("order", "content", "absent") and not claim.article_reading:
+        raise _error(claim, "article_reading", f"a {kind!r} claim needs the article's reading")
+    if kind in ("content", "absent") and not claim.note:
+        raise _error(claim, "note", f"a {kind!r} claim is explained by its note")
+    if (kind == "content") != bool(claim.verdict):
+        problem = "needs the coder's verdict" if kind == "content" else "is computed, not given"
+        raise _error(claim, "verdict", f"the verdict of a {kind!r} claim {problem}")
+    if claim.verdict and claim.verdict not in VERDICTS:
+        raise _error(claim, "verdict", f"{claim.verdict!r} is not one of {list(VERDICTS)}")
+    if (kind == "order") != bool(claim.order):
+        raise _error(claim, "order", "order claims, and only they, need an order")
+    for fact_id, _, _ in claim.order:
+        if fact_id not in claim.fact_ids:
+            raise _error(claim, "order", f"{fact_id} is not among the claim's fact_ids")
+    if claim.article_interval is not None and kind != "date":
+        raise _error(claim, "article_interval", "only date claims give an interval")
+    if claim.count_on and kind != "count":
+        raise _error(claim, "count_on", "only count claims give a day to count on")
+
+
+def _interval(value: str, path: Path, row: int) -> tuple[str | None, str | None] | None:
+    """``"2022-01-01/2022-12-31"``, ``"../2013-12-31"`` (open start) or empty (no override)."""
+    if not value:
+        return None
+    parts = value.split("/")
+    if len(parts) != 2 or parts == [_OPEN, _OPEN]:
+        raise DataError(path, row, "article_interval", f"{value!r} is not START/END")
+    days = [
+        None if part == _OPEN else parse_date_cell(part, path, row, "article_interval")
+        for part in parts
+    ]
+    if days[0] is not None and days[1] is not None and days[1] < days[0]:
+        raise DataError(path, row, "article_interval", f"{value!r} ends before it starts")
+    return (None if days[0] is None else parts[0], None if days[1] is None else parts[1])
+
+
+def _order(value: str, path: Path, row: int) -> tuple[tuple[str, str, str], ...]:
+    """``"F15 before 2022-06-30;F17 after 2022-06-30"``."""
+    out = []
+    for part in parse_ids(value, path, row, "order", what="order item"):
+        match = _ORDER.fullmatch(part)
+        if match is None:
+            raise DataError(path, row, "order", f"{part!r} is not 'F01 before|after YYYY-MM-DD'")
+        parse_date_cell(match[3], path, row, "order")
+        out.append((match[1], match[2], match[3]))
+    return tuple(out)
+
+
+def _ids(value: str, path: Path, row: int, column: str, pattern: re.Pattern) -> tuple[str, ...]:
+    ids = parse_ids(value, path, row, column)
+    for part in ids:
+        if pattern.fullmatch(part) is None:
+            raise DataError(path, row, column, f"{part!r} is not like {pattern.pattern}")
+    return tuple(ids)
+
+
+def _claim(record: dict, path: Path) -> Claim:
+    """One row of the claims table as a :class:`Claim`, every cell checked."""
+    row = int(record["_row"])
+    for column, pattern in (("article_id", _ARTICLE_ID), ("claim_id", _CLAIM_ID)):
+        if pattern.fullmatch(record[column]) is None:
+            raise DataError(path, row, column, f"{record[column]!r} is not like {pattern.pattern}")
+    occurrence = record["occurrence"] or "1"
+    if not occurrence.isascii() or not occurrence.isdigit() or int(occurrence) < 1:
+        raise DataError(path, row, "occurrence", f"{occurrence!r} is not 1, 2, 3, ...")
+    if record["count_on"]:
+        parse_date_cell(record["count_on"], path, row, "count_on")
+    claim = Claim(
+        claim_id=record["claim_id"],
+        kind=record["kind"],
+        quote_nl=record["quote_nl"],
+        gloss_en=record["gloss_en"],
+        fact_ids=_ids(record["fact_ids"], path, row, "fact_ids", _FACT_ID),
+        event_ids=_ids(record["event_ids"], path, row, "event_ids", _EVENT_ID),
+        nth=int(occurrence) - 1,
+        point=record["point"] or "interval",
+        article_interval=_interval(record["article_interval"], path, row),
+        article_reading=record["article_reading"],
+        places=tuple(parse_ids(record["places"], path, row, "places", what="place")),
+        count_on=record["count_on"],
+        order=_order(record["order"], path, row),
+        verdict=record["verdict"],
+        note=record["note"],
+        article_id=record["article_id"],
+        source=str(path),
+        row=row,
+    )
+    check_claim(claim)
+    return claim
+
+
+def load_claims(
+    path: str | Path | None = None, articles: Iterable[str] | None = None
+) -> tuple[Claim, ...]:
+    """The claims of ``data/reference/claims.csv`` (or ``path``), in file order; only those of
+    the article ids in ``articles`` when given. Every problem raises :class:`DataError` naming
+    the file, row and column: a missing or empty required cell (article_id, claim_id, kind,
+    quote_nl, gloss_en), a repeated ``(article_id, claim_id)``, a kind, point or verdict
+    outside its values, a malformed id, id list, date, interval or order, and what a kind
+    needs (:func:`check_claim`). Whether the quotes, facts and events exist is checked by
+    :func:`fact_check`, against the article, reference and events it is given."""
+    path = Path(path) if path is not None else CLAIMS_PATH
+    table = read_table(path, CLAIM_COLUMNS)
+    check_required(table, ["article_id", "claim_id", "kind", "quote_nl", "gloss_en"], path)
+    check_unique(table, ["article_id", "claim_id"], path)
+    check_allowed(table, "kind", KINDS, path)
+    check_allowed(table, "point", ("", *POINTS), path)
+    check_allowed(table, "verdict", ("", *VERDICTS), path)
+    claims = tuple(_claim(record, path) for record in table.to_dict("records"))
+    if articles is not None:
+        wanted = set(articles)
+        claims = tuple(c for c in claims if c.article_id in wanted)
+    return claims
 
 
 # --- checking -----------------------------------------------------------------------------------
 
 
 def _fmt(day: pd.Timestamp | None) -> str:
-    return "open" if day is None else f"{day.day} {day.strftime('%b %Y')}"
+    return "open" if day is None else format_day(day)
 
 
 def _span(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
@@ -391,17 +303,18 @@ def _locate(article: Article, claim: Claim) -> tuple[int, int]:
     for _ in range(claim.nth + 1):
         position = article.raw.find(claim.quote_nl, position + 1)
         if position < 0:
-            raise ValueError(f"claim {claim.claim_id}: quote not found in the article")
+            where = f"occurrence {claim.nth + 1} of the quote" if claim.nth else "the quote"
+            raise _error(claim, "quote_nl", f"{where} is not in article {article.id}")
     return position, position + len(claim.quote_nl)
 
 
 def _event(events: pd.DataFrame, claim: Claim) -> pd.Series:
     if not claim.event_ids:
-        raise ValueError(f"claim {claim.claim_id} needs an event")
+        raise _error(claim, "event_ids", "needs an event")
     match = events[events["event_id"] == claim.event_ids[0]]
     if match.empty:
-        path = events.attrs.get("path", "events")
-        raise DataError(path, None, "event_id", f"claim {claim.claim_id}: no {claim.event_ids[0]}")
+        where = events.attrs.get("path", "the events")
+        raise _error(claim, "event_ids", f"{claim.event_ids[0]} is not in {where}")
     return match.iloc[0]
 
 
@@ -416,7 +329,8 @@ def _article_interval(events: pd.DataFrame, claim: Claim):
         )
     event = _event(events, claim)
     if event["date_basis"] == "reference":
-        raise ValueError(f"claim {claim.claim_id}: {event['event_id']} is dated by the reference")
+        problem = f"{event['event_id']} is dated by the reference: give article_interval"
+        raise _error(claim, "event_ids", problem)
     phrase = event["time_phrase_nl"]
     how = f"'{phrase}', " if phrase else ""
     return event["date_start"], event["date_end"], f"{how}read as"
@@ -463,7 +377,7 @@ def _check_weekday(claim: Claim, events: pd.DataFrame, facts: pd.DataFrame, arti
     event = _event(events, claim)
     phrase = next((w for w in WEEKDAYS if w in claim.quote_nl.lower()), None)
     if phrase is None:
-        raise ValueError(f"claim {claim.claim_id}: no weekday in the quote")
+        raise _error(claim, "quote_nl", "no weekday in the quote")
     weekday = WEEKDAYS.index(phrase)
     days = pd.date_range(event["date_start"], event["date_end"], freq="D")
     candidates = [d for d in days if d.weekday() == weekday]
@@ -496,7 +410,7 @@ def _check_count(claim: Claim, article: Article, membership: pd.DataFrame):
     words = [w.strip(".,()") for w in claim.quote_nl.lower().split()]
     number_word = next((w for w in words if w in NUMBERS), None)
     if number_word is None:
-        raise ValueError(f"claim {claim.claim_id}: no number word in the quote")
+        raise _error(claim, "quote_nl", "no number word in the quote")
     stated = NUMBERS[number_word]
     day = pd.Timestamp(claim.count_on) if claim.count_on else article.date_end
     members = members_on(day, membership)
@@ -565,57 +479,62 @@ def _check_order(claim: Claim, facts: pd.DataFrame):
     return claim.article_reading, reference_says, verdict, _with_note(", ".join(parts), claim)
 
 
+def _verdict(
+    claim: Claim, article: Article, events: pd.DataFrame, facts: pd.DataFrame, membership
+) -> tuple[str, str, str, str, tuple[str, ...]]:
+    """(article says, reference says, verdict, explanation, cited ids) of one claim."""
+    cited = claim.fact_ids
+    if claim.kind == "date":
+        return (*_check_date(claim, events, facts), cited)
+    if claim.kind == "weekday":
+        return (*_check_weekday(claim, events, facts, article), cited)
+    if claim.kind == "count":
+        return _check_count(claim, article, membership)
+    if claim.kind == "place":
+        return (*_check_place(claim, facts), cited)
+    if claim.kind == "order":
+        return (*_check_order(claim, facts), cited)
+    text = claim.note[:1].upper() + claim.note[1:] + "."
+    if claim.kind == "content":
+        ref_says = "; ".join(f"{f}: {facts.loc[f, 'statement_en']}" for f in claim.fact_ids)
+        return claim.article_reading, ref_says, claim.verdict, text, cited
+    return claim.article_reading, "", "not_in_reference", text, cited  # absent
+
+
 def fact_check(
     article: Article,
     events: pd.DataFrame,
     reference: pd.DataFrame,
     membership: pd.DataFrame | None = None,
-    claims: tuple[Claim, ...] = CLAIMS,
+    claims: Iterable[Claim] | None = None,
 ) -> pd.DataFrame:
-    """One row per claim (columns :data:`FACTCHECK_COLUMNS`). ``reference`` is
-    :func:`load_reference_events`; ``membership`` defaults to :func:`load_membership`. Raises
-    :class:`DataError` for a claim that cites a fact id the reference does not hold, or an
-    event that the (non-empty) events table lacks. Claims are read through their coded events:
-    with no events coded there is nothing to check, and the table has no rows."""
+    """One row per claim of ``article`` (columns :data:`FACTCHECK_COLUMNS`), in the claims'
+    order. ``claims`` default to the article's rows of ``data/reference/claims.csv``
+    (:func:`load_claims`); ``events`` are the coded events (those of other articles are
+    ignored); ``reference`` is :func:`load_reference_events`; ``membership`` defaults to
+    :func:`load_membership`. Raises :class:`DataError` naming the claim's file, row and column
+    for a claim whose quote is not in the article, that cites a fact id the reference does not
+    hold, or an event that the (non-empty) events lack. Claims are read through their coded
+    events: with no events coded there is nothing to check, and the table has no rows."""
+    if "article_id" in events.columns:
+        events = events[events["article_id"] == article.id]
     if events.empty:
         return pd.DataFrame(columns=list(FACTCHECK_COLUMNS))
+    claims = load_claims(articles=[article.id]) if claims is None else tuple(claims)
     membership = membership if membership is not None else load_membership()
     facts = reference.set_index("fact_id", drop=False)
     ref_path = reference.attrs.get("path", str(REFERENCE_EVENTS))
     rows = []
     for claim in claims:
+        check_claim(claim)
         for fact_id in claim.fact_ids:
             if fact_id not in facts.index:
-                raise DataError(
-                    ref_path, None, "fact_id", f"claim {claim.claim_id} cites unknown {fact_id!r}"
-                )
+                raise _error(claim, "fact_ids", f"{fact_id!r} is not in {ref_path}")
         start, end = _locate(article, claim)
-        cited = claim.fact_ids
-        if claim.kind == "date":
-            says, ref_says, verdict, text = _check_date(claim, events, facts)
-        elif claim.kind == "weekday":
-            says, ref_says, verdict, text = _check_weekday(claim, events, facts, article)
-        elif claim.kind == "count":
-            says, ref_says, verdict, text, cited = _check_count(claim, article, membership)
-        elif claim.kind == "place":
-            says, ref_says, verdict, text = _check_place(claim, facts)
-        elif claim.kind == "order":
-            says, ref_says, verdict, text = _check_order(claim, facts)
-        elif claim.kind == "content":
-            if claim.verdict not in VERDICTS:
-                raise ValueError(f"claim {claim.claim_id}: verdict {claim.verdict!r}")
-            says, verdict = claim.article_reading, claim.verdict
-            ref_says = "; ".join(f"{f}: {facts.loc[f, 'statement_en']}" for f in claim.fact_ids)
-            text = claim.note[:1].upper() + claim.note[1:] + "."
-        elif claim.kind == "absent":
-            if claim.fact_ids:
-                raise ValueError(f"claim {claim.claim_id}: 'absent' claims cite no facts")
-            says, ref_says, verdict = claim.article_reading, "", "not_in_reference"
-            text = claim.note[:1].upper() + claim.note[1:] + "."
-        else:
-            raise ValueError(f"claim {claim.claim_id}: unknown kind {claim.kind!r}")
+        says, ref_says, verdict, text, cited = _verdict(claim, article, events, facts, membership)
         rows.append(
             {
+                "article_id": article.id,
                 "claim_id": claim.claim_id,
                 "kind": claim.kind,
                 "event_ids": ";".join(claim.event_ids),

@@ -1,7 +1,9 @@
-"""English glosses of the article's Dutch text, kept as data in data/glosses_en.csv."""
+"""English glosses of the articles' Dutch text, kept as data in data/glosses_en.csv, keyed by
+``(article_id, text_nl)``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,34 +12,53 @@ from helpers.paths import DATA
 from helpers.tables import DataError, check_required, check_unique, read_table
 
 GLOSSES = DATA / "glosses_en.csv"
-COLUMNS = ["text_nl", "gloss_en", "note"]
+COLUMNS = ["article_id", "text_nl", "gloss_en", "note"]
+NO_GLOSS = "(no English gloss yet)"
+_ARTICLE_ID = re.compile(r"[0-9a-f]{12}")
 
 
 def load_glosses(path: str | Path = GLOSSES) -> pd.DataFrame:
-    """The gloss table indexed by the exact Dutch text; no duplicate or empty entries."""
+    """The gloss table indexed by ``(article_id, text_nl)`` (the exact Dutch text); no
+    duplicate key, no empty gloss, article ids of 12 hex digits, else :class:`DataError`
+    naming the file, row and column."""
     table = read_table(path, COLUMNS)
-    check_required(table, ["text_nl", "gloss_en"], path)
-    check_unique(table, "text_nl", path)
-    table = table.set_index("text_nl")
+    check_required(table, ["article_id", "text_nl", "gloss_en"], path)
+    for record in table.to_dict("records"):
+        if _ARTICLE_ID.fullmatch(record["article_id"]) is None:
+            problem = f"{record['article_id']!r} is not an article id (12 hex digits)"
+            raise DataError(path, record["_row"], "article_id", problem)
+    check_unique(table, ["article_id", "text_nl"], path)
+    table = table.set_index(["article_id", "text_nl"])
     table.attrs["path"] = str(path)
     return table
 
 
 def with_gloss(
-    frame: pd.DataFrame, glosses: pd.DataFrame, text_column: str = "text"
+    frame: pd.DataFrame,
+    glosses: pd.DataFrame,
+    article_id: str | None = None,
+    text_column: str = "text",
 ) -> pd.DataFrame:
-    """Add ``gloss_en`` and ``gloss_note`` columns for the Dutch texts in ``text_column``.
-    Every text must have a gloss: a missing one is an error, never a silent blank."""
-    missing = [t for t in frame[text_column] if t not in glosses.index]
-    if missing:
-        shown = missing[0][:60]
-        raise DataError(
-            glosses.attrs.get("path", GLOSSES),
-            None,
-            "text_nl",
-            f"{len(missing)} text(s) have no gloss, e.g. {shown!r}",
-        )
+    """``frame`` with ``gloss_en``, ``gloss_note`` and ``glossed`` (True where the table has a
+    gloss) for the Dutch texts in ``text_column``. Each row's article is the frame's own
+    ``article_id`` column, or else ``article_id``. A text without a gloss is not an error: its
+    gloss reads :data:`NO_GLOSS` ("(no English gloss yet)"), and :func:`gloss_coverage`
+    counts it."""
+    if "article_id" in frame.columns:
+        ids = list(frame["article_id"])
+    elif article_id is not None:
+        ids = [article_id] * len(frame)
+    else:
+        raise ValueError("with_gloss: pass article_id, or give the frame an article_id column")
+    found = glosses[["gloss_en", "note"]].to_dict("index")
+    keys = list(zip(ids, frame[text_column], strict=True))
     out = frame.copy()
-    out["gloss_en"] = [glosses.at[t, "gloss_en"] for t in frame[text_column]]
-    out["gloss_note"] = [glosses.at[t, "note"] for t in frame[text_column]]
+    out["gloss_en"] = [found[k]["gloss_en"] if k in found else NO_GLOSS for k in keys]
+    out["gloss_note"] = [found[k]["note"] if k in found else "" for k in keys]
+    out["glossed"] = [k in found for k in keys]
     return out
+
+
+def gloss_coverage(glossed: pd.DataFrame, what: str = "blocks") -> str:
+    """``"13 of 13 blocks glossed"`` for a frame from :func:`with_gloss`."""
+    return f"{int(glossed['glossed'].sum())} of {len(glossed)} {what} glossed"

@@ -8,6 +8,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ __all__ = [
     "MODALITIES",
     "RULES",
     "TENSION_MODALITIES",
+    "Window",
     "actor_strength",
+    "analysis_window",
     "balance_over_time",
     "collapse",
     "criticisms",
@@ -42,6 +45,7 @@ __all__ = [
     "month_window",
     "monthly_snapshots",
     "monthly_totals",
+    "most_frustrated",
     "split_ids",
     "state_mapper",
     "to_states",
@@ -380,15 +384,19 @@ def collapse(
     return H
 
 
-def monthly_snapshots(G: nx.MultiDiGraph, year: int = 2022, **options: Any) -> dict[str, nx.Graph]:
-    """``{"2022-01": collapse(G, 2022-01-01, 2022-01-31), ..., "2022-12": ...}``; ``options``
-    go to ``collapse`` (rule, modalities)."""
-    out = {}
-    for month in range(1, 13):
-        first = pd.Timestamp(year=year, month=month, day=1)
-        last = first + pd.offsets.MonthEnd(0)
-        out[f"{year}-{month:02d}"] = collapse(G, first, last, **options)
-    return out
+def monthly_snapshots(
+    G: nx.MultiDiGraph, window: Window | int | None = None, **options: Any
+) -> dict[str, nx.Graph]:
+    """One collapsed graph per calendar month of ``window`` (a :class:`Window`, e.g. from
+    :func:`analysis_window`, or one year; by default the analysis window of the graph's own
+    events): ``{"2022-01": collapse(G, 2022-01-01, 2022-01-31), ..., "2022-12": ...}``;
+    ``options`` go to ``collapse`` (rule, modalities)."""
+    if window is None:
+        ends = [data.get("date_end") for _, _, data in G.edges(data=True)]
+        window = analysis_window(pd.DataFrame({"date_end": pd.to_datetime(pd.Series(ends))}))
+    elif not isinstance(window, Window):
+        window = Window(window, window)
+    return {month: collapse(G, *month_window(month, month), **options) for month in window.months}
 
 
 def actor_strength(H: nx.Graph) -> pd.DataFrame:
@@ -706,8 +714,11 @@ def to_states(
 
 def edge_table(H: nx.Graph, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The ties of a collapsed graph as a table, strongest tension first: both actors (by
-    English name when ``names`` is given), weight, sign, number of events and their ids."""
+    English name when ``names`` is given), weight, sign, number of events and their ids; on a
+    graph of story events (ties with ``n_reports``) also the reports and outlets that tell
+    them."""
     names = names or {}
+    stories = any("n_reports" in d for _, _, d in H.edges(data=True))
     rows = [
         {
             "actor": names.get(u, u),
@@ -715,11 +726,13 @@ def edge_table(H: nx.Graph, names: Mapping[str, str] | None = None) -> pd.DataFr
             "weight": d["weight"],
             "sign": d["sign"],
             "events": d["n_events"],
+            **({"reports": d["n_reports"], "outlets": d["n_outlets"]} if stories else {}),
             "event_ids": d["event_ids"],
         }
         for u, v, d in H.edges(data=True)
     ]
-    columns = ["actor", "other actor", "weight", "sign", "events", "event_ids"]
+    columns = ["actor", "other actor", "weight", "sign", "events"]
+    columns += [*(["reports", "outlets"] if stories else []), "event_ids"]
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["weight", "actor", "other actor"], ignore_index=True)
 
@@ -728,3 +741,75 @@ def month_window(first: str, last: str) -> tuple[str, str]:
     """The days from the start of month ``first`` to the end of month ``last`` ("2022-09")."""
     end = pd.Period(last, freq="M").end_time
     return f"{pd.Period(first, freq='M').start_time:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+
+
+# --- the window of the analysis -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whole calendar years: from 1 January of ``first_year`` to 31 December of ``last_year``."""
+
+    first_year: int
+    last_year: int
+
+    def __post_init__(self) -> None:
+        if self.last_year < self.first_year:
+            raise ValueError(f"window ends ({self.last_year}) before it starts ({self.first_year})")
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(year=self.first_year, month=1, day=1)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return pd.Timestamp(year=self.last_year, month=12, day=31)
+
+    @property
+    def months(self) -> list[str]:
+        """Its months in order, ``"2022-01"`` to ``"2022-12"``."""
+        return [f"{p.year}-{p.month:02d}" for p in pd.period_range(self.start, self.end, freq="M")]
+
+    @property
+    def label(self) -> str:
+        """For titles: ``"2022"``, or ``"2022–2023"`` for several years."""
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}\u2013{self.last_year}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: ``"2022"`` or ``"2022-2023"``."""
+        return self.label.replace("\u2013", "-")
+
+    def within_one_year(self) -> bool:
+        return self.first_year == self.last_year
+
+
+def analysis_window(events: pd.DataFrame, published: Iterable[DateLike] = ()) -> Window:
+    """The calendar years an analysis covers, from the data, not from the code: the unbroken run
+    of years, ending with the latest, among the years in which coded events end (``date_end``)
+    and the years of the days in ``published`` (the publication days of the articles, so that
+    an article without coded events still has a window). Background events that a year
+    without events separates from that run stay out: in the seed article (events of 2022, the
+    Georgian war of 2008, Putin's remark of 2014) the window is 2022.
+
+    Raises ``ValueError`` when there is neither an event nor a publication day.
+    """
+    years = {int(year) for year in events["date_end"].dropna().dt.year}
+    years |= {pd.Timestamp(day).year for day in published if not _is_missing(day)}
+    if not years:
+        raise ValueError("no coded event and no publication day: nothing to set the window by")
+    last = first = max(years)
+    while first - 1 in years:
+        first -= 1
+    return Window(first, last)
+
+
+def most_frustrated(balance: pd.DataFrame) -> str:
+    """The period of :func:`balance_over_time` furthest from balance: the highest frustration
+    index, the latest such period when several share it (the last period when all are 0)."""
+    if balance.empty:
+        raise ValueError("no periods")
+    index = balance["frustration_index"]
+    return str(index[index == index.max()].index[-1])

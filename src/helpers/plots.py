@@ -8,10 +8,13 @@ import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
+import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.events import NO_EVENTS
 from helpers.io import write_bytes
+from helpers.keydates import format_day
+from helpers.network import Window, analysis_window
 from helpers.paths import FIGURES
 
 STYLE = {
@@ -228,17 +231,20 @@ def _draw_intervals(ax, events, y_of, min_days: int = 1) -> None:
             ax.barh(y, width, left=start, height=0.6, color=colour, alpha=0.85)
 
 
-def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "2022-12-01") -> Figure:
-    """The events as date intervals, coloured by quad class: the whole period on the left, the
-    months around the article on the right. A diamond marks an event whose day is known.
-    Without events both panels say "no events coded"."""
+def timeline_figure(events, window: Window | None = None) -> Figure:
+    """The events as date intervals, coloured by quad class: the whole period on the left (from
+    the year before the earliest event to the end of ``window``), the months of ``window`` on
+    the right (default: :func:`helpers.network.analysis_window` of the events). A diamond
+    marks an event whose day is known. Without events both panels say "no events coded"."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    window = window if window is not None else analysis_window(events)
     ordered = events.sort_values(["date_start", "date_end", "event_id"]).reset_index(drop=True)
+    first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
     y_of = {event_id: i for i, event_id in enumerate(ordered["event_id"])}
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(13, 0.32 * len(ordered) + 2), sharey=True, width_ratios=[1, 2]
@@ -253,14 +259,16 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
     ]
     left.set_yticks(range(len(ordered)), labels, fontsize=8)
     left.invert_yaxis()
-    left.set_xlim(pd.Timestamp("2007-01-01"), pd.Timestamp("2023-01-01"))
+    left.set_xlim(pd.Timestamp(year=first_year, month=1, day=1), window.end + pd.Timedelta(days=1))
     left.xaxis.set_major_locator(mdates.YearLocator(3))
     left.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    left.set_title("2007 to 2022\n(short bars widened to 90 days)", fontsize=10)
-    right.set_xlim(pd.Timestamp(zoom_start), pd.Timestamp(zoom_end) + pd.offsets.MonthEnd(1))
+    left.set_title(
+        f"{first_year} to {window.last_year}\n(short bars widened to 90 days)", fontsize=10
+    )
+    right.set_xlim(window.start, window.end)
     right.xaxis.set_major_locator(mdates.MonthLocator())
     right.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    right.set_title("2022, month by month")
+    right.set_title(f"{window.label}, month by month")
     handles = [Patch(color=c, label=q.replace("_", " ")) for q, c in QUAD_COLOURS.items()]
     handles.append(Line2D([], [], marker="D", ls="", color="black", label="day known"))
     right.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
@@ -273,6 +281,24 @@ def timeline_figure(events, zoom_start: str = "2022-01-01", zoom_end: str = "202
 
 
 STATUS_COLOURS = {"signed": "#C7D3E3", "member": "#1F5FA8", "frozen": "#F0A33A", "out": None}
+
+
+def publication_band(
+    start: pd.Timestamp, end: pd.Timestamp, label: str = "article"
+) -> tuple[str, str, str]:
+    """``("article (Nov 2022)", "2022-11-01", "2022-11-30")``: the publication period as the
+    shaded ``band`` of :func:`membership_figure`, labelled by day, month or year when it is
+    exactly one, else from day to day."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start == end:
+        when = format_day(start)
+    elif start.is_month_start and end == start + pd.offsets.MonthEnd(0):
+        when = f"{start:%b %Y}"
+    elif start.is_year_start and end == start + pd.offsets.YearEnd(0):
+        when = f"{start.year}"
+    else:
+        when = f"{format_day(start)} to {format_day(end)}"
+    return f"{label} ({when})", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
 
 
 def membership_figure(
@@ -328,24 +354,37 @@ def membership_figure(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=9,
         frameon=False,
     )  # fmt: skip
-    ax.set_title("Collective Security Treaty / CSTO membership since 1992", pad=28)
+    since = spans["start"].min().year
+    ax.set_title(f"Collective Security Treaty / CSTO membership since {since}", pad=28)
     ax.grid(axis="x", alpha=0.3)
     return fig
+
+
+def _told_by(act: object) -> str:
+    """`` · 3 reports, 2 outlets`` for an act told by more than one report (acts of
+    :func:`helpers.reports.acts_across_reports`); empty otherwise."""
+    reports = int(getattr(act, "n_reports", 1) or 1)
+    if reports < 2:
+        return ""
+    outlets = int(getattr(act, "n_outlets", 1))
+    return f" · {reports} reports, {outlets} outlet{'s' if outlets != 1 else ''}"
 
 
 def criticism_figure(
     acts,
     names: dict[str, str],
     key_dates: dict[str, str],
-    year: int = 2022,
+    window: Window,
     row_names: dict[str, str] | None = None,
     empty_text: str = NO_EVENTS,
 ) -> Figure:
     """Who criticised Russia, and when: one row group per criticising actor, one line per act
     drawn as its date interval (a diamond where the day is known), labelled with a short English
-    gloss and the Dutch words; dashed reference lines at ``key_dates`` (label -> ISO date).
-    ``row_names`` overrides the label of an actor's row group. Without acts the axes say
-    ``empty_text``."""
+    gloss and the Dutch words, and with how many reports and outlets tell it when more than
+    one report does (columns ``n_reports``, ``n_outlets``); dashed reference lines at
+    ``key_dates`` (label -> ISO date, e.g. from :func:`helpers.keydates.key_dates`); the x axis
+    spans ``window`` (e.g. :func:`helpers.network.analysis_window`). ``row_names`` overrides
+    the label of an actor's row group. Without acts the axes say ``empty_text``."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -358,7 +397,7 @@ def criticism_figure(
     order = list(first_act.index)
     fig, ax = plt.subplots(figsize=(13, 1.05 * len(acts) + 2.4))
     y, ticks, tick_labels = 0, [], []
-    x_min, x_max = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
+    x_min, x_max = window.start, window.end
     middle = x_min + (x_max - x_min) / 2
     for group, actor in enumerate(order):
         rows = acts[acts["actor_id"] == actor]
@@ -375,7 +414,8 @@ def criticism_figure(
             )
             dutch = act.quote_nl.strip("‘’“”'\" ")
             text = (
-                f"{textwrap.shorten(act.gloss_en, 70, placeholder='…')}  [→ {target}]\n"
+                f"{textwrap.shorten(act.gloss_en, 70, placeholder='…')}  [→ {target}]"
+                f"{_told_by(act)}\n"
                 f"Dutch: ‘{textwrap.shorten(dutch, 64, placeholder='…')}’"
             )
             left_side = act.date_start > middle
@@ -415,10 +455,12 @@ def criticism_figure(
     ax.set_ylim(y - 0.4, -1.6)
     ax.set_xlim(x_min, x_max)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+    ax.xaxis.set_major_formatter(
+        mdates.DateFormatter("%b" if window.within_one_year() else "%b\n%Y")
+    )
     ax.grid(axis="x", alpha=0.25)
     ax.set_xlabel(
-        f"{year} (bars: the interval the article allows; a diamond where the day is known)"
+        f"{window.label} (bars: the interval the article allows; a diamond where the day is known)"
     )
     ax.set_title("Who criticised Russia, and when (as the article tells it)", pad=12)
     handles = [
@@ -460,8 +502,10 @@ def balance_figure(balance, totals) -> Figure:
     share.set_ylim(-0.05, 1.05)
     share.set_ylabel("share of triangles balanced", color="#DD8452")
     share.spines["right"].set_visible(True)
-    labels = [calendar.month_abbr[int(m[5:7])] for m in months]
-    labels[0] += f"\n{months[0][:4]}"
+    labels = [
+        calendar.month_abbr[int(m[5:7])] + (f"\n{m[:4]}" if i == 0 or m[5:7] == "01" else "")
+        for i, m in enumerate(months)
+    ]
     bottom.set_xticks(list(x), labels)
     bottom.set_title("Structural balance: frustration index and balanced triangles")
     handles = bottom.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]

@@ -17,6 +17,7 @@ from helpers.actors import tag_corpus
 from helpers.article import Article
 from helpers.corpus import CorpusTexts
 from helpers.network import criticisms
+from helpers.registry import published_period
 from helpers.stories import report_key
 from helpers.tables import split_ids
 
@@ -32,6 +33,8 @@ __all__ = [
     "events_with_provenance",
     "mentions_per_article",
     "publication_month",
+    "publication_period",
+    "quotes_in_place",
     "story_of_reports",
 ]
 
@@ -69,6 +72,15 @@ def publication_month(published: str) -> str:
 
 def _outlet(value: str) -> str:
     return value or NO_OUTLET
+
+
+def publication_period(registry: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day on which the articles of ``registry`` may have been published
+    (each article's ``published``, as stated, read as an interval)."""
+    if registry.empty:
+        raise ValueError("no article selected: the corpus has no publication period")
+    periods = [published_period(value)[1:] for value in registry["published"]]
+    return min(start for start, _ in periods), max(end for _, end in periods)
 
 
 def corpus_table(texts: CorpusTexts, registry: pd.DataFrame) -> pd.DataFrame:
@@ -157,10 +169,32 @@ def events_with_provenance(events: pd.DataFrame, registry: pd.DataFrame) -> pd.D
     return table[list(PROVENANCE_COLUMNS)].reset_index(drop=True)
 
 
+def quotes_in_place(events: pd.DataFrame, articles: Iterable[Article]) -> pd.Series:
+    """How many events' quotes were checked against their own article's text (those whose text
+    is here), whether every one sits at its offsets, and how many were not checked."""
+    raw = {article.id: article.raw for article in articles}
+    here = events[events["article_id"].isin(raw)]
+    in_place = all(
+        raw[a][start:end] == quote
+        for a, start, end, quote in here[
+            ["article_id", "quote_start", "quote_end", "quote_nl"]
+        ].itertuples(index=False)
+    )
+    return pd.Series(
+        {
+            "quotes checked against their article": len(here),
+            "quotes at their offsets": in_place,
+            "offsets not checked (text not here)": len(events) - len(here),
+        },
+        dtype="object",
+    )
+
+
 def story_of_reports(stories: pd.DataFrame) -> pd.DataFrame:
     """For every report (``article_id:event_id``, index ``report``) its story: ``story_id``,
-    ``n_reports``, ``n_outlets``, the story's interval and ``conflict``."""
-    columns = ["story_id", "n_reports", "n_outlets", "date_start", "date_end", "conflict"]
+    ``n_reports``, ``n_outlets``, the story's interval, its precision and ``conflict``."""
+    columns = ["story_id", "n_reports", "n_outlets", "date_start", "date_end", "date_precision"]
+    columns.append("conflict")
     rows = [
         {"report": report, **{c: story[c] for c in columns}}
         for story in stories.to_dict("records")
@@ -194,6 +228,7 @@ def acts_across_reports(
         event_id=story["story_id"].to_numpy(),
         date_start=story["date_start"].astype(acts["date_start"].dtype).to_numpy(),
         date_end=story["date_end"].astype(acts["date_end"].dtype).to_numpy(),
+        date_precision=story["date_precision"].to_numpy(),
         n_reports=story["n_reports"].fillna(0).astype("int64").to_numpy(),
         n_outlets=story["n_outlets"].fillna(0).astype("int64").to_numpy(),
     )
