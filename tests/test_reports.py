@@ -23,6 +23,8 @@ from helpers.reports import (
     events_with_provenance,
     mentions_per_article,
     publication_month,
+    publication_period,
+    quotes_in_place,
     story_of_reports,
 )
 from helpers.stories import story_events
@@ -158,6 +160,11 @@ def test_criticisms_across_reports_count_an_act_told_twice_once(setting):
     )
     assert len(acts) < report_rows  # reports of one act are one row
     assert acts["date_start"].is_monotonic_increasing
+    refusal = acts.loc[acts["actor_id"] == "PASHINYAN", "event_id"].iloc[0]
+    pashinyan = acts[acts["event_id"] == refusal]  # three reports: two name Pashinyan, one Armenia
+    assert set(pashinyan["actor_id"]) == {"PASHINYAN", "ARM"}
+    assert pashinyan["n_reports"].tolist() == [3, 3]
+    assert pashinyan.index.tolist() == list(range(pashinyan.index[0], pashinyan.index[-1] + 1))
 
 
 def test_criticisms_of_one_article_are_its_acts_with_one_report_each():
@@ -177,3 +184,62 @@ def test_no_events_give_no_acts():
     stories = story_events(events, actors=actors)
     acts = acts_across_reports(events, stories, actors, members_on)
     assert acts.empty and "n_reports" in acts.columns
+
+
+def test_the_publication_period_spans_every_article(corpus_registry):
+    setting = Setting.of([], "all", corpus_registry)
+    assert publication_period(setting.registry) == (
+        pd.Timestamp("2022-01-08"),  # invented_04, dated to the day
+        pd.Timestamp("2022-11-30"),  # the seed, dated to the month
+    )
+    assert publication_period(setting.registry.iloc[[0]]) == (
+        pd.Timestamp("2022-11-01"),
+        pd.Timestamp("2022-11-30"),
+    )
+    with pytest.raises(ValueError, match="no article selected"):
+        publication_period(setting.registry.iloc[0:0])
+
+
+def test_quotes_are_checked_against_their_own_article_only(setting):
+    events = setting.events()
+    texts = setting.texts()
+    checked = quotes_in_place(events, texts.articles)
+    assert checked["quotes checked against their article"] == len(events)
+    assert checked["quotes at their offsets"] is True
+    seed_only = [a for a in texts.articles if a.id == SEED]
+    partly = quotes_in_place(events, seed_only)
+    assert partly["offsets not checked (text not here)"] == (events["article_id"] != SEED).sum()
+    moved = events.assign(quote_start=events["quote_start"] + 1)
+    assert quotes_in_place(moved, texts.articles)["quotes at their offsets"] is False
+
+
+def test_network_ties_of_story_events_carry_their_reports(setting):
+    from helpers.network import collapse, edge_table, to_states
+    from helpers.stories import story_graph
+
+    actors = load_actors()
+    events = setting.events(actors)
+    stories = story_events(events, setting.registry, actors)
+    ties = edge_table(collapse(to_states(story_graph(stories, actors), actors)))
+    assert {"reports", "outlets"} <= set(ties.columns)
+    assert (ties["reports"] >= ties["events"]).all() and (ties["reports"] > ties["events"]).any()
+
+
+def test_the_criticism_figure_marks_an_act_told_by_several_reports(setting):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.network import analysis_window
+    from helpers.plots import criticism_figure
+
+    actors = load_actors()
+    events = setting.events(actors)
+    acts = acts_across_reports(events, story_events(events, setting.registry), actors, members_on)
+    names = actors.set_index("actor_id")["name_en"].to_dict()
+    fig = criticism_figure(acts, names, {}, analysis_window(events))
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert len(labels) == len(acts)
+    marked = [label for label in labels if " reports, " in label]
+    assert len(marked) == (acts["n_reports"] > 1).sum() > 0
+    tokayev = acts.index[acts["actor_id"] == "TOKAYEV"][0]
+    assert "2 reports, 2 outlets" in labels[tokayev]  # rows drawn in the table's order

@@ -233,9 +233,12 @@ def acts_across_reports(
         n_outlets=story["n_outlets"].fillna(0).astype("int64").to_numpy(),
     )
     # Date order, then report order (an article's events in their coded order); the first
-    # report of each (story, critic) gives the row, in that order.
+    # report of each (story, critic) gives the row, the rows of one story kept together.
     acts = acts.sort_values(["date_start", "report"], kind="stable")
     grouped = acts.groupby(["event_id", "actor_id"], sort=False)
     merged = grouped.first().reset_index()
     merged["reports"] = grouped["report"].agg(";".join).to_numpy()
+    merged = merged.sort_values(
+        ["date_start", "event_id"], kind="stable"
+    )  # a story's rows together
     return merged.drop(columns=["report", "article_id"]).reset_index(drop=True)
