@@ -243,3 +243,22 @@ def test_the_criticism_figure_marks_an_act_told_by_several_reports(setting):
     assert len(marked) == (acts["n_reports"] > 1).sum() > 0
     tokayev = acts.index[acts["actor_id"] == "TOKAYEV"][0]
     assert "2 reports, 2 outlets" in labels[tokayev]  # rows drawn in the table's order
+
+
+def test_the_timeline_gives_each_report_its_own_row(setting):
+    """Event ids repeat across articles (each has its E01): every report is a row of its own,
+    named article_id:event_id when the events come from several articles."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.plots import timeline_figure
+
+    events = setting.events()
+    fig = timeline_figure(events)
+    left, right = fig.axes[:2]
+    labels = [t.get_text() for t in left.get_yticklabels()]
+    assert len(labels) == len(set(labels)) == len(events)
+    assert sum(label.startswith(f"{GRENS}:E01 ") for label in labels) == 1
+    bars = {round(p.get_y() + p.get_height() / 2, 6) for p in right.patches}
+    markers = {round(y, 6) for line in right.lines for y in line.get_ydata()}
+    assert bars | markers == set(range(len(events)))

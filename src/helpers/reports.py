@@ -8,6 +8,7 @@ in the corpus table, and in the mentions and events per article with zero.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -216,6 +217,7 @@ def acts_across_reports(
     are the story's: the narrowest interval all its reports allow. ``event_id`` is the story's
     id; gloss and Dutch words are those of its first report. In date order."""
     of_report = story_of_reports(stories)
+    members = functools.cache(members)  # asked once per day, not once per event and article
     per_article = [
         criticisms(rows, actors, members).assign(article_id=article_id)
         for article_id, rows in events.groupby("article_id", sort=True)
