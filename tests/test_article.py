@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,15 +19,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.article import (
+    MAX_BYTES,
     Article,
     ArticleError,
     blocks_table,
+    corpus_files,
+    find_quotes,
     load_article,
     load_corpus,
     parse_article,
     quotes_table,
 )
-from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW
+from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW, ROOT
 from helpers.registry import load_registry
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared/article/000_a75c4f9da770a8f6.txt"
@@ -63,6 +74,36 @@ def test_raw_folder_holds_only_registered_included_texts():
         assert (by_sha.at[sha, "file"], by_sha.at[sha, "rights"]) == (path.name, "included")
     for row in registry[registry["rights"] == "included"].itertuples():
         assert hashlib.sha256((RAW / row.file).read_bytes()).hexdigest() == row.sha256
+
+
+def _git(*args: str, cwd: Path, stdin: str | None = None) -> str:
+    """Run git with no GIT_* variables of the caller (they could point at another repository)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_row05_clone_with_autocrlf_keeps_every_byte(tmp_path):
+    """Issue 10 row 5: a clone with core.autocrlf=true (the Git for Windows default) gave the
+    article CRLF line endings and a new id. .gitattributes keeps data/raw byte-exact and text
+    files LF, so every file checks out as committed (this tests the committed .gitattributes)."""
+    clone = tmp_path / "clone"
+    _git("clone", "--quiet", "-c", "core.autocrlf=true", str(ROOT), str(clone), cwd=tmp_path)
+    article = clone / ARTICLE.relative_to(ROOT)
+    assert hashlib.sha256(article.read_bytes()).hexdigest() == ARTICLE_SHA256
+    # Every checked-out file is its committed blob, byte for byte (no line ending converted).
+    staged = [line.split(maxsplit=3) for line in _git("ls-files", "-s", cwd=clone).splitlines()]
+    paths = "".join(f"{path}\n" for *_, path in staged)
+    now = _git("hash-object", "--no-filters", "--stdin-paths", cwd=clone, stdin=paths).split()
+    changed = [path for (_, blob, _, path), sha in zip(staged, now, strict=True) if blob != sha]
+    assert changed == []
+    # and the attributes match what is committed: renormalising changes no file
+    _git("add", "--renormalize", ".", cwd=clone)
+    assert _git("status", "--porcelain", cwd=clone) == ""
 
 
 # --- structure of the real article -------------------------------------------------------
@@ -295,6 +336,7 @@ BAD_INPUTS = [
     ("Latin-1 file", "date 2022-11 Oekraïne.".encode("latin-1"), 1, "not valid UTF-8"),
     ("only the date line", b"date 2022-11\n", 1, "no text after the date line"),
     ("only the date line, blank lines", b" date 2022-11 \n\n\n", 1, "no text after the date"),
+    ("huge date value", b"date " + b"9" * 10**5 + b" Lede.", 1, "99'… (100,000 characters)"),
 ]
 
 
@@ -351,3 +393,297 @@ def test_fuzz_any_bytes_only_article_errors(data):
     except ArticleError:
         return
     assert_offsets_exact(article)
+
+
+# --- issue 10: Unicode, adversarial text, files that are not articles, dates, corpus ------
+
+
+def nfd_copy(tmp_path: Path) -> Path:
+    """The seed article in decomposed Unicode, written beside the test (data/raw untouched)."""
+    path = tmp_path / "nfd.txt"
+    path.write_bytes(unicodedata.normalize("NFD", ARTICLE.read_text("utf-8")).encode("utf-8"))
+    return path
+
+
+def test_row06_nfd_article_gives_the_same_structure_and_quotes(tmp_path, article):
+    """Issue 10 row 6: sentences and quotations of the NFD article are those of the NFC one,
+    with offsets into the NFD text as stored."""
+    nfd = load_article(nfd_copy(tmp_path))
+    assert nfd.raw != article.raw and ARTICLE.read_bytes() != nfd_copy(tmp_path).read_bytes()
+    assert_offsets_exact(nfd)
+
+    def as_nfd(spans):
+        return [unicodedata.normalize("NFD", s.text) for s in spans]
+
+    assert [s.text for s in nfd.sentences] == as_nfd(article.sentences)
+    assert [q.text for q in nfd.quotes] == as_nfd(article.quotes)
+    assert [q.marks for q in nfd.quotes] == [q.marks for q in article.quotes]
+    assert [(b.kind, b.text) for b in nfd.blocks] == [
+        (b.kind, unicodedata.normalize("NFD", b.text)) for b in article.blocks
+    ]
+
+
+def test_row06_nfd_accents_next_to_quote_marks_and_initials():
+    """An accented letter before ‘ (so no opening mark) and an accented initial (no sentence
+    end) read the same in NFD: the old scanner saw a combining mark, not a letter."""
+    nfc = "date 2022-11 Een café‘s avonds’ dicht. Volgens É. Smith niet."
+    nfd = parse_article(unicodedata.normalize("NFD", nfc))
+    assert [q.text for q in nfd.quotes] == [q.text for q in parse_article(nfc).quotes] == []
+    assert [s.text for s in nfd.sentences] == [
+        unicodedata.normalize("NFD", "Een café‘s avonds’ dicht."),
+        unicodedata.normalize("NFD", "Volgens É. Smith niet."),
+    ]
+
+
+def test_row06_invisible_characters_do_not_change_quotes_or_sentences():
+    text = "date 2022-11 Hij zei: ‘Armenië\u200e’s premier. Nee.’ Zo\u00ad."
+    article = parse_article(text)
+    assert [q.text for q in article.quotes] == ["Armenië\u200e’s premier. Nee."]
+    assert [s.text for s in article.sentences] == [
+        "Hij zei: ‘Armenië\u200e’s premier.",
+        "Nee.’",
+        "Zo\u00ad.",
+    ]
+
+
+def old_find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The quadratic scanner before issue 10 (commit f801cfb), kept as the reference."""
+    pairs = {"“": "”", "„": "”“", '"': '"'}
+    found = []
+    i = start
+    while i < end:
+        ch = raw[i]
+        if ch in pairs:
+            j = next((k for k in range(i + 1, end) if raw[k] in pairs[ch]), -1)
+            if j > i + 1:
+                found.append((i + 1, j, ch + raw[j]))
+                i = j + 1
+                continue
+        i += 1
+    i = raw.find("‘", start, end)
+    while i >= 0:
+        if i == start or not raw[i - 1].isalnum():
+            j = raw.find("’", i + 1, end)
+            while j >= 0 and (j + 1 < end and raw[j + 1].isalnum()):
+                j = raw.find("’", j + 1, end)
+            if j > i + 1:
+                found.append((i + 1, j, "‘’"))
+                i = raw.find("‘", j + 1, end)
+                continue
+        i = raw.find("‘", i + 1, end)
+    return sorted(found)
+
+
+QUOTE_PIECES = [*"ab ’‘“”„\"'s.X,1", "’s ", "„x ", "zo’n "]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=40).map("".join), st.data())
+def test_row07_quotes_equal_the_old_scanner(text, data):
+    """Issue 10 row 7: the linear scanner finds exactly what the quadratic one found."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert find_quotes(text, start, end) == old_find_quotes(text, start, end)
+
+
+# Issue 10 row 7: text that made a scan quadratic, and for n repeats of the unit the
+# sentences, quotations and mentions expected.
+ADVERSARIAL = {
+    "low-9 quote and a word": ("„x ", lambda n: (1, 0, 0)),
+    "left single quote": ("‘", lambda n: (1, 0, 0)),
+    "runs of quote marks": ('"“”‘’„', lambda n: (1, n - 1, 0)),
+    "quote, then apostrophes": ("‘x’s ", lambda n: (1, 0, 0)),
+    "possessives": ("Rusland's Armenië’s ", lambda n: (1, 0, 2 * n)),
+    "one line, no sentence end": ("Rusland en Armenië in november ", lambda n: (1, 0, 2 * n)),
+    "abbreviations": ("o.a. bijv. ", lambda n: (1, 0, 0)),
+    "stacked accents": ("a\u0301\u0323\u0301\u0323", lambda n: (1, 0, 0)),
+}
+GUARD_BYTES = 1_000_000
+GUARD = r"""
+import sys
+from helpers.actors import tag_mentions
+from helpers.article import parse_article
+unit, size = sys.argv[1], int(sys.argv[2])
+body = unit * (size // len(unit.encode("utf-8")))
+article = parse_article(("date 2022-11 " + body).encode("utf-8"), "adversarial.txt")
+print(len(article.sentences), len(article.quotes), len(tag_mentions(article)))
+"""
+
+
+@pytest.mark.parametrize(("unit", "expected"), ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_row07_adversarial_text_is_parsed_and_tagged(unit, expected):
+    """Issue 10 row 7: 1 MB of each pattern is parsed and tagged in a child process. The 60 s
+    limit is a guard against quadratic work, not a speed target: the old scanner took 13 s for
+    200 KB of "„x " and 81 s for 200 KB of "‘x’s " (about 4 and 25 minutes for 1 MB); the
+    linear one takes about a second (benchmarks/adversarial.py measures 5 MB)."""
+    done = subprocess.run(
+        [sys.executable, "-c", GUARD, unit, str(GUARD_BYTES)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    repeats = GUARD_BYTES // len(unit.encode("utf-8"))
+    assert tuple(map(int, done.stdout.split())) == expected(repeats)
+
+
+def _finishes(call, timeout: float = 30.0):
+    """Run ``call`` in a thread; the error it raised, or AssertionError if it is still
+    blocked after ``timeout`` seconds (a guard for a read that would block forever)."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert outcome, f"still blocked after {timeout} s"
+    return outcome[0]
+
+
+def test_row08_fifo_is_refused_without_opening_it(tmp_path):
+    """Issue 10 row 8: a FIFO blocked load_article forever (open waits for a writer)."""
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    try:
+        error = _finishes(lambda: load_article(fifo))
+    finally:  # if it did block, a writer releases it
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert isinstance(error, ArticleError)
+    assert str(error) == f"{fifo}: not a regular file: FIFO (named pipe)"
+
+
+@pytest.mark.parametrize("kind", ["directory", "character device", "socket", "link to device"])
+def test_row08_other_non_regular_files_are_refused(tmp_path, kind):
+    path = tmp_path / "article.txt"
+    if kind == "directory":
+        path.mkdir()
+        expected = "directory"
+    elif kind == "socket":
+        short = Path(tempfile.mkdtemp(prefix="s", dir="/tmp")) / "a.txt"  # AF_UNIX path limit
+        path = short
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        expected = "socket"
+    elif kind == "character device":
+        path = Path("/dev/zero")
+        expected = "character device"
+    else:
+        path.symlink_to("/dev/zero")
+        expected = "character device (/dev/zero, by a symbolic link)"
+    try:
+        error = _finishes(lambda: load_article(path))
+    finally:
+        if kind == "socket":
+            server.close()
+            shutil.rmtree(path.parent)
+    assert isinstance(error, ArticleError) and error.line == 0
+    assert error.problem == f"not a regular file: {expected}"
+
+
+def test_row08_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: nothing is written or read
+    with pytest.raises(ArticleError, match=r"file too large: 52,428,801 bytes; an article is"):
+        load_article(path)
+    assert MAX_BYTES == 50 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("date 9999-12", "implausible year 9999 in date '9999-12': expected 1900 to 2100"),
+        ("date 2101", "implausible year 2101"),
+        ("date 1899-12-31", "implausible year 1899"),
+        ("date ٢٠٢٢-١١", "malformed date '٢٠٢٢-١١': expected YYYY, YYYY-MM or YYYY-MM-DD in ASCII"),
+        ("date ２０２２-１１", "malformed date '２０２２-１１'"),
+        ("date 2022-١١", "malformed date '2022-١١'"),
+    ],
+)
+def test_row09_date_needs_ascii_digits_and_a_plausible_year(line, problem):
+    """Issue 10 row 9: 9999-12 was accepted; Arabic-Indic digits failed later (TimexError)."""
+    with pytest.raises(ArticleError) as caught:
+        parse_article(f"{line} Een lede.", "d.txt")
+    assert caught.value.line == 1 and caught.value.problem.startswith(problem)
+
+
+@pytest.mark.parametrize("line", ["date 1900", "date 2100-12-31"])
+def test_row09_years_at_the_edges_are_accepted(line):
+    assert parse_article(f"{line} Een lede.").date == line.split()[1]
+
+
+def test_row18_corpus_skips_hidden_files_and_ignores_the_case_of_txt(tmp_path):
+    """Issue 10 row 18: .hidden.txt was loaded and UPPER.TXT skipped without a word."""
+    (tmp_path / ".hidden.txt").write_text("date 2021-01 Verborgen.", encoding="utf-8")
+    (tmp_path / "UPPER.TXT").write_text("date 2021-02 Hoofdletters.", encoding="utf-8")
+    (tmp_path / "mixed.Txt").write_text("date 2021-03 Gemengd.", encoding="utf-8")
+    (tmp_path / "lower.txt").write_text("date 2021-04 Klein.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("geen artikel", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.txt").write_text("date 2021-05 Diep.", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 1 hidden file\(s\): \.hidden\.txt"):
+        corpus = load_corpus(tmp_path)
+    assert [a.lede.text for a in corpus] == ["Hoofdletters.", "Klein.", "Gemengd."]
+    files, hidden = corpus_files(tmp_path)
+    assert [p.name for p in files] == ["UPPER.TXT", "lower.txt", "mixed.Txt"]
+    assert [p.name for p in hidden] == [".hidden.txt"]
+
+
+def test_row18_a_matching_entry_that_is_not_a_file_is_an_error(tmp_path):
+    (tmp_path / "a.txt").write_text("date 2021-01 Een.", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(ArticleError, match=r"folder\.txt: not a regular file: directory"):
+        load_corpus(tmp_path)
+
+
+# More bad input in the same area: each works, or fails naming the file and the line.
+
+CONTROL_INPUTS = [
+    ("NUL byte", b"date 2022-11 Lede.\n\nA\x00b", 3, "control character U+0000 at column 2"),
+    ("UTF-16 without BOM", "date 2022-11 Lede.".encode("utf-16-le"), 1, "U+0000 at column 2"),
+    ("escape", b"date 2022-11 Lede \x1b[31m.", 1, "control character U+001B at column 19"),
+    ("C1 control (NEL)", "date 2022-11 Lede.\r\n\u0085".encode(), 2, "U+0085 at column 1"),
+    ("CR-only lines", b"date 2022-11 Lede.\r\rA\x7f", 3, "control character U+007F at column 2"),
+    ("overlong UTF-8", b"date 2022-11 Lede.\n\xc0\xaf", 2, "not valid UTF-8: byte 0xc0"),
+    ("encoded surrogate", b"date 2022-11 Lede.\n\xed\xa0\x80", 2, "not valid UTF-8: byte 0xed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line", "problem"), CONTROL_INPUTS, ids=[c[0] for c in CONTROL_INPUTS]
+)
+def test_control_characters_and_broken_utf8_name_line_and_column(
+    tmp_path, name, data, line, problem
+):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(ArticleError) as caught:
+        load_article(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+    assert problem in caught.value.problem
+
+
+def test_cr_only_line_endings_parse_like_lf():
+    lf = ARTICLE.read_bytes()
+    cr = parse_article(lf.replace(b"\n", b"\r"), "cr.txt")
+    original = parse_article(lf, "lf.txt")
+    assert_offsets_exact(cr)
+    assert [(b.kind, b.text.replace("\r", "\n")) for b in cr.blocks] == [
+        (b.kind, b.text) for b in original.blocks
+    ]
+    assert [q.text for q in cr.quotes] == [q.text for q in original.quotes]
+
+
+def test_unicode_separators_and_spaces_are_white_space():
+    """U+2028/U+2029 and NBSP are spaces inside a line (only LF, CRLF and CR end lines);
+    a BOM in the middle of a line is invisible."""
+    article = parse_article("date 2022-11 Een zin.\u2028Nog\u00a0een\ufeff zin.\u2029Klaar.")
+    assert [s.text for s in article.sentences] == ["Een zin.", "Nog\u00a0een\ufeff zin.", "Klaar."]
+    assert len(article.blocks) == 1

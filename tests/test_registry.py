@@ -203,7 +203,7 @@ def test_add_refuses_a_malformed_file_and_writes_nothing(tmp_path, capsys, name,
 def test_add_refuses_a_missing_file(tmp_path, capsys):
     registry, before = registry_copy(tmp_path)
     err = refused(registry, [str(tmp_path / "gone.txt")], capsys)
-    assert "gone.txt, line 0: cannot read file" in err
+    assert "gone.txt: cannot read file: No such file or directory" in err
     assert registry.read_bytes() == before
 
 

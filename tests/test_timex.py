@@ -10,7 +10,9 @@ Wednesday in week 48 (28 Nov - 4 Dec); 20 Nov 2022 and 15 Jan 2023 are Sundays; 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import unicodedata
 from datetime import date as d
 
 import pytest
@@ -462,3 +464,29 @@ def test_month_precise_interval_spans_every_day_precise_reading(phrase, day):
     assert got.end == max(r.end for r in readings)
     if len({r.value for r in readings}) == 1:
         assert got.value == readings[0].value
+
+
+# --- issue 10 row 6: decomposed Unicode and invisible characters ---
+
+
+def test_row06_time_phrases_in_nfd_text_are_found_and_resolved():
+    """Issue 10 row 6: the article's phrases and accented ones ("één", "’90") are found in
+    NFD text as in NFC, with offsets and phrases of the NFD text, and resolve the same."""
+    raw = ARTICLE.read_text(encoding="utf-8") + "\n\nDat was één week geleden, in de jaren ’90."
+    nfd = unicodedata.normalize("NFD", raw)
+    found, found_nfd = find_time_expressions(raw), find_time_expressions(nfd)
+    assert [t for *_, t in found_nfd] == [unicodedata.normalize("NFD", t) for *_, t in found]
+    assert all(nfd[start:end] == text for start, end, text in found_nfd)
+    assert [t for *_, t in found][-2:] == ["één week geleden", "in de jaren ’90"]
+    for (*_, text), (*_, text_nfd) in zip(found, found_nfd, strict=True):
+        assert resolve(text_nfd, P) == dataclasses.replace(resolve(text, P), phrase=text_nfd)
+
+
+def test_row06_invisible_characters_inside_a_time_phrase():
+    text = "Het gebeurde in no\u00advember\u200e, niet eerder."
+    month, before = text.index("in no"), text.index("eerder")
+    assert find_time_expressions(text) == [
+        (month, month + 12, "in no\u00advember"),  # not the mark after it
+        (before, before + 6, "eerder"),
+    ]
+    assert resolve("in no\u00advember", P).value == "2022-11"

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import os
 import re
+import sys
 import unicodedata
 from array import array
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from helpers.tables import (
     parse_date_cell,
     read_table,
 )
+from helpers.textview import TextView, text_view
 
 __all__ = [
     "ACTORS_PATH",
@@ -160,8 +162,9 @@ _KEY_SEP = re.compile(r"[\s\-]+")
 
 
 def _alias_key(alias: str) -> str:
-    """The lookup key of an alias: folded, with runs of spaces and hyphens made one space."""
-    return _KEY_SEP.sub(" ", fold(alias)).strip()
+    """The lookup key of an alias: in NFC without invisible format characters (the text view
+    the tagger searches), folded, with runs of spaces and hyphens made one space."""
+    return _KEY_SEP.sub(" ", fold(text_view(alias).text)).strip()
 
 
 # --- extra table checks --------------------------------------------------------------------
@@ -230,6 +233,18 @@ def load_actors(path: str | Path | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+_SAME_ALIAS = (
+    "aliases are compared in Unicode NFC (composed and decomposed accents are the same), "
+    "ignoring case, Latin accents and invisible format characters"
+)
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message; escaped (``ascii``) when it is not in NFC or holds
+    invisible characters, so that two spellings that look the same can be told apart."""
+    return repr(text) if text_view(text).text == text else ascii(text)
+
+
 def load_aliases(
     path: str | Path | None = None, actors: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -241,7 +256,7 @@ def load_aliases(
     check_allowed(frame, "alias_kind", ALIAS_KINDS, path)
     check_allowed(frame, "language", LANGUAGES, path)
     known = set(actors["actor_id"])
-    seen: dict[str, tuple[str, int]] = {}
+    seen: dict[str, tuple[str, int, str]] = {}
     keys = []
     for _, record in frame.iterrows():
         if record["actor_id"] not in known:
@@ -251,16 +266,17 @@ def load_aliases(
         if not re.search(r"\w", key) or alias != alias.strip() or alias[0] == "-":
             _fail(path, record, "alias", f"{alias!r} is not a usable alias")
         if key in seen:
-            other, row = seen[key]
+            other, row, first = seen[key]
+            where = f"row {row}" if first == alias else f"row {row} ({_shown(first)})"
             if other != record["actor_id"]:
                 problem = (
-                    f"alias {alias!r} maps to {record['actor_id']} here and to {other} "
-                    f"in row {row} (aliases are case- and accent-insensitive)"
+                    f"alias {_shown(alias)} maps to {record['actor_id']} here and to {other} "
+                    f"in {where}"
                 )
             else:
-                problem = f"alias {alias!r} repeats row {row}"
-            _fail(path, record, "alias", problem)
-        seen[key] = (record["actor_id"], int(record["_row"]))
+                problem = f"alias {_shown(alias)} repeats {where}"
+            _fail(path, record, "alias", f"{problem}; {_SAME_ALIAS}")
+        seen[key] = (record["actor_id"], int(record["_row"]), alias)
         keys.append(key)
     frame = frame.copy()
     frame["key"] = keys
@@ -342,28 +358,62 @@ def membership_spans(
 _SEP = r"(?:-|[^\S\r\n]*\r?\n[^\S\r\n]*|[^\S\r\n]+)"
 
 
-def _trie_regex(keys: Iterable[str]) -> str:
-    """One regex for many keys, factored as a trie; greedy, so the longest key wins."""
+def _trie_regex(keys: Iterable[str]) -> tuple[str, int]:
+    """One regex for many keys, factored as a trie; greedy, so the longest key wins. Returns
+    the regex and how deeply its groups nest.
+
+    Built without recursion and in time linear in the keys' total length (an alias may be
+    thousands of characters long)."""
     trie: dict = {}
     for key in keys:
         node = trie
         for ch in key:
             node = node.setdefault(ch, {})
         node[""] = True
+    out: list[str] = []
+    nesting = depth = 0
+    todo: list[dict | str] = [trie]  # nodes to write out, and the text between them
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+            if item == "(?:":
+                depth += 1
+                nesting = max(nesting, depth)
+            elif item in (")", ")?"):
+                depth -= 1
+            continue
+        children = sorted((ch, child) for ch, child in item.items() if ch != "")
+        if not children:
+            continue
+        parts: list[dict | str] = []
+        for number, (ch, child) in enumerate(children):
+            if number:
+                parts.append("|")
+            parts += [_SEP if ch == " " else re.escape(ch), child]
+        if len(children) > 1:
+            parts = ["(?:", *parts, ")"]
+        if "" in item:
+            parts = ["(?:", *parts, ")?"]
+        todo.extend(reversed(parts))
+    return "".join(out), nesting + 1  # + 1: the group inside _SEP
 
-    def emit(node: dict) -> str:
-        terminal = "" in node
-        branches = [
-            (_SEP if ch == " " else re.escape(ch)) + emit(child)
-            for ch, child in sorted(node.items())
-            if ch != ""
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if terminal else body
 
-    return emit(trie)
+def _compile_nested(pattern: str, nesting: int) -> re.Pattern[str]:
+    """``re.compile(pattern)`` for a pattern whose groups nest ``nesting`` deep.
+
+    Python's regex parser recurses about twice per level of nested groups, so aliases that
+    are prefixes of one another by the hundred ("x", "x x", "x x x", ...) raise RecursionError
+    under the default limit. Since Python 3.11 this Python-to-Python recursion does not use
+    the C stack, so the limit is raised for the call (by 3 frames a level) and restored."""
+    limit = sys.getrecursionlimit()
+    if nesting <= 100:
+        return re.compile(pattern)
+    sys.setrecursionlimit(limit + 3 * nesting)
+    try:
+        return re.compile(pattern)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 @dataclass(frozen=True)
@@ -379,9 +429,13 @@ class Gazetteer:
 def _compile(
     aliases: tuple[tuple[str, str, str], ...], person_state: tuple[tuple[str, str], ...]
 ) -> Gazetteer:
-    entries = {_alias_key(alias): (actor_id, kind, alias) for alias, actor_id, kind in aliases}
-    body = _trie_regex(entries)
-    pattern = re.compile(rf"(?<!\w)(?P<alias>{body})(?P<poss>'s|s)?(?!\w)")
+    # The alias as the tagger sees text (NFC, no invisible characters), for exact-case aliases
+    entries = {
+        _alias_key(alias): (actor_id, kind, text_view(alias).text)
+        for alias, actor_id, kind in aliases
+    }
+    body, nesting = _trie_regex(entries)
+    pattern = _compile_nested(rf"(?<!\w)(?P<alias>{body})(?P<poss>'s|s)?(?!\w)", nesting + 2)
     return Gazetteer(pattern, entries, dict(person_state))
 
 
@@ -418,43 +472,56 @@ def _gazetteer(actors: pd.DataFrame | None, aliases: pd.DataFrame | Gazetteer | 
 _HYPHENS = "-\u2010\u2011"
 
 
-def _token(raw: str, start: int, end: int) -> str:
-    """The whole hyphenated word around ``raw[start:end]`` ("CSTO-verdrag" for "CSTO")."""
+def _token(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole hyphenated word around ``text[start:end]`` ("CSTO-verdrag" for
+    "CSTO")."""
     hyphens = _HYPHENS
     while start > 0 and (
-        raw[start - 1].isalnum()
-        or (raw[start - 1] in hyphens and start > 1 and raw[start - 2].isalnum())
+        text[start - 1].isalnum()
+        or (text[start - 1] in hyphens and start > 1 and text[start - 2].isalnum())
     ):
         start -= 1
-    while end < len(raw) and (
-        raw[end].isalnum()
-        or (raw[end] in hyphens and end + 1 < len(raw) and raw[end + 1].isalnum())
+    while end < len(text) and (
+        text[end].isalnum()
+        or (text[end] in hyphens and end + 1 < len(text) and text[end + 1].isalnum())
     ):
         end += 1
-    return raw[start:end]
+    return start, end
 
 
-def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
-    """The matching step of :func:`tag_mentions`: ``(start, end, actor_id, alias_kind)`` of
-    every mention in ``raw``, in text order, before sentences, tokens and the table."""
+def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
     entries = gazetteer.entries
+    text = view.text
     found = []
     keys: dict[str, tuple[str, str, str]] = {}  # matched text -> entry, for repeats
-    for match in gazetteer.pattern.finditer(fold(raw)):
-        text = match.group("alias")
-        entry = keys.get(text)
+    for match in gazetteer.pattern.finditer(fold(text)):
+        key = match.group("alias")
+        entry = keys.get(key)
         if entry is None:
-            entry = keys[text] = entries[_KEY_SEP.sub(" ", text)]
+            entry = keys[key] = entries[_KEY_SEP.sub(" ", key)]
         actor_id, alias_kind, alias = entry
         if len(alias) <= _EXACT_CASE_MAX:
             a_start, a_end = match.span("alias")
-            if raw[a_start:a_end] != alias:
+            if text[a_start:a_end] != alias:
                 continue
         if match.group("poss"):
             alias_kind = "possessive"
         start, end = match.span()
         found.append((start, end, actor_id, alias_kind))
     return found
+
+
+def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """The matching step of :func:`tag_mentions`: ``(start, end, actor_id, alias_kind)`` of
+    every mention in ``raw``, in text order, before sentences, tokens and the table. Matched
+    in the normalised view of ``raw`` (:func:`helpers.textview.text_view`: NFC, no invisible
+    format characters); offsets are ``raw``'s."""
+    view = text_view(raw)
+    found = _matches(view, gazetteer)
+    if view.is_raw:
+        return found
+    return [(*view.raw_span(s, e), actor_id, kind) for s, e, actor_id, kind in found]
 
 
 def _sentence_spans(article: Article | str) -> tuple[str, list[tuple[int, int, int, int]]]:
@@ -482,22 +549,25 @@ class _MentionColumns:
 
     def add(
         self,
-        raw: str,
+        view: TextView,
         sentences: list[tuple[int, int, int, int]],
         found: list[tuple[int, int, str, str]],
         person_state: dict[str, str],
         person_counts_for_state: bool,
     ) -> int:
-        """Append the rows of one text's matches; return how many rows were added."""
+        """Append the rows of one text's matches (offsets into ``view.text``, mapped to the raw
+        text here); return how many rows were added."""
         columns = self.columns
         c_actor, c_surface, c_start, c_end = (columns[n] for n in MENTION_COLUMNS[:4])
         c_sentence, c_block, c_kind, c_via, c_token = (columns[n] for n in MENTION_COLUMNS[4:])
         shared = self.shared
         starts = [s[0] for s in sentences]
-        size = len(raw)
+        raw, text, mapped = view.raw, view.text, not view.is_raw
+        size = len(text)
         bisect_right = bisect.bisect_right
         before_rows = len(c_actor)
-        for start, end, actor_id, alias_kind in found:
+        for v_start, v_end, actor_id, alias_kind in found:
+            start, end = view.raw_span(v_start, v_end) if mapped else (v_start, v_end)
             sentence = block = -1
             at = bisect_right(starts, start) - 1
             if at >= 0 and start < sentences[at][1]:
@@ -505,10 +575,13 @@ class _MentionColumns:
             surface = raw[start:end]
             surface = shared.setdefault(surface, surface)
             # The token is the surface unless a letter, digit or joining hyphen touches it.
-            before = raw[start - 1] if start else " "
-            after = raw[end] if end < size else " "
+            before = text[v_start - 1] if v_start else " "
+            after = text[v_end] if v_end < size else " "
             if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
-                token = _token(raw, start, end)
+                t_start, t_end = _token(text, v_start, v_end)
+                if mapped:
+                    t_start, t_end = view.raw_span(t_start, t_end)
+                token = raw[t_start:t_end]
                 token = shared.setdefault(token, token)
             else:
                 token = surface
@@ -549,15 +622,15 @@ class _MentionColumns:
 
 
 def _mention_table(
-    raw: str,
+    view: TextView,
     sentences: list[tuple[int, int, int, int]],
     found: list[tuple[int, int, str, str]],
     person_state: dict[str, str],
     person_counts_for_state: bool,
 ) -> pd.DataFrame:
-    """The table of :func:`tag_mentions` from the matches of :func:`find_mentions`."""
+    """The table of :func:`tag_mentions` from the matches of :func:`_matches`."""
     columns = _MentionColumns()
-    columns.add(raw, sentences, found, person_state, person_counts_for_state)
+    columns.add(view, sentences, found, person_state, person_counts_for_state)
     return columns.frame()
 
 
@@ -579,8 +652,9 @@ def tag_mentions(
     """
     gaz = _gazetteer(actors, aliases)
     raw, sentences = _sentence_spans(article)
-    found = find_mentions(raw, gaz)
-    return _mention_table(raw, sentences, found, gaz.person_state, person_counts_for_state)
+    view = text_view(raw)
+    found = _matches(view, gaz)
+    return _mention_table(view, sentences, found, gaz.person_state, person_counts_for_state)
 
 
 def tag_corpus(
@@ -599,8 +673,9 @@ def tag_corpus(
     ids: list[str] = []
     for article in articles:
         raw, sentences = _sentence_spans(article)
-        found = find_mentions(raw, gaz)
-        added = columns.add(raw, sentences, found, gaz.person_state, person_counts_for_state)
+        view = text_view(raw)
+        found = _matches(view, gaz)
+        added = columns.add(view, sentences, found, gaz.person_state, person_counts_for_state)
         ids.extend([article.id] * added)
     return columns.frame({"article": ids})
 

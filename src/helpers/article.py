@@ -5,9 +5,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import hashlib
+import os
 import re
+import stat
+import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -15,7 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.textview import TextView, text_view
+
 __all__ = [
+    "TEXT_SUFFIX",
     "Article",
     "ArticleError",
     "Block",
@@ -23,22 +29,28 @@ __all__ = [
     "Sentence",
     "Span",
     "blocks_table",
+    "corpus_files",
+    "is_text_file_name",
     "load_article",
     "load_corpus",
     "parse_article",
     "quotes_table",
+    "read_article_bytes",
     "sentences_table",
 ]
 
 
 class ArticleError(ValueError):
-    """A malformed article file: names the file, the 1-based line and the problem."""
+    """A malformed article file: names the file, the 1-based line and the problem (line 0: a
+    problem of the file as a whole, such as a FIFO or a missing file; the line is then not
+    shown in the message)."""
 
     def __init__(self, path: str | Path, line: int, problem: str) -> None:
         self.path = str(path)
         self.line = line
         self.problem = problem
-        super().__init__(f"{self.path}, line {line}: {problem}")
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +153,9 @@ class Article:
 # --- reading -------------------------------------------------------------------------------
 
 _DATE_LINE = re.compile(r"[ \t\ufeff]*date(?=[ \t]|$)[ \t]*(?P<value>\S*)[ \t]*(?P<rest>.*)")
-_DATE_VALUE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+# ASCII digits only: \d would also take Arabic-Indic and other decimal digits ("٢٠٢٢").
+_DATE_VALUE = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
+YEARS = (1900, 2100)  # the plausible years of a date line, inclusive
 _CREDIT_WORD = re.compile(r"^(?:Beeld|Foto)\b")
 # A caption ends with a photo credit: "... Beeld AP", "Beeld ANP / Koen van Weel", "Foto Reuters".
 _CREDIT_AT_END = re.compile(r"(?:^|(?<=\s))(?P<credit>(?:Beeld|Foto)\s+[^\s.!?][^.!?]{0,79})$")
@@ -171,11 +185,34 @@ def _decode(data: bytes, path: str) -> str:
         ) from None
 
 
+# Control characters are not article text (tab, line feed and carriage return are): a NUL
+# byte suggests a binary or UTF-16 file, C1 controls text decoded with the wrong code page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _check_characters(raw: str, path: str) -> None:
+    """Raise :class:`ArticleError` at the first control character, naming its line and
+    column."""
+    bad = _CONTROL.search(raw)
+    if bad is None:
+        return
+    breaks = list(_LINE_BREAK.finditer(raw, 0, bad.start()))
+    line_start = breaks[-1].end() if breaks else 0
+    code = ord(bad.group())
+    raise ArticleError(
+        path,
+        len(breaks) + 1,
+        f"control character U+{code:04X} at column {bad.start() - line_start + 1}: not "
+        "article text (a binary or UTF-16 file, or text in another encoding?)",
+    )
+
+
 def _lines(raw: str) -> Iterable[tuple[int, int, int]]:
     """Yield (line number, start, end) of each line, without its line ending."""
     start = 0
     number = 1
-    for match in re.finditer(r"\r\n|\r|\n", raw):
+    for match in _LINE_BREAK.finditer(raw):
         yield number, start, match.start()
         start = match.end()
         number += 1
@@ -191,6 +228,13 @@ def _strip(raw: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut after ``limit`` characters."""
+    return (
+        repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
+    )
+
+
 def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[Span, str, int]:
     """Parse the date line; return its value span, precision and where the rest of it starts."""
     text = raw[start:end]
@@ -204,11 +248,18 @@ def _parse_date(raw: str, path: str, line: int, start: int, end: int) -> tuple[S
     parsed = _DATE_VALUE.fullmatch(value)
     if parsed is None:
         raise ArticleError(
-            path, line, f"malformed date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD"
+            path,
+            line,
+            f"malformed date {_short(value)}: expected YYYY, YYYY-MM or YYYY-MM-DD in ASCII "
+            "digits 0-9",
         )
     year = int(parsed.group("year"))
-    if year < 1900:
-        raise ArticleError(path, line, f"implausible year {year} in date {value!r}")
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ArticleError(
+            path,
+            line,
+            f"implausible year {year} in date {value!r}: expected {YEARS[0]} to {YEARS[1]}",
+        )
     precision = "year"
     if parsed.group("month") is not None:
         month = int(parsed.group("month"))
@@ -261,6 +312,7 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
         sha = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     if not raw.strip().strip("\ufeff").strip():
         raise ArticleError(path, 1, "file is empty")
+    _check_characters(raw, path)
 
     lines = list(_lines(raw))
     first = next(i for i, (_, s, e) in enumerate(lines) if _strip(raw, s, e)[0] < e)
@@ -296,15 +348,20 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
 
     sentences: list[Sentence] = []
     quotes: list[Quote] = []
+    # Sentences and quotations are found in the normalised view (helpers.textview): one view
+    # per block for both, or none at all when the whole text is its own view (NFC, nothing
+    # invisible), as it usually is.
+    plain = text_view(raw).is_raw
     for block in blocks:
         first = len(sentences)
         starts = []
-        for start, end in split_sentences(raw, block.start, block.end):
+        view = None if plain else _view_of(raw, block.start, block.end)
+        for start, end in _in_view(_split, raw, block.start, block.end, view):
             sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
             starts.append(start)
         # A quotation belongs to the sentence it starts in (the block's sentences are in order
         # and disjoint: a binary search), else to the block's first sentence.
-        for start, end, marks in find_quotes(raw, block.start, block.end):
+        for start, end, marks in _in_view(_scan_quotes, raw, block.start, block.end, view):
             at = first + bisect.bisect_right(starts, start) - 1
             sentence = at if at >= first and start < sentences[at].end else first
             quotes.append(
@@ -324,25 +381,111 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     )
 
 
-def load_article(path: str | Path) -> Article:
-    """Read one article file (opened read-only, as bytes) and parse it."""
+# An article file is at most this many bytes: a news article is a few kilobytes; a file this
+# large is something else (a log, a dump) and would need gigabytes of memory to parse.
+MAX_BYTES = 50 * 1024 * 1024
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "directory"),
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
+
+
+def _check_file(path: Path, info: os.stat_result) -> None:
+    """Raise :class:`ArticleError` unless ``info`` is that of a regular file of at most
+    ``MAX_BYTES`` bytes."""
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "special file")
+        if path.is_symlink():
+            kind += f" ({os.path.realpath(path)}, by a symbolic link)"
+        raise ArticleError(path, 0, f"not a regular file: {kind}")
+    if info.st_size > MAX_BYTES:
+        raise ArticleError(
+            path,
+            0,
+            f"file too large: {info.st_size:,} bytes; an article is at most {MAX_BYTES:,} bytes",
+        )
+
+
+def read_article_bytes(path: str | Path) -> bytes:
+    """The bytes of an article file, refused at once (:class:`ArticleError`, nothing read)
+    if it is not a regular file (a FIFO, a device such as /dev/zero, a directory, a socket,
+    or a symbolic link to one) or is larger than ``MAX_BYTES``.
+
+    The file is checked with ``os.stat`` before it is opened, opened read-only and
+    non-blocking (a FIFO put in its place in between does not block), and checked again on
+    the open file (``os.fstat``), so what is read is what was checked."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        _check_file(path, os.stat(path))
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
-    return parse_article(data, path)
+    with os.fdopen(fd, "rb") as handle:
+        _check_file(path, os.fstat(fd))
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:  # it grew after the check
+        raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
+    return data
 
 
-def load_corpus(folder: str | Path, pattern: str = "*.txt") -> list[Article]:
-    """Load every article in ``folder`` (sorted by file name); ids are content hashes."""
+def load_article(path: str | Path) -> Article:
+    """Read one article file (opened read-only, as bytes: :func:`read_article_bytes`) and
+    parse it."""
+    return parse_article(read_article_bytes(path), path)
+
+
+TEXT_SUFFIX = ".txt"  # compared case-insensitively: "A.TXT" is a text file, ".a.txt" is hidden
+
+
+def is_text_file_name(name: str, suffix: str = TEXT_SUFFIX) -> bool:
+    """Whether ``name`` is a bare name of an article file: no folder, not hidden (``.x.txt``),
+    ending in ``suffix`` in any case (``A.TXT`` counts)."""
+    return (
+        bool(name)
+        and "/" not in name
+        and "\\" not in name
+        and not name.startswith(".")
+        and name.lower().endswith(suffix.lower())
+        and len(name) > len(suffix)
+    )
+
+
+def corpus_files(folder: str | Path, suffix: str = TEXT_SUFFIX) -> tuple[list[Path], list[Path]]:
+    """The article files of a corpus folder, and the hidden ones skipped, both sorted by name.
+
+    The rule: every entry directly in ``folder`` (not in subfolders) whose name ends in
+    ``suffix`` in any case (".txt", ".TXT", ".Txt"), except hidden ones (the name starts with
+    "."), which are skipped. Other names are ignored. An entry that matches but is not a
+    regular file (a folder "x.txt", a FIFO) is not skipped: :func:`load_article` refuses it.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(folder, 0, "not a folder of articles")
+    files: list[Path] = []
+    hidden: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if is_text_file_name(path.name, suffix):
+            files.append(path)
+        elif is_text_file_name(path.name.lstrip("."), suffix):
+            hidden.append(path)
+    return files, hidden
+
+
+def load_corpus(folder: str | Path, suffix: str = TEXT_SUFFIX) -> list[Article]:
+    """Load every article in ``folder`` (the files of :func:`corpus_files`, sorted by name);
+    ids are content hashes. Hidden files are skipped with a warning that names them."""
+    files, hidden = corpus_files(folder, suffix)
+    if hidden:
+        names = ", ".join(p.name for p in hidden)
+        warnings.warn(f"{folder}: skipped {len(hidden)} hidden file(s): {names}", stacklevel=2)
     articles: list[Article] = []
     seen: dict[str, str] = {}
-    for path in sorted(folder.glob(pattern)):
+    for path in files:
         article = load_article(path)
         if article.id in seen:
             raise ArticleError(path, 0, f"same content as {seen[article.id]} (id {article.id})")
@@ -398,7 +541,13 @@ def _ends_sentence(raw: str, block_start: int, match: re.Match[str], block_end: 
 
 def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence offsets inside ``raw[start:end]``: never splits at abbreviations or initials,
-    keeps a closing quotation mark with its sentence and ignores dashes and colons."""
+    keeps a closing quotation mark with its sentence and ignores dashes and colons. Split in
+    the normalised view of the text (:func:`helpers.textview.text_view`); offsets are
+    ``raw``'s."""
+    return _in_view(_split, raw, start, end, _view_of(raw, start, end))
+
+
+def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = start
     for match in _TERMINATOR.finditer(raw, start, end):
@@ -422,45 +571,81 @@ _DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
 _DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
-def _is_apostrophe(raw: str, i: int, start: int, end: int) -> bool:
-    """A ’ between letters (Armenië’s, zo’n) or before a letter at a word start (’s) is an
-    apostrophe, not a closing quotation mark."""
-    after = raw[i + 1] if i + 1 < end else ""
-    return after.isalnum()
+def _closing_singles(text: str, start: int, end: int) -> Iterator[int]:
+    """Positions of the ’ in ``text[start:end]`` that may close a quotation, in order: not
+    those before a letter or digit, which are apostrophes (Armenië’s, zo’n, ’s avonds)."""
+    i = text.find("’", start, end)
+    while i >= 0:
+        if i + 1 >= end or not text[i + 1].isalnum():
+            yield i
+        i = text.find("’", i + 1, end)
+
+
+def _scan_quotes(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The quotations of :func:`find_quotes` in ``text[start:end]``. Linear: each search for a
+    closing mark resumes where the last one for the same kind of mark ended, or is reused."""
+    found: list[tuple[int, int, str]] = []
+    # Double quotation marks: from an opening mark to the first closing one. The last search
+    # for each kind of opening mark is remembered: (searched from, closing mark found or -1);
+    # it still answers a later search from further on unless that starts past the mark found.
+    last: dict[str, tuple[int, int]] = {}
+    opener = _DOUBLE_OPENER.search(text, start, end)
+    while opener is not None:
+        i = opener.start()
+        ch = text[i]
+        since, j = last.get(ch, (end + 1, -1))
+        if not (since <= i + 1 and (j < 0 or j >= i + 1)):
+            closer = _DOUBLE_CLOSER[ch].search(text, i + 1, end)
+            j = closer.start() if closer is not None else -1
+            last[ch] = (i + 1, j)
+        if j > i + 1:
+            found.append((i + 1, j, ch + text[j]))
+            # single quotes inside a double quotation are found by their own scan below
+            opener = _DOUBLE_OPENER.search(text, j + 1, end)
+        else:
+            opener = _DOUBLE_OPENER.search(text, i + 1, end)
+    # Single quotation marks: ‘ not after a letter or digit, to the first ’ after it that is
+    # not an apostrophe. Openers are visited in order, so the closing marks are one pass.
+    closers = _closing_singles(text, start, end)
+    j = next(closers, -1)
+    i = text.find("‘", start, end)
+    while i >= 0:
+        if i == start or not text[i - 1].isalnum():
+            while 0 <= j <= i:
+                j = next(closers, -1)
+            if j > i + 1:
+                found.append((i + 1, j, "‘’"))
+                i = text.find("‘", j + 1, end)
+                continue
+        i = text.find("‘", i + 1, end)
+    return sorted(found)
 
 
 def find_quotes(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Quoted spans ‘…’, “…”, „…” and "…" inside ``raw[start:end]``, as (start, end, marks)
-    of the quoted words. An unclosed mark is not a quotation."""
-    found: list[tuple[int, int, str]] = []
-    # Double quotation marks: from an opening mark to the first closing one. The scans jump
-    # from mark to mark with str.find and a regex instead of stepping through every character.
-    opener = _DOUBLE_OPENER.search(raw, start, end)
-    while opener is not None:
-        i = opener.start()
-        ch = raw[i]
-        j = _DOUBLE_CLOSER[ch].search(raw, i + 1, end)
-        if j is not None and j.start() > i + 1:
-            j = j.start()
-            found.append((i + 1, j, ch + raw[j]))
-            # single quotes inside a double quotation are found by their own scan below
-            opener = _DOUBLE_OPENER.search(raw, j + 1, end)
-        else:
-            opener = _DOUBLE_OPENER.search(raw, i + 1, end)
-    # Single quotation marks: ‘ not after a letter or digit, to the first ’ that is not an
-    # apostrophe.
-    i = raw.find("‘", start, end)
-    while i >= 0:
-        if i == start or not raw[i - 1].isalnum():
-            j = raw.find("’", i + 1, end)
-            while j >= 0 and _is_apostrophe(raw, j, start, end):
-                j = raw.find("’", j + 1, end)
-            if j > i + 1:
-                found.append((i + 1, j, "‘’"))
-                i = raw.find("‘", j + 1, end)
-                continue
-        i = raw.find("‘", i + 1, end)
-    return sorted(found)
+    of the quoted words. An unclosed mark is not a quotation. Searched in the normalised view
+    of the text (:func:`helpers.textview.text_view`: NFC, no invisible format characters);
+    offsets are ``raw``'s. Linear in the length of the text."""
+    return _in_view(_scan_quotes, raw, start, end, _view_of(raw, start, end))
+
+
+def _view_of(raw: str, start: int, end: int) -> TextView | None:
+    """The normalised view of ``raw[start:end]``, or None if that is the text itself."""
+    view = text_view(raw[start:end])
+    return None if view.is_raw else view
+
+
+def _in_view(find: Callable[[str, int, int], list], raw: str, start: int, end: int, view):
+    """``find(text, lo, hi)`` run on ``raw[start:end]`` as its normalised ``view`` reads it,
+    with each result's first two items (a span) mapped back to offsets into ``raw``. With no
+    ``view`` (the text is its own view) ``raw`` is searched in place."""
+    if view is None:
+        return find(raw, start, end)
+    found = []
+    for a, b, *rest in find(view.text, 0, len(view.text)):
+        a, b = view.raw_span(a, b)
+        found.append((start + a, start + b, *rest))
+    return found
 
 
 # --- tables --------------------------------------------------------------------------------

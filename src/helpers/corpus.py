@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from helpers.article import Article, ArticleError, load_article
+from helpers.article import Article, ArticleError, corpus_files, load_article
 from helpers.paths import PRIVATE, RAW
-from helpers.registry import is_text_file_name, load_registry
+from helpers.registry import load_registry
 from helpers.tables import DataError
 
 __all__ = [
@@ -50,11 +50,9 @@ def registry_of(registry: pd.DataFrame | str | Path | None) -> pd.DataFrame:
 
 
 def text_files(folder: str | Path) -> list[Path]:
-    """The article files of one folder, sorted by name: regular files whose name ends in
-    ``.txt`` in any case; hidden files (``.name.txt``) and sub-folders are skipped."""
-    return sorted(
-        path for path in Path(folder).iterdir() if is_text_file_name(path.name) and path.is_file()
-    )
+    """The article files of one folder (:func:`helpers.article.corpus_files`: names ending in
+    ``.txt`` in any case, hidden ones skipped) that are regular files, sorted by name."""
+    return [path for path in corpus_files(folder)[0] if path.is_file()]
 
 
 def _sha256(path: Path) -> str:

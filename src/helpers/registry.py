@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.article import Article, ArticleError, blocks_table, load_article, parse_article
+from helpers.article import (
+    TEXT_SUFFIX,
+    Article,
+    ArticleError,
+    blocks_table,
+    is_text_file_name,
+    load_article,
+    parse_article,
+)
 from helpers.io import write_text
 from helpers.paths import PRIVATE, RAW, REGISTRY
 from helpers.tables import (
@@ -36,12 +44,10 @@ __all__ = [
     "LANGUAGES",
     "REGISTRY_COLUMNS",
     "RIGHTS",
-    "TEXT_SUFFIX",
     "TITLE_LENGTH",
     "RegistryError",
     "add_articles",
     "default_title",
-    "is_text_file_name",
     "load_registry",
     "published_period",
     "registry_row",
@@ -64,7 +70,6 @@ REQUIRED = tuple(c for c in REGISTRY_COLUMNS if c not in ("outlet", "url"))
 RIGHTS = ("included", "not_redistributed")
 LANGUAGES = ("nl",)
 PUBLISHED_PRECISIONS = ("year", "month", "day")
-TEXT_SUFFIX = ".txt"  # compared case-insensitively: "A.TXT" is a text file, ".a.txt" is hidden
 TITLE_LENGTH = 80  # the longest default title (the start of the lede), in characters
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _URL = re.compile(r"https?://[^\s\"<>]+")
@@ -150,19 +155,6 @@ def _cell_problems(record: dict) -> Iterable[tuple[str, str]]:
     words = record["words"]
     if not re.fullmatch(r"[0-9]+", words) or int(words) == 0:
         yield "words", f"{words!r} is not a positive whole number"
-
-
-def is_text_file_name(name: str) -> bool:
-    """Whether ``name`` is a bare name of an article file: no folder, not hidden (``.x.txt``),
-    ending in ``.txt`` in any case (``A.TXT`` counts)."""
-    return (
-        bool(name)
-        and "/" not in name
-        and "\\" not in name
-        and not name.startswith(".")
-        and name.lower().endswith(TEXT_SUFFIX)
-        and len(name) > len(TEXT_SUFFIX)
-    )
 
 
 # --- rows ----------------------------------------------------------------------------------

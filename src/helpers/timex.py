@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from helpers.textview import text_view
+
 __all__ = [
     "BASES",
     "OPEN_END",
@@ -627,7 +629,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _normalise(phrase: str) -> str:
-    return " ".join(phrase.replace("’", "'").replace("‘", "'").split()).casefold()
+    """The phrase as the rules read it: NFC (:func:`helpers.textview.text_view`), straight
+    apostrophes, single spaces, case-folded."""
+    text = text_view(phrase).text
+    return " ".join(text.replace("’", "'").replace("‘", "'").split()).casefold()
 
 
 def _match(text: str) -> tuple[Rule, re.Match[str]] | None:
@@ -721,12 +726,21 @@ def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
 
     A leading preposition (in, op, sinds, ...) is part of the phrase; bare four-digit numbers
     count as years only after a preposition ("in 2014"), not on their own ("2000 soldaten").
+    Searched in the normalised view of ``text`` (:func:`helpers.textview.text_view`: NFC, no
+    invisible format characters); offsets and phrases are ``text``'s own.
     """
+    view = text_view(text)
     candidates = [
-        (m.start(), m.end()) for rule in RULES for m in _finder(rule).finditer(text) if m.group()
+        (m.start(), m.end())
+        for rule in RULES
+        for m in _finder(rule).finditer(view.text)
+        if m.group()
     ]
     chosen: list[tuple[int, int, str]] = []
+    last_end = -1
     for start, end in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        if not chosen or start >= chosen[-1][1]:
+        if start >= last_end:
+            last_end = end
+            start, end = view.raw_span(start, end)
             chosen.append((start, end, text[start:end]))
     return chosen
