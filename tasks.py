@@ -2,6 +2,7 @@
 """The project's two commands (and helpers to open JupyterLab and rebuild the site).
 
     python3 tasks.py run    # set up .venv, re-execute the notebooks, write figures/, site/
+    python3 tasks.py run --corpus DIR   # the same on your own texts, into runs/DIR/
     python3 tasks.py test   # set up .venv, run unit tests, lint and nbval on notebooks/
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
     python3 tasks.py site   # set up .venv, rebuild site/ from the committed notebooks
@@ -388,12 +389,34 @@ def _run(args: list[str]) -> int:
 # --- the commands -----------------------------------------------------------------------------
 
 
+PATH_OPTIONS = ("--corpus", "--registry", "--events", "--out")
+
+
+def absolute_paths(args: list[str], cwd: Path) -> list[str]:
+    """``args`` with the value of each path option (``--out DIR`` or ``--out=DIR``) made
+    absolute from ``cwd``: the command itself runs in the repository."""
+    result, expect_path = [], False
+    for arg in args:
+        option, equals, value = arg.partition("=")
+        if expect_path:
+            arg = str(cwd / arg)
+        elif equals and option in PATH_OPTIONS:
+            arg = f"{option}={cwd / value}"
+        expect_path = arg in PATH_OPTIONS
+        result.append(arg)
+    return result
+
+
 def run() -> int:
     """The main job: re-execute every notebook (into a staging folder; they write figures/ and
     data/processed/ there), build the students' site (site/, git-ignored) from them, and only
-    when all of that worked, move everything into place. See helpers/execute.py."""
+    when all of that worked, move everything into place. See helpers/execute.py.
+
+    ``run --corpus DIR [--corpus DIR2] [--articles ID...] [--registry FILE] [--events FILE]
+    [--out DIR]`` runs the notebooks with those parameters into ``runs/<name>/`` (or OUT): the
+    committed notebooks and outputs are not touched."""
     setup()
-    args = [str(PYTHON), "-m", "helpers.execute", *sys.argv[2:]]
+    args = [str(PYTHON), "-m", "helpers.execute", *absolute_paths(sys.argv[2:], Path.cwd())]
     return supervise(args, {**os.environ, **ENV}, "the main job")
 
 

@@ -137,7 +137,7 @@ def test_index_lists_the_notebooks_in_order_with_title_and_summary(sites):
     for li, notebook in zip(items, notebook_paths(), strict=True):
         assert li.a.get_text() == notebook_title(nbformat.read(notebook, 4), notebook.stem)
         assert li.select_one("p.summary").get_text().strip()
-    assert items[0].a.get_text().startswith("01 · The article")
+    assert items[0].a.get_text().startswith("01 · The corpus")
 
 
 def test_every_page_links_to_the_index_and_its_neighbours(sites):

@@ -27,6 +27,7 @@ __all__ = [
     "find_texts",
     "load_corpus_articles",
     "registry_of",
+    "select_articles",
     "text_files",
 ]
 
@@ -115,7 +116,9 @@ def find_texts(
     return found, reasons
 
 
-def _select(registry: pd.DataFrame, articles: Sequence[str] | None) -> pd.DataFrame:
+def select_articles(registry: pd.DataFrame, articles: Sequence[str] | None) -> pd.DataFrame:
+    """The registry rows of ``articles`` in the order given (``None``: every row, in registry
+    order). An id the registry does not hold raises :class:`~helpers.tables.DataError`."""
     if articles is None:
         return registry
     known = set(registry["article_id"])
@@ -123,7 +126,10 @@ def _select(registry: pd.DataFrame, articles: Sequence[str] | None) -> pd.DataFr
         if article_id not in known:
             path = registry.attrs.get("path", "the registry")
             raise DataError(path, None, "article_id", f"{article_id!r} is not registered")
-    return registry[registry["article_id"].isin(set(articles))]
+    rows = registry.set_index("article_id", drop=False).loc[list(dict.fromkeys(articles))]
+    chosen = rows.reset_index(drop=True)
+    chosen.attrs = dict(registry.attrs)
+    return chosen
 
 
 def _check_published(loaded: list[Article], table: pd.DataFrame) -> None:
@@ -154,7 +160,7 @@ def load_corpus_articles(
     ``missing`` (their registry rows plus ``reason``), so that their coded events can still be
     kept and counted (``helpers.events.load_events``).
     """
-    table = _select(registry_of(registry), articles)
+    table = select_articles(registry_of(registry), articles)
     paths, reasons = find_texts(table, corpus_dirs)
     loaded = [load_article(paths[i]) for i in table["article_id"] if i in paths]
     _check_published(loaded, table)

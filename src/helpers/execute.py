@@ -34,7 +34,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,21 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from helpers.corpus import select_articles
 from helpers.io import write_text
-from helpers.paths import NOTEBOOKS, OUTPUT, OUTPUT_ENV, OUTPUT_FOLDERS, ROOT, SITE_FOLDER
+from helpers.parameters import parameter_values
+from helpers.paths import (
+    NOTEBOOKS,
+    OUTPUT,
+    OUTPUT_ENV,
+    OUTPUT_FOLDERS,
+    ROOT,
+    SITE_FOLDER,
+    shown_path,
+)
+from helpers.registry import load_registry
 from helpers.stopping import Interrupted, StopSignals, blocked_signals, kill_process_group
+from helpers.tables import DataError
 
 # The notebook-level metadata we keep: no Python patch version or timing that varies by machine.
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -77,6 +89,45 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+PARAMETERS_TAG = "parameters"  # the cell that sets a notebook's parameters (papermill)
+INJECTED_TAG = "injected-parameters"  # the cell a run adds after it, with the run's values
+
+
+def inject_parameters(
+    notebook: nbformat.NotebookNode, values: dict[str, object], name: str = "notebook"
+) -> nbformat.NotebookNode:
+    """Insert a code cell tagged ``injected-parameters`` that sets ``values`` (Python
+    literals) right after the cell tagged ``parameters``, as papermill does; a cell injected
+    before is replaced. No values: the notebook is left as it is. Raises ValueError naming
+    ``name`` when the notebook has no parameters cell, or a value is not a plain literal."""
+    if not values:
+        return notebook
+    cells = [c for c in notebook.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
+    tagged = [i for i, c in enumerate(cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    if not tagged:
+        raise ValueError(f"{name}: no cell tagged {PARAMETERS_TAG!r}: its parameters cannot be set")
+    lines = ["# Parameters of this run (injected by python3 tasks.py run)"]
+    for key, value in values.items():
+        if not key.isidentifier() or _literal(value) is None:
+            raise ValueError(f"{name}: parameter {key!r}: {value!r} is not a plain value")
+        lines.append(f"{key} = {_literal(value)}")
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    cell["id"] = INJECTED_TAG  # fixed: the executed copy is the same on every run
+    cells.insert(tagged[0] + 1, cell)
+    notebook.cells = cells
+    return notebook
+
+
+def _literal(value: object) -> str | None:
+    """``repr`` of a string, number, bool, None or list of them; None for anything else."""
+    if isinstance(value, list):
+        items = [_literal(v) for v in value]
+        return None if None in items else "[" + ", ".join(items) + "]"
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    return None
+
+
 # --- one notebook ---------------------------------------------------------------------------
 
 
@@ -86,6 +137,7 @@ class Job:
 
     source: Path
     target: Path
+    parameters: dict[str, object] = field(default_factory=dict)  # injected (none: defaults)
     state: str = "waiting"  # waiting, running, done, failed
     cell: int | None = None  # index of the cell being executed
     kernel_manager: _KernelManager | None = None
@@ -128,9 +180,10 @@ class NotebookFailed(Exception):
             what = f"raised {error.ename}: {error.evalue}"
         else:
             what = f"could not be executed: {type(error).__name__}: {error}"
+        name = shown_path(self.job.source)
         if self.job.cell is None:
-            return f"{_shown(self.job.source)} {what}"
-        return f"{_shown(self.job.source)}, cell {self.job.cell + 1} (`{self.source_line}`) {what}"
+            return f"{name} {what}"
+        return f"{name}, cell {self.job.cell + 1} (`{self.source_line}`) {what}"
 
     def details(self) -> str:
         """The kernel's traceback without colour codes (empty for other errors)."""
@@ -164,7 +217,9 @@ class _KernelManager(AsyncKernelManager):
 async def _execute_job(job: Job, env: dict[str, str], timeout: int) -> None:
     """Execute ``job``'s notebook in a new kernel (working directory: the notebook's folder,
     environment ``env``) and write it, normalised, to ``job.target``."""
-    notebook = nbformat.read(job.source, as_version=4)
+    notebook = inject_parameters(
+        nbformat.read(job.source, as_version=4), job.parameters, shown_path(job.source)
+    )
 
     def running(cell: Any, cell_index: int) -> None:
         job.cell = cell_index
@@ -286,7 +341,7 @@ def run_lock(out: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise RunError(
-                f"{path}: another run (pid {holder}) is writing {_shown(out)}; wait until it "
+                f"{path}: another run (pid {holder}) is writing {shown_path(out)}; wait until it "
                 "has finished, or stop it, then start again"
             ) from None
         handle.seek(0)
@@ -324,14 +379,14 @@ def check_commit(stage: Path, out: Path) -> None:
             problem = (
                 "is a folder"
                 if target.is_dir()
-                else f"{_shown(existing)} is not writable"
+                else f"{shown_path(existing)} is not writable"
                 if not os.access(existing, os.W_OK | os.X_OK)
-                else f"{_shown(existing)} is on another file system than the stage"
+                else f"{shown_path(existing)} is on another file system than the stage"
                 if existing.stat().st_dev != device
                 else None
             )
             if problem:
-                raise RunError(f"{_shown(target)} cannot be replaced: {problem}")
+                raise RunError(f"{shown_path(target)} cannot be replaced: {problem}")
 
 
 def commit(stage: Path, out: Path) -> dict[str, int]:
@@ -360,11 +415,11 @@ def recover(out: Path) -> None:
         if not stage.is_dir():
             continue
         if (stage / COMPLETE).is_file():
-            print(f"{_shown(stage)}: a killed run was moving its outputs into place: finishing")
+            print(f"{shown_path(stage)}: a killed run was moving its outputs into place: finishing")
             with blocked_signals():
                 commit(stage, out)
         else:
-            print(f"{_shown(stage)}: removing the staging folder of a run that was killed")
+            print(f"{shown_path(stage)}: removing the staging folder of a run that was killed")
         shutil.rmtree(stage)
 
 
@@ -376,12 +431,6 @@ def _site_notebooks(jobs: list[Job], out: Path) -> list[Path]:
     return [chosen[name] for name in sorted(chosen)]
 
 
-def _shown(path: Path) -> str:
-    """A path as the user reads it: relative to the repository when inside it."""
-    path = Path(path)
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
-
-
 def _names(stopped: list[tuple[str, str]], state: str) -> str:
     return ", ".join(where for where, now in stopped if now == state)
 
@@ -389,8 +438,15 @@ def _names(stopped: list[tuple[str, str]], state: str) -> str:
 class Run:
     """One main job into output root ``out``: see the module's docstring."""
 
-    def __init__(self, sources: list[Path], out: Path, parallel: int, timeout: int = 600):
-        self.sources, self.out = sources, out
+    def __init__(
+        self,
+        sources: list[Path],
+        out: Path,
+        parallel: int,
+        timeout: int = 600,
+        parameters: dict[str, object] | None = None,
+    ):
+        self.sources, self.out, self.parameters = sources, out, parameters or {}
         self.parallel, self.timeout = max(1, min(parallel, len(sources) or 1)), timeout
         self.jobs: list[Job] = []
         self.stopped: list[tuple[str, str]] = []  # each job's place and state when stopped
@@ -398,7 +454,10 @@ class Run:
 
     def execute(self, stage: Path) -> None:
         """Every notebook into ``stage``, with the kernels' outputs redirected there."""
-        self.jobs = [Job(source, stage / "notebooks" / source.name) for source in self.sources]
+        self.jobs = [
+            Job(source, stage / "notebooks" / source.name, self.parameters)
+            for source in self.sources
+        ]
         env = {**os.environ, OUTPUT_ENV: str(stage)}
         executor = _Executor(self.jobs, self.parallel, env, self.timeout)
         self.phase = "executing"
@@ -428,7 +487,7 @@ class Run:
         try:
             self.execute(stage)
             for job in self.jobs:
-                print(f"{_shown(job.source)}: {job.seconds:.1f} s", flush=True)
+                print(f"{shown_path(job.source)}: {job.seconds:.1f} s", flush=True)
             wall = time.perf_counter() - started
             print(
                 f"{len(self.jobs)} notebooks executed in {wall:.1f} s ({self.parallel} at a time)"
@@ -449,7 +508,7 @@ class Run:
                     shutil.rmtree(stage, ignore_errors=True)
         counts = ", ".join(f"{moved[f]} in {f}/" for f in OUTPUT_FOLDERS)
         print(
-            f"replaced: {counts}, and {_shown(site)}/ ({pages} pages); "
+            f"replaced: {counts}, and {shown_path(site)}/ ({pages} pages); "
             f"{time.perf_counter() - started:.1f} s in all",
             flush=True,
         )
@@ -461,7 +520,7 @@ class Run:
         except Exception as error:
             raise RunError(
                 f"moving the outputs into place failed halfway ({error}); the rest is kept in "
-                f"{_shown(stage)} and the next run moves it into place first"
+                f"{shown_path(stage)} and the next run moves it into place first"
             ) from error
 
     def interrupted(self, signal: Interrupted) -> str:
@@ -501,6 +560,32 @@ def _check_sources(sources: list[Path]) -> str | None:
     return None
 
 
+RUNS = "runs"  # in the repository, git-ignored: the default home of runs with parameters
+
+
+def default_out(corpus: list[Path]) -> Path:
+    """``runs/<name>/``: the corpus folders' names joined by ``+`` (``runs/selection/`` without
+    a corpus folder)."""
+    name = "+".join(Path(folder).resolve().name for folder in corpus) or "selection"
+    return ROOT / RUNS / name
+
+
+def _check_parameters(args: argparse.Namespace) -> str | None:
+    """What is wrong with the run's parameters that can be told before any notebook runs."""
+    for folder in args.corpus:
+        if not folder.is_dir():
+            return f"--corpus {folder}: not a folder"
+    for option, path in (("--registry", args.registry), ("--events", args.events)):
+        if path is not None and not path.is_file():
+            return f"{option} {path}: no such file"
+    if args.articles:
+        try:
+            select_articles(load_registry(args.registry), args.articles)
+        except DataError as error:
+            return f"--articles: {error}"
+    return None
+
+
 _PHASES = {
     "starting": "starting",
     "executing": "executing the notebooks",
@@ -521,22 +606,50 @@ def main(argv: list[str] | None = None) -> int:
         help="notebooks executed at once (each has its own kernel; they write different files)",
     )
     parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of article texts (besides data/raw/); may be given more than once",
+    )
+    parser.add_argument(
+        "--articles", nargs="+", metavar="ID", help="the article ids to analyse (default: all)"
+    )
+    parser.add_argument("--registry", type=Path, help="the article registry (data/articles.csv)")
+    parser.add_argument("--events", type=Path, help="the coded events (data/events.csv)")
+    parser.add_argument(
         "--out",
         type=Path,
-        default=OUTPUT,
+        default=None,
         help="output root: executed notebooks go to OUT/notebooks/, figures to OUT/figures/, "
-        "derived data to OUT/data/processed/, the site to OUT/site/ (default: the repository)",
+        "derived data to OUT/data/processed/, the site to OUT/site/ (default: the repository; "
+        f"with any of the options above, {RUNS}/<name of the corpus folder>/)",
     )
     args = parser.parse_args(argv)
     from helpers.site import SiteError
 
-    out = args.out.resolve()
+    parameters = parameter_values(args.corpus, args.articles, args.registry, args.events)
+    problem = _check_parameters(args)
+    if problem:
+        print(f"run: {problem}", file=sys.stderr)
+        return 2
+    out = (args.out or (default_out(args.corpus) if parameters else OUTPUT)).resolve()
+    if parameters and out == ROOT.resolve():
+        print(
+            "run: --out is the repository, whose outputs are made with the notebooks' default "
+            f"parameters only; choose another folder (default {RUNS}/<corpus name>/)",
+            file=sys.stderr,
+        )
+        return 2
+    if parameters:
+        parameters["out"] = str(out)
     sources = [p.resolve() for p in (args.notebooks or notebook_paths())]
     problem = _check_sources(sources)
     if problem:
         print(f"run: {problem}", file=sys.stderr)
         return 2
-    run = Run(sources, out, args.jobs)
+    run = Run(sources, out, args.jobs, parameters=parameters)
     with StopSignals() as stop:
         try:
             with run_lock(out):

@@ -714,8 +714,11 @@ def to_states(
 
 def edge_table(H: nx.Graph, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The ties of a collapsed graph as a table, strongest tension first: both actors (by
-    English name when ``names`` is given), weight, sign, number of events and their ids."""
+    English name when ``names`` is given), weight, sign, number of events and their ids; on a
+    graph of story events (ties with ``n_reports``) also the reports and outlets that tell
+    them."""
     names = names or {}
+    stories = any("n_reports" in d for _, _, d in H.edges(data=True))
     rows = [
         {
             "actor": names.get(u, u),
@@ -723,11 +726,13 @@ def edge_table(H: nx.Graph, names: Mapping[str, str] | None = None) -> pd.DataFr
             "weight": d["weight"],
             "sign": d["sign"],
             "events": d["n_events"],
+            **({"reports": d["n_reports"], "outlets": d["n_outlets"]} if stories else {}),
             "event_ids": d["event_ids"],
         }
         for u, v, d in H.edges(data=True)
     ]
-    columns = ["actor", "other actor", "weight", "sign", "events", "event_ids"]
+    columns = ["actor", "other actor", "weight", "sign", "events"]
+    columns += [*(["reports", "outlets"] if stories else []), "event_ids"]
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["weight", "actor", "other actor"], ignore_index=True)
 

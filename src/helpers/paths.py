@@ -32,6 +32,13 @@ def output_root(root: Path) -> Path:
     return Path(value).resolve() if value else root
 
 
+def shown_path(path: str | Path, root: Path | None = None) -> str:
+    """A path as a reader sees it: relative to the repository (``/``-separated) when inside
+    it, else as given."""
+    path, root = Path(path), root or ROOT
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 ROOT = _find_root()
 DATA = ROOT / "data"
 RAW = DATA / "raw"

@@ -212,15 +212,15 @@ def comention_figure(
     return fig
 
 
-def _draw_intervals(ax, events, y_of, min_days: int = 1) -> None:
-    """Bars for date intervals (inclusive end), a marker where the day is known; a bar shorter
-    than ``min_days`` is widened about its middle so that it stays visible."""
+def _draw_intervals(ax, events, min_days: int = 1) -> None:
+    """Bars for date intervals (inclusive end), one row per event in the frame's order (row 0
+    at the top), a marker where the day is known; a bar shorter than ``min_days`` is widened
+    about its middle so that it stays visible."""
     import pandas as pd
 
     one_day = pd.Timedelta(days=1)
-    for _, event in events.iterrows():
+    for y, (_, event) in enumerate(events.iterrows()):
         colour = QUAD_COLOURS.get(event["quad_class"], "grey")
-        y = y_of[event["event_id"]]
         if event["date_precision"] == "day" and event["date_start"] == event["date_end"]:
             ax.plot([event["date_start"]], [y], marker="D", color=colour, markersize=6, ls="")
         else:
@@ -243,18 +243,21 @@ def timeline_figure(events, window: Window | None = None) -> Figure:
     from matplotlib.patches import Patch
 
     window = window if window is not None else analysis_window(events)
-    ordered = events.sort_values(["date_start", "date_end", "event_id"]).reset_index(drop=True)
+    article = ["article_id"] if "article_id" in events else []
+    ordered = events.sort_values(["date_start", "date_end", *article, "event_id"])
+    ordered = ordered.reset_index(drop=True)
     first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
-    y_of = {event_id: i for i, event_id in enumerate(ordered["event_id"])}
+    several = "article_id" in ordered and ordered["article_id"].nunique() > 1
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(13, 0.32 * len(ordered) + 2), sharey=True, width_ratios=[1, 2]
     )
-    _draw_intervals(left, ordered, y_of, min_days=90)
-    _draw_intervals(right, ordered, y_of)
+    _draw_intervals(left, ordered, min_days=90)
+    _draw_intervals(right, ordered)
     for ax in (left, right):
         ax.grid(axis="x", alpha=0.3)
-    labels = [
-        f"{r.event_id} {textwrap.shorten(r.gloss_en, 52, placeholder='…')}"
+    labels = [  # events of several articles are named article_id:event_id
+        f"{f'{r.article_id}:' if several else ''}{r.event_id} "
+        f"{textwrap.shorten(r.gloss_en, 52, placeholder='…')}"
         for r in ordered.itertuples()
     ]
     left.set_yticks(range(len(ordered)), labels, fontsize=8)
@@ -360,6 +363,16 @@ def membership_figure(
     return fig
 
 
+def _told_by(act: object) -> str:
+    """`` · 3 reports, 2 outlets`` for an act told by more than one report (acts of
+    :func:`helpers.reports.acts_across_reports`); empty otherwise."""
+    reports = int(getattr(act, "n_reports", 1) or 1)
+    if reports < 2:
+        return ""
+    outlets = int(getattr(act, "n_outlets", 1))
+    return f" · {reports} reports, {outlets} outlet{'s' if outlets != 1 else ''}"
+
+
 def criticism_figure(
     acts,
     names: dict[str, str],
@@ -370,10 +383,11 @@ def criticism_figure(
 ) -> Figure:
     """Who criticised Russia, and when: one row group per criticising actor, one line per act
     drawn as its date interval (a diamond where the day is known), labelled with a short English
-    gloss and the Dutch words; dashed reference lines at ``key_dates`` (label -> ISO date,
-    e.g. from :func:`helpers.keydates.key_dates`); the x axis spans ``window`` (e.g.
-    :func:`helpers.network.analysis_window`). ``row_names`` overrides the label of an actor's
-    row group. Without acts the axes say ``empty_text``."""
+    gloss and the Dutch words, and with how many reports and outlets tell it when more than
+    one report does (columns ``n_reports``, ``n_outlets``); dashed reference lines at
+    ``key_dates`` (label -> ISO date, e.g. from :func:`helpers.keydates.key_dates`); the x axis
+    spans ``window`` (e.g. :func:`helpers.network.analysis_window`). ``row_names`` overrides
+    the label of an actor's row group. Without acts the axes say ``empty_text``."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -403,7 +417,8 @@ def criticism_figure(
             )
             dutch = act.quote_nl.strip("‘’“”'\" ")
             text = (
-                f"{textwrap.shorten(act.gloss_en, 70, placeholder='…')}  [→ {target}]\n"
+                f"{textwrap.shorten(act.gloss_en, 70, placeholder='…')}  [→ {target}]"
+                f"{_told_by(act)}\n"
                 f"Dutch: ‘{textwrap.shorten(dutch, 64, placeholder='…')}’"
             )
             left_side = act.date_start > middle
