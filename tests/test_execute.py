@@ -3,7 +3,6 @@ that stop when told (issue 10, rows 1 to 3)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -32,20 +31,11 @@ from helpers.execute import (
 from helpers.interactive import FALLBACK, TimeWindowControl
 from helpers.paths import NOTEBOOKS, OUTPUT_ENV, ROOT
 from helpers.site import MANIFEST
+from tasks_module import tasks
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the process tree is read from /proc"
 )
-
-
-def _tasks():
-    spec = importlib.util.spec_from_file_location("_tasks", ROOT / "tasks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tasks = _tasks()
 
 
 def test_normalise_drops_machine_specific_metadata_and_widget_views():

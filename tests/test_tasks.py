@@ -3,7 +3,6 @@ arguments on and works as root (row 17), and a stopped command leaves no process
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -16,16 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import ROOT
-
-
-def _tasks():
-    spec = importlib.util.spec_from_file_location("_tasks", ROOT / "tasks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tasks = _tasks()
+from tasks_module import tasks
 
 LOCK_LINES = """\
 # a lock with markers, like the project's
