@@ -8,8 +8,9 @@ the asserted and reported events; match: actor and recipient resolve to the same
 organisations, the PLOVER type agrees, the quote spans overlap). The cue lexicon was written
 with the seed article in view: these are training figures, not an estimate for new reports.
 Then the same overall figures on the invented corpus and its coding
-(``tests/invented_corpus/events.csv``), which the lexicon was not written for. Then throughput: articles per second on the seed article repeated and on the invented corpus
-(``tests/invented_corpus/``), mentions included (the gazetteer loaded once, before timing).
+(``tests/invented_corpus/events.csv``), which the lexicon was not written for. Then
+throughput: articles per second on the seed article repeated and on the invented corpus,
+mentions included (the gazetteer loaded once, before timing).
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ import pandas as pd
 from helpers.actors import load_actors
 from helpers.article import load_article
 from helpers.corpus import load_corpus_articles
-from helpers.events import load_events
-from helpers.events import COLUMNS
+from helpers.events import COLUMNS, load_events
 from helpers.suggest import load_cues, scores, suggest_events
 from helpers.tables import read_table
 

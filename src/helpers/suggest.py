@@ -65,8 +65,10 @@ __all__ = [
     "accept_sheet",
     "load_cues",
     "match_events",
+    "missed",
     "resolve_ids",
     "scores",
+    "side_by_side",
     "suggest_events",
     "write_sheet",
 ]
@@ -1045,3 +1047,76 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- for reading (notebook 07) --------------------------------------------------------------------
+
+
+def _pair(actor_ids: str, recipient_ids: str, kind: str) -> str:
+    return f"{actor_ids or '?'} {kind} {recipient_ids or '(none)'}"
+
+
+def side_by_side(
+    suggestions: pd.DataFrame, coded: pd.DataFrame, actors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each suggestion next to the hand-coded event it matches (:func:`match_events`): who
+    did what to whom in both, the Dutch words, the modality, the rule that fired."""
+    pairs = match_events(suggestions, coded, actors)
+    by_id = {(r.article_id, r.event_id): r for r in coded.itertuples()}
+    rows = []
+    for s, (article, event) in zip(
+        suggestions.itertuples(),
+        zip(pairs["article_id"], pairs["event_id"], strict=True),
+        strict=True,
+    ):
+        c = by_id.get((article, event))
+        rows.append(
+            {
+                "suggested": _pair(s.actor_ids, s.recipient_ids, s.plover_event_type),
+                "modality": s.modality,
+                "quote_nl": s.quote_nl,
+                "matches": event or "-",
+                "coded": _pair(c.actor_ids, c.recipient_ids, c.plover_event_type) if c else "",
+                "rule": s.rule,
+            }
+        )
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="suggestion"))
+
+
+def missed(
+    suggestions: pd.DataFrame,
+    coded: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    modalities: Sequence[str] = MATCH_MODALITIES,
+) -> pd.DataFrame:
+    """The coded events of ``modalities`` no suggestion matched, with the English gloss and
+    why: no cue fired on their words, or what the suggestions on those words said instead."""
+    pairs = match_events(suggestions, coded, actors)
+    hit = set(zip(pairs["article_id"], pairs["event_id"], strict=True))
+    rows = []
+    for c in coded[coded["modality"].isin(modalities)].itertuples():
+        if (c.article_id, c.event_id) in hit:
+            continue
+        start, end = int(c.quote_start), int(c.quote_end)
+        near = suggestions[
+            (suggestions["article_id"] == c.article_id)
+            & (suggestions["quote_start"].astype(int) < end)
+            & (suggestions["quote_end"].astype(int) > start)
+        ]
+        if near.empty:
+            why = "no cue of the lexicon fired on these words"
+        else:
+            said = "; ".join(
+                _pair(s.actor_ids, s.recipient_ids, s.plover_event_type) for s in near.itertuples()
+            )
+            why = f"suggested instead: {said}"
+        rows.append(
+            {
+                "event": c.event_id,
+                "coded": _pair(c.actor_ids, c.recipient_ids, c.plover_event_type),
+                "gloss_en": c.gloss_en,
+                "quote_nl": c.quote_nl,
+                "why": why,
+            }
+        )
+    return pd.DataFrame(rows, columns=["event", "coded", "gloss_en", "quote_nl", "why"])
