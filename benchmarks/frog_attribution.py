@@ -100,7 +100,7 @@ def reread(article, suggestions, parsed, lexicon):
     changed = suggestions.copy()
     for index, s in suggestions.iterrows():
         row = int(re.search(r"cues.csv row (\d+)", s["rule"]).group(1))
-        start, end = int(s["quote_start"]), int(s["quote_end"])
+        start = int(s["quote_start"])
         sentence = article.sentence_at(start)
         if sentence is None:
             continue
@@ -124,9 +124,9 @@ def reread(article, suggestions, parsed, lexicon):
                 continue
             if t["rel"] == "su":
                 actor += ids_in(subtree(tokens, t["i"]), mentions)
-            elif t["rel"] in ("obj1", "obj2"):
-                recipient += ids_in(subtree(tokens, t["i"]), mentions)
-            elif t["rel"] in ("pc", "mod") and t["word"].lower() in ("aan", "tegen", "met"):
+            elif t["rel"] in ("obj1", "obj2") or (
+                t["rel"] in ("pc", "mod") and t["word"].lower() in ("aan", "tegen", "met")
+            ):
                 recipient += ids_in(subtree(tokens, t["i"]), mentions)
         if actor:
             changed.at[index, "actor_ids"] = ";".join(dict.fromkeys(actor))
