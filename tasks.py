@@ -7,6 +7,8 @@
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
     python3 tasks.py site   # set up .venv, rebuild site/ from the committed notebooks
     python3 tasks.py add FILE...  # register article texts in data/articles.csv (not copied)
+    python3 tasks.py suggest --out FILE.csv   # candidate events for a coder to review
+    python3 tasks.py accept FILE.csv          # append the accepted rows to data/events.csv
 
 Set-up creates ``.venv`` (or ``$CSTO_VENV``) with the running Python and installs the exact
 pins of ``requirements.lock``. Every command first checks the environment (about half a
@@ -434,6 +436,24 @@ def add() -> int:
     return _run([str(PYTHON), "-m", "helpers.registry", "add", *sys.argv[2:]])
 
 
+def suggest() -> int:
+    """Write a review sheet of candidate events (``suggest [--corpus DIR] [--articles ID...]
+    [--registry F] --out FILE.csv``); nothing enters data/events.csv (see helpers/suggest.py)."""
+    setup()
+    args = absolute_paths(sys.argv[2:], Path.cwd())
+    return _run([str(PYTHON), "-m", "helpers.suggest", "suggest", *args])
+
+
+def accept() -> int:
+    """Append the rows a coder marked ``accept`` in a review sheet to data/events.csv, after the
+    checks of every events.csv row (``accept FILE.csv [--events F]``), or write nothing."""
+    setup()
+    args = absolute_paths(sys.argv[2:], Path.cwd())
+    if args and not args[0].startswith("-"):
+        args[0] = str(Path.cwd() / args[0])
+    return _run([str(PYTHON), "-m", "helpers.suggest", "accept", *args])
+
+
 def test() -> int:
     """Every test: unit tests, lint, and strict nbval on the committed notebooks. The notebooks'
     figures and data are written to a temporary folder, never into the working tree."""
@@ -476,6 +496,8 @@ COMMANDS = {
     "lab": lab,
     "site": site,
     "add": add,
+    "suggest": suggest,
+    "accept": accept,
     "setup": lambda: setup() or 0,
 }
 

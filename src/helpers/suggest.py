@@ -1,0 +1,1122 @@
+"""Candidate events for the coder (issue 12 items 3 and 4): suggestions, the review sheet and
+``accept``.
+
+:func:`suggest_events` proposes event rows for an article from the Dutch cue lexicon
+``data/cues.csv`` (codebook: ``data/README.md``, "Cue lexicon"): each cue names a PLOVER type,
+mode and CAMEO code and how its actor and recipient are found. Who did it to whom is read by a
+pure-Python rule on the clause around the cue (see :func:`attribute`): the nearest actor mention
+before the verb is its subject, the first after it its object, with the prepositions, pronouns,
+relative clauses, verb-final clauses and inverted word order Dutch news uses. Dates come from
+:mod:`helpers.timex`, actors from :func:`helpers.actors.tag_mentions`.
+
+Nothing enters ``data/events.csv`` without a coder: ``python3 tasks.py suggest --out FILE.csv``
+writes a review sheet (:func:`write_sheet`), the coder marks rows ``accept``, and
+``python3 tasks.py accept FILE.csv`` (:func:`accept_sheet`) checks them with the very checks of
+:func:`helpers.events.load_events` and appends them atomically, or writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.actors import load_actors, tag_mentions, unresolved_names
+from helpers.article import Article
+from helpers.corpus import load_corpus_articles
+from helpers.events import (
+    COLUMNS,
+    EVENTS,
+    GOLDSTEIN,
+    PLOVER_MODES,
+    load_events,
+    plover_type_of,
+    quad_class_of,
+    sign_of,
+)
+from helpers.io import write_bytes, write_text
+from helpers.paths import DATA
+from helpers.tables import (
+    FORMULA_STARTS,
+    DataError,
+    check_allowed,
+    read_table,
+    split_ids,
+    spreadsheet_safe,
+)
+from helpers.timex import TimexError, find_time_expressions, precision_of, resolve
+
+__all__ = [
+    "CUES",
+    "CUE_COLUMNS",
+    "SHEET_COLUMNS",
+    "Cue",
+    "Lexicon",
+    "accept_sheet",
+    "load_cues",
+    "match_events",
+    "missed",
+    "resolve_ids",
+    "scores",
+    "side_by_side",
+    "suggest_events",
+    "write_sheet",
+]
+
+CUES = DATA / "cues.csv"
+CUE_COLUMNS = (
+    "kind",
+    "pattern",
+    "plover_event_type",
+    "plover_mode",
+    "cameo_code",
+    "actor",
+    "recipient",
+    "prepositions",
+    "confidence",
+    "gloss_en",
+    "note",
+)
+CUE_KINDS = ("event", "negation", "not_negation", "hypothesis", "reported")
+ACTOR_RULES = ("subject", "subject|context", "after", "van", "inside", "speaker", "location")
+RECIPIENT_RULES = ("object", "preposition", "object|context", "context", "inside", "same", "van")
+SHEET_COLUMNS = ("suggestion_id", "decision", "confidence", "rule", *COLUMNS)
+DECISIONS = ("", "accept", "edited", "reject")
+ACCEPTED = ("accept", "edited")
+
+
+# --- the lexicon --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One event cue of ``data/cues.csv``: a pattern and what it codes."""
+
+    row: int
+    pattern: re.Pattern[str]
+    plover_event_type: str
+    plover_mode: str
+    cameo_code: str
+    actor: str
+    recipient: str
+    prepositions: tuple[str, ...]
+    confidence: float
+    gloss_en: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The event cues and the marker patterns of negation, hypothesis and reported speech."""
+
+    cues: tuple[Cue, ...]
+    markers: dict[str, re.Pattern[str]]
+
+
+def _word_pattern(pattern: str, path: Path, row: int) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+    except re.error as err:
+        raise DataError(path, row, "pattern", f"not a regular expression: {err}") from None
+
+
+def _cue_of(record: dict, path: Path) -> Cue:
+    """An event row checked: its codes agree as in events.csv, its rules are known."""
+    row = int(record["_row"])
+    code = record["cameo_code"]
+    if code not in GOLDSTEIN:
+        raise DataError(path, row, "cameo_code", f"{code!r} is not a CAMEO event code")
+    if record["plover_event_type"] != plover_type_of(code):
+        problem = f"{record['plover_event_type']} does not match CAMEO {code}"
+        raise DataError(path, row, "plover_event_type", f"{problem} ({plover_type_of(code)})")
+    mode = record["plover_mode"]
+    if mode and mode not in PLOVER_MODES.get(record["plover_event_type"], frozenset()):
+        raise DataError(path, row, "plover_mode", f"{mode!r} is not a mode of its type")
+    for column, allowed in (("actor", ACTOR_RULES), ("recipient", RECIPIENT_RULES)):
+        if record[column] not in allowed:
+            raise DataError(path, row, column, f"{record[column]!r} is not one of {allowed}")
+    try:
+        confidence = float(record["confidence"])
+    except ValueError:
+        confidence = -1.0
+    if not 0 < confidence <= 1:
+        raise DataError(path, row, "confidence", f"{record['confidence']!r} is not in (0, 1]")
+    return Cue(
+        row=row,
+        pattern=_word_pattern(record["pattern"], path, row),
+        plover_event_type=record["plover_event_type"],
+        plover_mode=mode,
+        cameo_code=code,
+        actor=record["actor"],
+        recipient=record["recipient"],
+        prepositions=tuple(p for p in record["prepositions"].split("|") if p),
+        confidence=confidence,
+        gloss_en=record["gloss_en"],
+    )
+
+
+def load_cues(path: str | Path | None = None) -> Lexicon:
+    """Read and check the cue lexicon (``data/cues.csv``). Raises :class:`DataError` naming
+    the file, row and column of a bad pattern, an unknown code or rule, codes that disagree."""
+    path = Path(path) if path is not None else CUES
+    table = read_table(path, CUE_COLUMNS)
+    check_allowed(table, "kind", CUE_KINDS, path)
+    cues, markers = [], {}
+    for record in table.to_dict("records"):
+        if record["kind"] == "event":
+            cues.append(_cue_of(record, path))
+        else:
+            row = int(record["_row"])
+            markers[record["kind"]] = _word_pattern(record["pattern"], path, row)
+    return Lexicon(tuple(cues), markers)
+
+
+# --- mentions and clauses -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor_id: str
+    kind: str  # the actor's kind (state, person, organisation, city, ...)
+    state: str  # the state it resolves to (itself for states and organisations)
+
+
+def _actor_table(actors: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
+    """actor_id -> (kind, the state or organisation it resolves to)."""
+    actors = actors if actors is not None else load_actors(world=True)
+    return {
+        a: (k, s or a)
+        for a, k, s in zip(actors["actor_id"], actors["kind"], actors["state_id"], strict=True)
+    }
+
+
+def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
+    """The states or organisations that actor ids stand for: a person, region, city or group
+    resolves to its state (``PASHINYAN`` -> ``ARM``), a state or organisation to itself."""
+    return frozenset(table.get(a, ("", a))[1] for a in ids)
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
+    r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
+)
+_AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:op|in|van|met|na|voor|tot|bij|om)\s+$", re.IGNORECASE)
+_LOCATION = re.compile(
+    r"(?<!\w)(?P<prep>in|bij|uit|buiten|naar|nabij|rond|binnen)\s+"
+    r"(?:(?:de|het|een|zijn|haar|hun|diens)\s+)?"
+    r"(?:(?:[a-zà-ÿ][\w-]*e|regio|hoofdstad|provincie|stad|deelstaat|republiek|streek)\s+){0,2}$"
+)
+_PREPOSITION = re.compile(
+    r"(?<!\w)(?:aan|tegen|met|van|in|op|bij|voor|over|tussen|naar|onder|door|uit|om)(?!\w)"
+)
+_SUBJECT_PRONOUN = re.compile(r"(?<!\w)(?:hij|zij|ze|we|wij)(?!\w)", re.IGNORECASE)
+_OBJECT_PRONOUN = re.compile(r"(?<!\w)(?:hem|haar)(?!\w)(?!\s+land)", re.IGNORECASE)
+_HIS_LAND = re.compile(r"(?<!\w)(?:zijn|haar)\s+land(?!\w)", re.IGNORECASE)
+_THE_LAND = re.compile(r"(?<!\w)(?:het|dat|dit)\s+land(?!\w)", re.IGNORECASE)
+_THE_ALLIANCE = re.compile(
+    r"(?<!\w)(?:het|dit|dat|de)\s+(?:[\w-]+\s+)?(?:bondgenootschap|alliantie|organisatie|verbond)",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"\s*(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|als|wanneer|of)(?!\w)", re.IGNORECASE
+)
+_PASSIVE = re.compile(r"(?<!\w)(?:werd|werden|wordt|worden)(?!\w)", re.IGNORECASE)
+_RECIPROCAL = re.compile(r"(?<!\w)(?:met\s+)?elkaar(?!\w)", re.IGNORECASE)
+_PAST = re.compile(
+    r"(?<!\w)(?:had|hadden|was|waren|werd|werden|heeft|hebben|gaf|ging|stond|kwam|liet|zei"
+    r"|sprak|viel|hield|hielp\w*|bracht|riep|noemde\w*|\w+(?:de|te|den|ten))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
+    subordinating words; raw offsets."""
+    cuts = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() == m.end() and _AFTER_PREPOSITION.search(
+            text, max(start, m.start() - 8), m.start()
+        ):
+            continue  # "op dat moment", "in die tijd": not a new clause
+        cuts.append(m.start() if m.start() == m.end() else m.end())
+    cuts.append(end)
+    spans = []
+    for a, b in pairwise(cuts):
+        if text[a:b].strip(' \n,;:()–—‘’“”„"?!.'):
+            spans.append((a, b))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding spaces and punctuation."""
+    strip = ' \n\t,;:()–—‘’“”„"?!.'
+    while start < end and text[start] in strip:
+        start += 1
+    while end > start and text[end - 1] in strip:
+        end -= 1
+    return start, end
+
+
+# --- attribution --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """One article being read: its text, mentions and the suggestions made so far."""
+
+    article: Article
+    mentions: list[Mention]
+    counts: Counter  # article-wide mentions per resolved state
+    lexicon: Lexicon
+    made: list[dict] = field(default_factory=list)
+
+    def before(self, offset: int, kinds: Sequence[str], skip: frozenset[str] = frozenset()):
+        """The last mention of one of ``kinds`` before ``offset``, not among ``skip``."""
+        for m in reversed(self.mentions):
+            if m.start < offset and m.kind in kinds and m.state not in skip:
+                return m
+        return None
+
+
+def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
+    """A city, or a mention after a place preposition (in, bij, uit ...): a place, not an
+    actor, unless the cue takes that preposition (``inval in X``)."""
+    if m.kind == "city":
+        return True
+    found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
+    return bool(found and found.group("prep").lower() not in allowed)
+
+
+def _after_preposition(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
+    """``m`` follows one of the prepositions ``allowed`` (with at most three words between)."""
+    words = "|".join(re.escape(p) for p in allowed)
+    found = re.search(rf"(?<!\w)(?:{words})\s+(?:\S+\s+){{0,3}}$", text[clause_start : m.start])
+    return bool(words) and found is not None
+
+
+def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> Mention | None:
+    """The mention a pronoun or definite description in ``text[a:b]`` points back to."""
+    land = _HIS_LAND.search(text, a, b)
+    if land:
+        person = ctx.before(land.start(), ("person",), skip)
+        return person
+    for pattern, kinds in (
+        (_SUBJECT_PRONOUN, ("person",)),
+        (_THE_LAND, ("state",)),
+        (_THE_ALLIANCE, ("organisation",)),
+    ):
+        found = pattern.search(text, a, b)
+        if found:
+            return ctx.before(found.start(), kinds, skip)
+    return None
+
+
+def _no_preposition(text: str, a: int, b: int) -> bool:
+    return _PREPOSITION.search(text, a, b) is None
+
+
+def _antecedent(ctx: _Context, text: str, clause: tuple[int, int]) -> list[Mention]:
+    """For a clause opening with the relative ``die``/``dat``: the coordinated mentions that
+    end the text before it ("Loegansk en Donetsk – die ...")."""
+    if not re.match(r"\s*(?:die|dat)(?!\w)", text[clause[0] : clause[1]]):
+        return []
+    chain: list[Mention] = []
+    edge = clause[0]
+    for m in reversed([m for m in ctx.mentions if m.end <= clause[0]]):
+        gap = text[m.end : edge]
+        if chain and not re.fullmatch(r"\s*(?:,|en|of)\s*", gap):
+            break
+        if not chain and not re.fullmatch(r"[\s\u2013\u2014,-]*", gap):
+            break
+        chain.insert(0, m)
+        edge = m.start
+    return chain
+
+
+def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: frozenset[str]):
+    """A recipient the clause does not name: the recipient of the previous suggestion of the
+    same type in the paragraph, else the state or organisation mentioned most in this and the
+    previous sentence (ties: most mentioned in the article), never the actor's own."""
+    block = ctx.article.sentences[sentence_index].block
+    for made in reversed(ctx.made):
+        same = made["_block"] == block and made["plover_event_type"] == cue.plover_event_type
+        if same and made["_recipients"] and not (made["_recipients"] & skip):
+            return list(made["_recipient_mentions"])
+    near = Counter()
+    first = ctx.article.sentences[max(0, sentence_index - 1)].start
+    last = ctx.article.sentences[sentence_index].end
+    examples = {}
+    for m in ctx.mentions:
+        if first <= m.start < last and m.state not in skip and m.kind != "city":
+            near[m.state] += 1
+            examples.setdefault(m.state, m)
+    if not near:
+        return []
+    best = max(near, key=lambda s: (near[s], ctx.counts[s], -examples[s].start))
+    return [examples[best]]
+
+
+@dataclass
+class _Attribution:
+    actors: list[Mention]
+    recipients: list[Mention]
+    rule: str
+
+
+def attribute(
+    ctx: _Context, cue: Cue, match: re.Match[str], clause: tuple[int, int], sentence_index: int
+) -> _Attribution | None:
+    """Who did it to whom, by the pure-Python rule: the cue's ``actor`` and ``recipient``
+    rules (``data/README.md``, "Cue lexicon") applied to the mentions of the clause."""
+    text = ctx.article.raw
+    sentence = ctx.article.sentences[sentence_index]
+    a, b = clause
+    allowed = cue.prepositions
+
+    def actors_in(lo: int, hi: int) -> list[Mention]:
+        return [
+            m
+            for m in ctx.mentions
+            if lo <= m.start and m.end <= hi and not _is_location(text, m, a, allowed)
+        ]
+
+    before = actors_in(a, match.start())
+    after = actors_in(match.start(), b)
+    inside = actors_in(match.start(), match.end())
+    rules = []
+    actors: list[Mention] = []
+    recipients: list[Mention] = []
+    reciprocal = _RECIPROCAL.search(text, a, b) is not None
+
+    # the actor
+    if cue.actor == "inside":
+        actors, rules = inside[:1], ["actor:inside"]
+        after = inside[1:]
+    elif cue.actor == "after":
+        found = actors_in(match.end(), b)
+        actors, rules, after = found[:1], ["actor:after"], found[1:]
+    elif cue.actor == "van":
+        van = re.search(r"(?<!\w)van(?!\w)", text[match.end() : b])
+        if van:
+            start = match.end() + van.end()
+            found = actors_in(start, b)
+            people = [m for m in found if m.kind == "person"]
+            actors, rules = (people or found)[:1], ["actor:van"]
+    elif cue.actor == "location":
+        place = re.search(r"(?<!\w)in\s", text[match.end() : b])
+        if place:
+            start = match.end() + place.end()
+            land = _pronoun(ctx, text, start, b, frozenset())
+            found = [m for m in ctx.mentions if start <= m.start < b]
+            if found:
+                actors = [found[0]]
+            elif land is not None:
+                actors = [Mention(land.start, land.end, land.state, "state", land.state)]
+            rules = ["actor:location"]
+    elif cue.actor == "speaker":
+        marker = ctx.lexicon.markers["reported"].search(text, sentence.start, sentence.end)
+        if marker:
+            speakers = [
+                m
+                for m in ctx.mentions
+                if marker.end() <= m.start < sentence.end and m.kind != "city"
+            ]
+            actors, rules = speakers[:1], ["actor:speaker"]
+    else:
+        if reciprocal and before:
+            actors, rules = before, ["actor:reciprocal"]
+        elif before and len(before) >= 2 and not after and _OBJECT_PRONOUN.search(text, a, b):
+            actors, rules = before, ["actor:before-verb"]
+        elif before and len(before) >= 2 and not after and _SUBORDINATE.match(text, a):
+            actors, rules = before[:1], ["actor:verb-final"]
+            after = before[1:]
+        elif before:
+            actors, rules = before[-1:], ["actor:nearest-before"]
+        elif cue.actor in ("subject", "subject|context"):
+            pronoun = _pronoun(ctx, text, a, match.start(), frozenset())
+            personal = _SUBJECT_PRONOUN.search(text, match.end(), b)
+            if pronoun is None and personal:
+                pronoun = ctx.before(personal.start(), ("person",))
+            inverted = [m for m in after if _no_preposition(text, match.end(), m.start)]
+            if pronoun is not None:
+                actors, rules = [pronoun], ["actor:pronoun"]
+            elif inverted:
+                actors, rules = inverted[:1], ["actor:after-verb"]
+                after = [m for m in after if m is not inverted[0]]
+            elif not _PASSIVE.search(text, a, b):
+                earlier = [
+                    m
+                    for m in actors_in(sentence.start, a)
+                    if not _is_location(text, m, sentence.start, allowed)
+                ]
+                pronoun = _pronoun(ctx, text, match.start(), b, frozenset())
+                if earlier:
+                    actors, rules = earlier[-1:], ["actor:sentence-before"]
+                elif pronoun is not None:
+                    actors, rules = [pronoun], ["actor:pronoun-after"]
+    if not actors and cue.actor == "subject|context":
+        named = frozenset(m.state for m in after)
+        ranked = [s for s, _ in ctx.counts.most_common() if s not in named]
+        if ranked:
+            example = next(m for m in ctx.mentions if m.state == ranked[0])
+            actors, rules = [example], ["actor:context"]
+    if not actors and _PASSIVE.search(text, a, b):
+        return None
+    if not actors:
+        inherited = _inherit(ctx, sentence_index)
+        if inherited is None:
+            return None
+        return _Attribution(*inherited, "inherited")
+    skip = frozenset(m.state for m in actors)
+
+    # the recipient
+    if cue.recipient == "same":
+        recipients, rule = list(actors), "recipient:same"
+    elif reciprocal and cue.actor == "subject":
+        recipients = list(actors) if len(skip) == 1 else []
+        rule = "recipient:reciprocal"
+    else:
+        candidates = [m for m in after if m.state not in skip]
+        if cue.recipient == "inside":
+            candidates = [m for m in inside if m.state not in skip]
+        if cue.recipient == "preposition":
+            candidates = [m for m in candidates if _after_preposition(text, m, a, allowed)]
+        rule = "recipient:after"
+        pronoun = _OBJECT_PRONOUN.search(text, a, b)
+        if not candidates and pronoun:
+            person = ctx.before(pronoun.start(), ("person",), skip)
+            candidates, rule = ([person] if person else []), "recipient:pronoun"
+        if not candidates:
+            candidates, rule = _antecedent(ctx, text, clause), "recipient:relative"
+            candidates = [m for m in candidates if m.state not in skip]
+        if not candidates and _GAPPED.match(text, a):
+            inherited = _inherit(ctx, sentence_index)
+            if inherited and {m.state for m in inherited[0]} == skip:
+                candidates, rule = inherited[1], "recipient:as-before"
+        if not candidates and cue.recipient in ("object|context", "context"):
+            candidates = _context_recipient(ctx, sentence_index, cue, skip)
+            rule = "recipient:context"
+        recipients = _coordinated(text, candidates)
+    return _Attribution(actors, recipients, "; ".join([*rules, rule]))
+
+
+def _coordinated(text: str, candidates: list[Mention]) -> list[Mention]:
+    """The first candidate and those joined to it by "en" (Loegansk en Donetsk)."""
+    if not candidates:
+        return []
+    chosen = [candidates[0]]
+    for m in candidates[1:]:
+        if re.fullmatch(r"\s*(?:,|en)\s*", text[chosen[-1].end : m.start]):
+            chosen.append(m)
+        else:
+            break
+    return chosen
+
+
+def _inherit(ctx: _Context, sentence_index: int):
+    """The actors and recipients of the previous suggestion in the same sentence (a clause
+    whose subject is left out: "..., maar had erkend")."""
+    for made in reversed(ctx.made):
+        if made["_sentence"] == sentence_index:
+            return list(made["_actor_mentions"]), list(made["_recipient_mentions"])
+    return None
+
+
+# --- modality and time --------------------------------------------------------------------------
+
+
+def _modality(lexicon: Lexicon, text: str, clause: tuple[int, int], match, sentence) -> str:
+    """negated, hypothetical, reported_speech or asserted: the markers of the clause (words
+    inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
+    the whole sentence."""
+    markers = lexicon.markers
+
+    def marked(kind: str, lo: int, hi: int) -> bool:
+        pattern = markers.get(kind)
+        if pattern is None:
+            return False
+        for m in pattern.finditer(text, lo, hi):
+            if not (match.start() <= m.start() < match.end()):
+                yet = markers.get("not_negation") if kind == "negation" else None
+                if yet and yet.search(text, max(lo, m.start() - 4), m.end()):
+                    continue
+                return True
+        return False
+
+    if marked("negation", *clause):
+        return "negated"
+    if marked("hypothesis", *clause):
+        return "hypothetical"
+    if marked("reported", sentence.start, sentence.end):
+        return "reported_speech"
+    return "asserted"
+
+
+@dataclass(frozen=True)
+class _When:
+    phrase: str
+    start: int | None
+    end: int | None
+    value: str
+    date_start: str
+    date_end: str
+    precision: str
+    basis: str
+
+
+def _publication(article: Article) -> _When:
+    first, last = article.date_start.date(), article.date_end.date()
+    return _When(
+        "", None, None, "", str(first), str(last), precision_of(first, last), "publication"
+    )
+
+
+def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _When:
+    """The time of a suggestion: the time phrase in its clause, else in its sentence, else
+    the last one before it in the paragraph (basis ``context``); resolved with
+    :func:`helpers.timex.resolve` (``past`` when the clause's verb is in a past tense). Else
+    the publication period."""
+    in_clause = [p for p in phrases if clause[0] <= p[0] < clause[1]]
+    in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
+    block = article.blocks[sentence.block]
+    earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
+    for start, end, phrase in [*in_clause, *in_sentence, *reversed(earlier)]:
+        try:
+            interval = resolve(phrase, article.date, past=past)
+        except TimexError:
+            continue
+        if interval.precision not in ("day", "week", "month", "season", "year"):
+            continue
+        inside = quote[0] <= start and end <= quote[1]
+        basis = interval.basis if inside and interval.basis != "context" else "context"
+        return _When(
+            phrase,
+            start,
+            end,
+            interval.value,
+            str(interval.start),
+            str(interval.end),
+            interval.precision,
+            basis,
+        )
+    return _publication(article)
+
+
+# --- suggestions --------------------------------------------------------------------------------
+
+_GAPPED = re.compile(r"\s*(?:en|maar|of)\s", re.IGNORECASE)
+
+
+def _row(
+    ctx: _Context,
+    cue: Cue,
+    who: _Attribution,
+    quote: tuple[int, int],
+    sentence_index: int,
+    modality: str,
+    when: _When,
+    names: dict[str, str],
+) -> dict:
+    text = ctx.article.raw
+    actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
+    recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
+    quad = quad_class_of(cue.cameo_code)
+    named = [names.get(a, a) for a in split_ids(actor_ids)]
+    to = [names.get(a, a) for a in split_ids(recipient_ids)]
+    gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
+    confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
+    return {
+        "confidence": f"{confidence:.2f}",
+        "rule": f"cues.csv row {cue.row}; {who.rule}",
+        "article_id": ctx.article.id,
+        "event_id": "",
+        "actor_ids": actor_ids,
+        "recipient_ids": recipient_ids,
+        "plover_event_type": cue.plover_event_type,
+        "plover_mode": cue.plover_mode,
+        "cameo_code": cue.cameo_code,
+        "goldstein": f"{GOLDSTEIN[cue.cameo_code]:.1f}",
+        "quad_class": quad,
+        "sign": str(sign_of(quad)),
+        "quote_nl": text[quote[0] : quote[1]],
+        "quote_start": str(quote[0]),
+        "quote_end": str(quote[1]),
+        "gloss_en": gloss,
+        "time_phrase_nl": when.phrase,
+        "time_start": "" if when.start is None else str(when.start),
+        "time_end": "" if when.end is None else str(when.end),
+        "timex_value": when.value,
+        "date_start": when.date_start,
+        "date_end": when.date_end,
+        "date_precision": when.precision,
+        "date_basis": when.basis,
+        "reference_fact_id": "",
+        "modality": modality,
+        "coder_note": "suggested by helpers.suggest; check before accepting",
+        "_sentence": sentence_index,
+        "_block": ctx.article.sentences[sentence_index].block,
+        "_actor_mentions": tuple(who.actors),
+        "_recipient_mentions": tuple(who.recipients),
+        "_recipients": frozenset(m.state for m in who.recipients),
+    }
+
+
+def _mentions(article: Article, table: dict[str, tuple[str, str]], mentions=None) -> list[Mention]:
+    frame = mentions if mentions is not None else tag_mentions(article)
+    found = []
+    for actor_id, start, end in zip(frame["actor_id"], frame["start"], frame["end"], strict=True):
+        kind, state = table.get(actor_id, ("state", actor_id))
+        found.append(Mention(int(start), int(end), actor_id, kind, state))
+    return found
+
+
+def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
+    """A clause "en Armeniërs tegen de CSTO" without a verb of its own repeats the cue of the
+    previous suggestion in the sentence: (cue, attribution) or None."""
+    if not _GAPPED.match(text, clause[0]):
+        return None
+    previous = [m for m in ctx.made if m["_sentence"] == sentence_index]
+    if not previous:
+        return None
+    cue = previous[-1]["_cue"]
+    inside = [m for m in ctx.mentions if clause[0] <= m.start < clause[1] and m.kind != "city"]
+    if len(inside) < 2:
+        return None
+    return cue, _Attribution(inside[:1], inside[1:2], "gapped: the verb of the clause before")
+
+
+def suggest_events(
+    article: Article,
+    lexicon: Lexicon | None = None,
+    actors: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Candidate events of one article: one row per cue that fired and found an actor, with
+    every column of ``data/events.csv`` (``event_id`` empty) plus ``confidence`` and ``rule``
+    (the lexicon row and the attribution rules that fired). ``mentions``: the article's
+    :func:`helpers.actors.tag_mentions` table, when already made."""
+    lexicon = lexicon if lexicon is not None else load_cues()
+    actors = actors if actors is not None else load_actors(world=True)
+    table = _actor_table(actors)
+    names = dict(zip(actors["actor_id"], actors["name_en"], strict=True))
+    found = _mentions(article, table, mentions)
+    ctx = _Context(article, found, Counter(m.state for m in found), lexicon)
+    text = article.raw
+    phrases = find_time_expressions(text)
+    for index, sentence in enumerate(article.sentences):
+        sentence_hits = [
+            (cue, m)
+            for cue in lexicon.cues
+            for m in cue.pattern.finditer(text, sentence.start, sentence.end)
+        ]
+        for clause in _clauses(text, sentence.start, sentence.end):
+            hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
+            if not hits:
+                gapped = _gapped_cue(ctx, text, clause, index)
+                hits = [(gapped[0], None)] if gapped else []
+            for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
+                if match is None:
+                    who = gapped[1]
+                    match = re.compile(r"\S").search(text, clause[0])
+                else:
+                    who = attribute(ctx, cue, match, clause, index)
+                if who is None:
+                    continue
+                quote = _trim(text, clause[0], max(clause[1], match.end()))
+                past = _PAST.search(text, clause[0], clause[1]) is not None
+                when = _when(article, phrases, clause, quote, sentence, past)
+                modality = _modality(lexicon, text, clause, match, sentence)
+                row = _row(ctx, cue, who, quote, index, modality, when, names)
+                row["_cue"] = cue
+                ctx.made.append(row)
+    rows = _unique(ctx.made)
+    frame = pd.DataFrame(rows, columns=["confidence", "rule", *COLUMNS])
+    return frame.reset_index(drop=True)
+
+
+def _unique(rows: list[dict]) -> list[dict]:
+    """One suggestion per (quote, type, actors, recipients): the first."""
+    seen, kept = set(), []
+    for row in rows:
+        key = (row["quote_start"], row["plover_event_type"], row["actor_ids"], row["recipient_ids"])
+        if key not in seen:
+            seen.add(key)
+            kept.append({k: v for k, v in row.items() if not k.startswith("_")})
+    return kept
+
+
+# --- matching suggestions to the hand coding ----------------------------------------------------
+
+MATCH_MODALITIES = ("asserted", "reported_speech")
+
+
+def match_events(
+    suggestions: pd.DataFrame, coded: pd.DataFrame, actors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Pair suggestions with hand-coded events, one to one: a pair is a match when they are of
+    the same article, actor and recipient resolve to the same states or organisations
+    (:func:`resolve_ids`), the PLOVER type agrees and the quote spans overlap. Suggestions are
+    taken in order of confidence (then of position); each takes the first coded event (by
+    event id) it matches that no earlier suggestion took.
+
+    Returns one row per suggestion: its index in ``suggestions`` (``suggestion``), and the
+    ``article_id`` and ``event_id`` it matched (empty when none)."""
+    table = _actor_table(actors)
+    coded_keys = [
+        (
+            r.article_id,
+            r.event_id,
+            resolve_ids(split_ids(r.actor_ids), table),
+            resolve_ids(split_ids(r.recipient_ids), table),
+            r.plover_event_type,
+            int(r.quote_start),
+            int(r.quote_end),
+        )
+        for r in coded.sort_values(["article_id", "event_id"], kind="stable").itertuples()
+    ]
+    order = sorted(
+        range(len(suggestions)),
+        key=lambda i: (-float(suggestions["confidence"].iloc[i]), i),
+    )
+    taken: set[tuple[str, str]] = set()
+    matched = {}
+    for i in order:
+        s = suggestions.iloc[i]
+        who = resolve_ids(split_ids(s["actor_ids"]), table)
+        whom = resolve_ids(split_ids(s["recipient_ids"]), table)
+        start, end = int(s["quote_start"]), int(s["quote_end"])
+        for article, event, a, r, kind, c_start, c_end in coded_keys:
+            if (article, event) in taken or article != s["article_id"]:
+                continue
+            same = a == who and r == whom and kind == s["plover_event_type"]
+            if same and start < c_end and c_start < end:
+                taken.add((article, event))
+                matched[i] = (article, event)
+                break
+    return pd.DataFrame(
+        {
+            "suggestion": range(len(suggestions)),
+            "article_id": [matched.get(i, ("", ""))[0] for i in range(len(suggestions))],
+            "event_id": [matched.get(i, ("", ""))[1] for i in range(len(suggestions))],
+        }
+    )
+
+
+def scores(
+    suggestions: pd.DataFrame,
+    coded: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    modalities: Sequence[str] = MATCH_MODALITIES,
+) -> pd.DataFrame:
+    """Recall and precision by PLOVER type and overall (last row, ``all``).
+
+    Recall: the share of the coded events of ``modalities`` (default asserted and reported
+    speech) that a suggestion matches (:func:`match_events`). Precision: the share of the
+    suggestions that match a coded event of any modality (a suggested negated event that the
+    coder coded is right, not a false alarm). Columns: ``coded``, ``found``, ``suggested``,
+    ``correct``, ``recall``, ``precision``."""
+    pairs = match_events(suggestions, coded, actors)
+    hits = set(zip(pairs["article_id"], pairs["event_id"], strict=True))
+    wanted = coded[coded["modality"].isin(modalities)]
+    correct = pairs["event_id"] != ""
+    types = sorted(set(wanted["plover_event_type"]) | set(suggestions["plover_event_type"]))
+    rows = []
+    for kind in [*types, "all"]:
+        w = wanted if kind == "all" else wanted[wanted["plover_event_type"] == kind]
+        mask = (
+            pd.Series(True, index=suggestions.index)
+            if kind == "all"
+            else suggestions["plover_event_type"] == kind
+        )
+        found = sum((a, e) in hits for a, e in zip(w["article_id"], w["event_id"], strict=True))
+        suggested = int(mask.sum())
+        right = int(correct[mask.to_numpy()].sum())
+        rows.append(
+            {
+                "plover_event_type": kind,
+                "coded": len(w),
+                "found": found,
+                "suggested": suggested,
+                "correct": right,
+                "recall": round(found / len(w), 3) if len(w) else float("nan"),
+                "precision": round(right / suggested, 3) if suggested else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows).set_index("plover_event_type")
+
+
+# --- the review sheet and accept ----------------------------------------------------------------
+
+
+def _next_ids(rows: pd.DataFrame, events_path: Path) -> list[str]:
+    """Event ids for suggestions: per article, numbers after the highest in the events table."""
+    try:
+        coded = read_table(events_path, COLUMNS)
+    except DataError:
+        coded = pd.DataFrame(columns=list(COLUMNS))
+    highest = Counter()
+    for article, event in zip(coded["article_id"], coded["event_id"], strict=True):
+        if re.fullmatch(r"E[0-9]+", event):
+            highest[article] = max(highest[article], int(event[1:]))
+    ids = []
+    for article in rows["article_id"]:
+        highest[article] += 1
+        ids.append(f"E{highest[article]:02d}")
+    return ids
+
+
+def sheet_text(rows: pd.DataFrame) -> str:
+    """The review sheet as CSV text: :data:`SHEET_COLUMNS`, every text cell spreadsheet-safe
+    (:func:`helpers.tables.spreadsheet_safe`), ``decision`` empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SHEET_COLUMNS)
+    for record in rows.to_dict("records"):
+        writer.writerow([spreadsheet_safe(str(record.get(c, ""))) for c in SHEET_COLUMNS])
+    return buffer.getvalue()
+
+
+def write_sheet(
+    articles: Sequence[Article],
+    out: str | Path,
+    events: str | Path = EVENTS,
+    lexicon: Lexicon | None = None,
+) -> list[Path]:
+    """Write the review sheet ``out`` (one row per suggestion of each article) and, beside it,
+    ``<out>_unresolved.csv``: the capitalised names no alias matches, per article, for the
+    gazetteer. Returns the two paths."""
+    lexicon = lexicon if lexicon is not None else load_cues()
+    actors = load_actors(world=True)
+    frames = [suggest_events(a, lexicon, actors) for a in articles]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    rows["event_id"] = _next_ids(rows, Path(events))
+    rows.insert(0, "suggestion_id", [f"S{i:03d}" for i in range(1, len(rows) + 1)])
+    rows.insert(1, "decision", "")
+    out = Path(out)
+    names = [unresolved_names(a).assign(article_id=a.id) for a in articles]
+    unresolved = pd.concat(names, ignore_index=True) if names else pd.DataFrame()
+    columns = ["article_id", "surface", "start", "end", "sentence"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for record in unresolved.reindex(columns=columns).to_dict("records"):
+        writer.writerow(
+            [spreadsheet_safe("" if pd.isna(record[c]) else str(record[c])) for c in columns]
+        )
+    side = out.with_name(out.stem + "_unresolved.csv")
+    return [write_text(out, sheet_text(rows)), write_text(side, buffer.getvalue())]
+
+
+def _unescape(cell: str) -> str:
+    """Undo :func:`helpers.tables.spreadsheet_safe`: ``'=x`` back to ``=x``."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _accepted(path: Path) -> list[tuple[int, dict]]:
+    """The sheet's rows marked accept (or edited): (line in the sheet, cells of events.csv)."""
+    table = read_table(path, SHEET_COLUMNS)
+    rows = []
+    for record in table.to_dict("records"):
+        decision = record["decision"].strip().lower()
+        if decision not in DECISIONS:
+            problem = f"{record['decision']!r} is not one of {[d for d in DECISIONS if d]}"
+            raise DataError(path, int(record["_row"]), "decision", problem)
+        if decision in ACCEPTED:
+            rows.append((int(record["_row"]), {c: _unescape(record[c]) for c in COLUMNS}))
+    return rows
+
+
+def _csv_rows(rows: Iterable[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for cells in rows:
+        writer.writerow([cells[c] for c in COLUMNS])
+    return buffer.getvalue()
+
+
+def _duplicate(cells: dict, coded: pd.DataFrame) -> str | None:
+    """The id of a coded event this row repeats: same article, quote span, type and actors."""
+    actors = frozenset(split_ids(cells["actor_ids"]))
+    for r in coded.itertuples():
+        same = (
+            r.article_id == cells["article_id"]
+            and (str(r.quote_start), str(r.quote_end)) == (cells["quote_start"], cells["quote_end"])
+            and r.plover_event_type == cells["plover_event_type"]
+            and frozenset(split_ids(r.actor_ids)) == actors
+        )
+        if same:
+            return r.event_id
+    return None
+
+
+def accept_sheet(
+    sheet: str | Path,
+    events: str | Path = EVENTS,
+    registry: str | Path | None = None,
+    corpus_dirs: Sequence[str | Path] | None = None,
+) -> int:
+    """Append the sheet's accepted rows to ``events`` atomically, or nothing.
+
+    Every accepted row is checked exactly as ``load_events`` checks the rows of events.csv
+    (it checks the table with them appended); a row that repeats a coded event (same article,
+    quote span, PLOVER type and actors) or another accepted row is refused naming the event.
+    Any problem raises :class:`DataError` naming the sheet, its row and column, and
+    ``events`` is left byte-identical. Returns the number of rows appended."""
+    sheet, events = Path(sheet), Path(events)
+    accepted = _accepted(sheet)
+    if not accepted:
+        return 0
+    coded_text = events.read_bytes().decode("utf-8-sig")
+    coded = read_table(events, COLUMNS)
+    for line, cells in accepted:
+        twin = _duplicate(cells, coded)
+        if twin is not None:
+            problem = f"repeats event {cells['article_id']}:{twin} of {events}"
+            raise DataError(sheet, line, "quote_start", problem)
+    if coded_text and not coded_text.endswith("\n"):
+        coded_text += "\n"
+    first_new = coded_text.count("\n") + 1
+    lines, text = {}, ""
+    for line, cells in accepted:
+        lines[first_new + text.count("\n")] = line
+        text += _csv_rows([cells])
+    combined = coded_text + text
+    with tempfile.TemporaryDirectory(prefix="csto-accept-") as folder:
+        trial = Path(folder) / "events.csv"
+        trial.write_text(combined, encoding="utf-8")
+        try:
+            load_events(trial, registry=registry, corpus_dirs=corpus_dirs)
+        except DataError as err:
+            if err.row in lines:
+                raise DataError(sheet, lines[err.row], err.column, err.problem) from None
+            raise DataError(events, err.row, err.column, err.problem) from None
+    write_bytes(events, combined.encode("utf-8"))
+    return len(accepted)
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def _articles(corpus: Sequence[str], ids: Sequence[str] | None, registry: str | None):
+    return load_corpus_articles(corpus or None, ids or None, registry).articles
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers.suggest suggest ... --out FILE.csv`` and ``... accept FILE.csv``."""
+    parser = argparse.ArgumentParser(prog="python3 tasks.py")
+    commands = parser.add_subparsers(dest="command", required=True)
+    make = commands.add_parser("suggest", help="write a review sheet of candidate events")
+    make.add_argument("--corpus", action="append", default=[], help="a folder of texts")
+    make.add_argument("--articles", nargs="+", help="article ids (default: every one found)")
+    make.add_argument("--registry", help="the article registry (default data/articles.csv)")
+    make.add_argument("--events", default=str(EVENTS), help="for the next free event ids")
+    make.add_argument("--out", required=True, help="the review sheet to write (.csv)")
+    take = commands.add_parser("accept", help="append a sheet's accepted rows to events.csv")
+    take.add_argument("sheet")
+    take.add_argument("--events", default=str(EVENTS))
+    take.add_argument("--registry")
+    take.add_argument("--corpus", action="append", default=[])
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "suggest":
+            articles = _articles(args.corpus, args.articles, args.registry)
+            paths = write_sheet(articles, args.out, args.events)
+            print(f"{len(articles)} articles: review sheet {paths[0]}, names {paths[1]}")
+        else:
+            count = accept_sheet(args.sheet, args.events, args.registry, args.corpus or None)
+            print(f"{count} accepted rows appended to {args.events}")
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr) if args.command == "accept" else None
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+# --- for reading (notebook 07) --------------------------------------------------------------------
+
+
+def _pair(actor_ids: str, recipient_ids: str, kind: str) -> str:
+    return f"{actor_ids or '?'} {kind} {recipient_ids or '(none)'}"
+
+
+def side_by_side(
+    suggestions: pd.DataFrame, coded: pd.DataFrame, actors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each suggestion next to the hand-coded event it matches (:func:`match_events`): who
+    did what to whom in both, the Dutch words, the modality, the rule that fired."""
+    pairs = match_events(suggestions, coded, actors)
+    by_id = {(r.article_id, r.event_id): r for r in coded.itertuples()}
+    rows = []
+    for s, (article, event) in zip(
+        suggestions.itertuples(),
+        zip(pairs["article_id"], pairs["event_id"], strict=True),
+        strict=True,
+    ):
+        c = by_id.get((article, event))
+        rows.append(
+            {
+                "suggested": _pair(s.actor_ids, s.recipient_ids, s.plover_event_type),
+                "modality": s.modality,
+                "quote_nl": s.quote_nl,
+                "matches": event or "-",
+                "coded": _pair(c.actor_ids, c.recipient_ids, c.plover_event_type) if c else "",
+                "rule": s.rule,
+            }
+        )
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="suggestion"))
+
+
+def missed(
+    suggestions: pd.DataFrame,
+    coded: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    modalities: Sequence[str] = MATCH_MODALITIES,
+) -> pd.DataFrame:
+    """The coded events of ``modalities`` no suggestion matched, with the English gloss and
+    why: no cue fired on their words, or what the suggestions on those words said instead."""
+    pairs = match_events(suggestions, coded, actors)
+    hit = set(zip(pairs["article_id"], pairs["event_id"], strict=True))
+    rows = []
+    for c in coded[coded["modality"].isin(modalities)].itertuples():
+        if (c.article_id, c.event_id) in hit:
+            continue
+        start, end = int(c.quote_start), int(c.quote_end)
+        near = suggestions[
+            (suggestions["article_id"] == c.article_id)
+            & (suggestions["quote_start"].astype(int) < end)
+            & (suggestions["quote_end"].astype(int) > start)
+        ]
+        if near.empty:
+            why = "no cue of the lexicon fired on these words"
+        else:
+            said = "; ".join(
+                _pair(s.actor_ids, s.recipient_ids, s.plover_event_type) for s in near.itertuples()
+            )
+            why = f"suggested instead: {said}"
+        rows.append(
+            {
+                "event": c.event_id,
+                "coded": _pair(c.actor_ids, c.recipient_ids, c.plover_event_type),
+                "gloss_en": c.gloss_en,
+                "quote_nl": c.quote_nl,
+                "why": why,
+            }
+        )
+    return pd.DataFrame(rows, columns=["event", "coded", "gloss_en", "quote_nl", "why"])
