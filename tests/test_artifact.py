@@ -3,8 +3,12 @@ citation file, the version in one place, the changelog and the Binder configurat
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+
+import jsonschema
+import yaml
 
 from helpers.paths import ROOT
 from helpers.registry import RIGHTS_STATEMENT
@@ -46,3 +50,67 @@ def test_readme_and_codebook_name_both_licences_and_state_the_rights_line():
         for needed in ("`LICENSE`", "`LICENSE-DATA`", "CC BY 4.0", CC_BY, "MIT"):
             assert needed in text, f"{name} does not mention {needed}"
         assert RIGHTS_STATEMENT in _flat(text), f"{name} lacks the rights line"
+
+
+# --- citation, version, changelog -----------------------------------------------------------
+
+CFF_SCHEMA = ROOT / "tests" / "schemas" / "cff-1.2.0.schema.json"
+
+
+def _citation() -> dict:
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def cff_errors(citation: dict) -> list[str]:
+    """What is wrong with ``citation`` by the CFF 1.2.0 schema (vendored: no network)."""
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+        for e in validator.iter_errors(citation)
+    ]
+
+
+def test_the_vendored_schema_is_cff_1_2_0():
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    assert schema["$id"] == "https://citation-file-format.github.io/1.2.0/schema.json"
+    assert set(schema["required"]) == {"authors", "cff-version", "message", "title"}
+
+
+def test_citation_cff_is_valid_against_the_cff_1_2_0_schema():
+    citation = _citation()
+    assert citation["cff-version"] == "1.2.0"
+    assert cff_errors(citation) == []
+
+
+def test_the_cff_check_catches_a_broken_citation():
+    """The check can fail: no authors, a licence that is not an SPDX id, a bad address."""
+    citation = _citation()
+    del citation["authors"]
+    citation["license"] = "MIT-ish"
+    citation["references"][0]["url"] = "not an address"
+    errors = cff_errors(citation)
+    assert any("'authors' is a required property" in e for e in errors), errors
+    assert any(e.startswith("license:") for e in errors), errors
+    assert any(e.startswith("references/0/url:") for e in errors), errors
+
+
+def test_the_version_lives_in_pyproject_and_citation_cff_repeats_it():
+    version = _project()["version"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    assert str(_citation()["version"]) == version
+    assert set(_citation()["license"]) == {"MIT", "CC-BY-4.0"}
+
+
+def test_the_changelog_keeps_a_changelog_and_names_the_version():
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog\n") and "keepachangelog.com" in text
+    headings = re.findall(r"^## \[([^\]]+)\]", text, flags=re.MULTILINE)
+    assert headings and headings[0] in ("Unreleased", _project()["version"])
+    assert f"Version {_project()['version']}" in text or headings[0] == _project()["version"]
+    for section in re.findall(r"^### (.+)$", text, flags=re.MULTILINE):
+        assert section in ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+    for issue in ("issue 10", "issue 11", "issue 12", "issue 13"):
+        assert issue in text
