@@ -10,6 +10,7 @@ import tomllib
 import jsonschema
 import yaml
 
+from helpers.events import JSONL_EXTENSIONS, event_records
 from helpers.paths import ROOT
 from helpers.registry import RIGHTS_STATEMENT
 
@@ -114,3 +115,68 @@ def test_the_changelog_keeps_a_changelog_and_names_the_version():
         assert section in ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
     for issue in ("issue 10", "issue 11", "issue 12", "issue 13"):
         assert issue in text
+
+
+# --- PLOVER field names in the JSONL export -------------------------------------------------
+
+PLOVER = json.loads((ROOT / "tests" / "schemas" / "plover_fields.json").read_text("utf-8"))
+
+
+def plover_problems(record: dict) -> list[str]:
+    """Keys of one exported record that are neither PLOVER fields (of the record, or of its
+    actor, text and citation objects) nor documented project extensions; wrong shapes."""
+    problems = [f"{k}: not a PLOVER field nor an extension" for k in record if k not in ALLOWED]
+    problems += [f"{k}: required by PLOVER" for k in PLOVER["required"] if k not in record]
+    problems += [f"{k}: PLOVER wants a list" for k in PLOVER["lists"] if k in record and not
+                 isinstance(record[k], list)]  # fmt: skip
+    for actor in [*record.get("source", []), *record.get("recipient", [])]:
+        problems += [
+            f"actor {k}: not a PLOVER actor field" for k in actor if k not in PLOVER["actor"]
+        ]
+    for name in ("text_info", "cite_info"):
+        problems += [f"{name} {k}: not a PLOVER field" for k in record.get(name, {})
+                     if k not in PLOVER[name]]  # fmt: skip
+    return problems
+
+
+ALLOWED = set(PLOVER["record"]) | set(JSONL_EXTENSIONS)
+
+
+def test_the_vendored_plover_field_list_names_its_source():
+    assert PLOVER["source"]["repository"] == "https://github.com/openeventdata/PLOVER"
+    assert re.fullmatch(r"[0-9a-f]{40}", PLOVER["source"]["commit"])
+    assert {"id", "date", "source", "recipient", "event", "mode", "context"} <= set(
+        PLOVER["record"]
+    )
+
+
+def test_every_key_of_the_jsonl_export_is_a_plover_field_or_a_documented_extension():
+    lines = (ROOT / "data" / "processed" / "events.jsonl").read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records
+    for record in records:
+        assert plover_problems(record) == [], record["id"]
+    assert not set(JSONL_EXTENSIONS) & set(PLOVER["record"]), "an extension shadows a field"
+    used = {key for record in records for key in record}
+    assert set(JSONL_EXTENSIONS) <= used, "an extension is listed but never exported"
+    codebook = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    start = codebook.index("* `events.jsonl`")
+    section = codebook[start : codebook.index("\n\n", start)]
+    for key in [*PLOVER["required"], *JSONL_EXTENSIONS]:
+        assert f"`{key}`" in section, f"the codebook does not describe the JSONL key {key}"
+
+
+def test_the_plover_check_catches_the_old_field_names(events):
+    """The export before issue 13 used event_date, actor and event_type: caught."""
+    record = event_records(events)[0]
+    old = {**record, "event_date": record["date"], "actor": record["source"]}
+    old["event_type"] = record["event"][0]
+    for key in ("date", "source", "event"):
+        del old[key]
+    problems = plover_problems(old)
+    for key in ("event_date", "actor", "event_type"):
+        assert f"{key}: not a PLOVER field nor an extension" in problems
+    assert "source: required by PLOVER" in problems
+    assert plover_problems({**record, "event_text": "a string"}) == [
+        "event_text: PLOVER wants a list"
+    ]
