@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from pathlib import Path
 
 import jsonschema
 import yaml
@@ -180,3 +181,43 @@ def test_the_plover_check_catches_the_old_field_names(events):
     assert plover_problems({**record, "event_text": "a string"}) == [
         "event_text: PLOVER wants a list"
     ]
+
+
+# --- Binder -----------------------------------------------------------------------------------
+
+BINDER = ROOT / ".binder"
+BADGE = re.compile(
+    r"\[!\[[^\]]*\]\(https://mybinder\.org/badge_logo\.svg\)\]"
+    r"\((https://mybinder\.org/v2/gh/[^/\s]+/csto-tensions/HEAD\?urlpath=lab)\)"
+)
+
+
+def pins(path: Path) -> list[str]:
+    """The requirement lines of a pip requirements file (comments and blank lines dropped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_binder_installs_the_same_pins_as_the_lock():
+    lock, binder = pins(ROOT / "requirements.lock"), pins(BINDER / "requirements.txt")
+    assert binder == lock, "regenerate .binder/requirements.txt (command in its header)"
+    assert all(re.match(r"^[A-Za-z0-9_.-]+==\S+", line) for line in binder)
+
+
+def test_binder_installs_the_package_after_the_pins_on_python_3_11():
+    assert (BINDER / "runtime.txt").read_text(encoding="utf-8") == "python-3.11\n"
+    post_build = BINDER / "postBuild"
+    text = post_build.read_text(encoding="utf-8")
+    assert text.startswith("#!/bin/bash\n") and "set -euo pipefail" in text
+    assert pins(post_build)[-1] == "pip install --no-deps -e ."
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    # repo2docker reads .binder/ instead of the root: environment.yml stays for conda users
+    assert not (BINDER / "environment.yml").exists() and (ROOT / "environment.yml").exists()
+
+
+def test_readme_has_a_binder_badge_that_opens_jupyterlab():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = BADGE.search(readme)
+    assert match, "README: [![Binder](https://mybinder.org/badge_logo.svg)](...?urlpath=lab)"
+    # The repository's public address is not known here: the README says what to replace.
+    assert "OWNER" not in match.group(1) or "replace `OWNER`" in readme
