@@ -400,12 +400,13 @@ STATE_ROW = [
     "",
     "",
     "Q159",
+    "365",
     "Moscow",
     "55.7558",
     "37.6173",
     "",
 ]
-PERSON_ROW = ["PUTIN", "person", "Vladimir Putin", "Vladimir Poetin", "RUS", "", "", "", "", "", ""]
+PERSON_ROW = ["PUTIN", "person", "Vladimir Putin", "Vladimir Poetin", "RUS", *[""] * 7]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -440,39 +441,58 @@ def test_unknown_kind(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("column", "value", "words"),
     [
-        (8, "", "must not be empty"),
-        (9, "", "must not be empty"),
-        (8, "55,75", "is not a number"),
-        (9, "east", "is not a number"),
-        (8, "95.0", "outside"),
-        (9, "-181", "outside"),
-        (8, "nan", "outside"),
+        ("capital_lat", "", "must not be empty"),
+        ("capital_lon", "", "must not be empty"),
+        ("capital_lat", "55,75", "is not a number"),
+        ("capital_lon", "east", "is not a number"),
+        ("capital_lat", "95.0", "outside"),
+        ("capital_lon", "-181", "outside"),
+        ("capital_lat", "nan", "outside"),
+        ("cow_code", "RUS", "does not match"),
+        ("cow_code", "0365", "does not match"),
+        ("cow_code", "1000", "does not match"),
     ],
 )
-def test_state_capital_coordinates(tmp_path: Path, column: int, value: str, words: str) -> None:
+def test_state_capital_coordinates(tmp_path: Path, column: str, value: str, words: str) -> None:
     bad = [*STATE_ROW]
-    bad[column] = value
+    bad[ACTOR_COLUMNS.index(column)] = value
     path = write_csv(tmp_path / "actors.csv", ACTOR_COLUMNS, [bad, PERSON_ROW])
-    expect_error(lambda: load_actors(path), path, 2, ACTOR_COLUMNS[column], words)
+    expect_error(lambda: load_actors(path), path, 2, column, words)
+
+
+def test_cow_code_is_for_states_only_and_loads_as_a_nullable_integer(tmp_path: Path) -> None:
+    """Issue 13: Correlates of War state numbers, so COW and ATOP data can be joined."""
+    bad = [*PERSON_ROW]
+    bad[ACTOR_COLUMNS.index("cow_code")] = "365"
+    path = write_csv(tmp_path / "actors.csv", ACTOR_COLUMNS, [STATE_ROW, bad])
+    expect_error(lambda: load_actors(path), path, 3, "cow_code", "must be empty for a person")
+    actors = load_actors().set_index("actor_id")
+    assert str(actors["cow_code"].dtype) == "Int64"
+    expected = {"USA": 2, "RUS": 365, "UKR": 369, "BLR": 370, "ARM": 371, "GEO": 372, "AZE": 373}
+    expected |= {"TJK": 702, "KGZ": 703, "UZB": 704, "KAZ": 705, "SUN": 365}
+    assert {a: int(actors.at[a, "cow_code"]) for a in expected} == expected
+    states = actors["kind"] == "state"
+    assert actors.loc[states, "cow_code"].notna().all()
+    assert actors.loc[~states, "cow_code"].isna().all()
 
 
 def test_person_with_unknown_state(tmp_path: Path) -> None:
     bad = [*PERSON_ROW]
-    bad[4] = "XXX"
+    bad[ACTOR_COLUMNS.index("state_id")] = "XXX"
     path = write_csv(tmp_path / "actors.csv", ACTOR_COLUMNS, [STATE_ROW, bad])
     expect_error(lambda: load_actors(path), path, 3, "state_id", "not the id of a state")
 
 
 def test_malformed_qid(tmp_path: Path) -> None:
     bad = [*STATE_ROW]
-    bad[6] = "159"
+    bad[ACTOR_COLUMNS.index("wikidata_qid")] = "159"
     path = write_csv(tmp_path / "actors.csv", ACTOR_COLUMNS, [bad])
     expect_error(lambda: load_actors(path), path, 2, "wikidata_qid", "does not match")
 
 
 @pytest.fixture()
 def small_actors(tmp_path: Path) -> pd.DataFrame:
-    arm = ["ARM", "state", "Armenia", "Armenië", "", "", "", "Yerevan", "40.18", "44.50", ""]
+    arm = ["ARM", "state", "Armenia", "Armenië", "", "", "", "371", "Yerevan", "40.18", "44.50", ""]
     return load_actors(write_csv(tmp_path / "a.csv", ACTOR_COLUMNS, [STATE_ROW, arm, PERSON_ROW]))
 
 

@@ -245,13 +245,13 @@ def test_jsonl_round_trips(tmp_path, article, events):
     for record, event in zip(records, events.itertuples(), strict=True):
         assert list(record) == sorted(record)
         assert record["event_id"] == event.event_id
-        assert record["event_type"] == event.plover_event_type
-        assert record["event_date"] == event.date_start.strftime("%Y-%m-%d")
-        assert record["event_date_end"] == event.date_end.strftime("%Y-%m-%d")
-        assert ";".join(a["code"] for a in record["actor"]) == event.actor_ids
+        assert record["event"] == [event.plover_event_type]
+        assert record["date"] == event.date_start.strftime("%Y-%m-%d")
+        assert record["enddate"] == event.date_end.strftime("%Y-%m-%d")
+        assert ";".join(a["code"] for a in record["source"]) == event.actor_ids
         assert ";".join(a["code"] for a in record["recipient"]) == event.recipient_ids
         start, end = record["text_info"]["start"], record["text_info"]["end"]
-        assert article.raw[start:end] == record["event_text"] == event.quote_nl
+        assert [article.raw[start:end]] == record["event_text"] == [event.quote_nl]
         assert record["event_scale"] == event.goldstein
         assert ("negation" in record["context"]) == (event.modality == "negated")
 

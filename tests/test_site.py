@@ -22,6 +22,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from helpers.execute import notebook_paths
 from helpers.paths import ROOT
+from helpers.registry import RIGHTS_STATEMENT
 from helpers.site import (
     build_site,
     notebook_summary,
@@ -161,6 +162,13 @@ def test_the_build_is_deterministic_and_leaves_the_notebooks_alone(sites, tmp_pa
     again = build_site(notebook_paths(), tmp_path / "again")
     assert _digests(again) == _digests(sites["real"])
     assert _digests(notebook_paths()) == before
+
+
+def test_every_page_ends_with_the_rights_line(sites):
+    """Issue 13: who owns the article texts, on every page (index and notebooks), once."""
+    for page in _all_pages(sites):
+        footers = _soup(page).select("footer.site-rights")
+        assert [f.get_text(strip=True) for f in footers] == [RIGHTS_STATEMENT], page
 
 
 def test_links_between_notebooks_point_to_their_pages(sites):
@@ -463,6 +471,13 @@ def _check_loaded(page, record: Record) -> None:
     assert [alt for loaded, alt in images if not loaded] == [], page.url
 
 
+def _check_rights(page) -> None:
+    """The rights line is shown (visible, as text) at the foot of the page (issue 13)."""
+    footer = page.locator("footer.site-rights")
+    assert footer.count() == 1 and footer.is_visible(), page.url
+    assert footer.inner_text().strip() == RIGHTS_STATEMENT, page.url
+
+
 def _screenshot(page, name: str, full_page: bool) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
@@ -474,12 +489,14 @@ def test_every_page_loads_offline_in_chromium(browser, server, sites):
     _check_loaded(page, record)
     links = page.eval_on_selector_all("ol.notebooks a", "xs => xs.map(a => a.getAttribute('href'))")
     assert links == [p.name for p in pages]
+    _check_rights(page)
     _screenshot(page, "site-index", full_page=True)
     page.close()
     for built in pages:
         page, record = _open(browser, f"{server}/real/{built.name}")
         _check_loaded(page, record)
         assert page.title() == _soup(built).title.get_text()
+        _check_rights(page)
         _screenshot(page, f"site-{built.stem}", full_page=built.stem == WHO_CRITICISED)
         page.close()
 
@@ -502,6 +519,7 @@ def test_article_text_with_scripts_never_runs_and_reads_as_text(browser, server,
         page, record = _open(browser, f"{server}/synthetic/{built.name}")
         _check_loaded(page, record)  # a CSP violation (a script that got through) fails here
         assert page.evaluate("typeof window.__pwned") == "undefined"
+        _check_rights(page)
         text = page.inner_text("body")
         if built.name == "index.html":
             assert TITLE_SCRIPT in text

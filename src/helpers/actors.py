@@ -72,6 +72,7 @@ ACTOR_COLUMNS = [
     "state_id",
     "role",
     "wikidata_qid",
+    "cow_code",
     "capital_en",
     "capital_lat",
     "capital_lon",
@@ -125,6 +126,8 @@ _STATUS_AFTER = {
 
 _ID = re.compile(r"[A-Z][A-Z0-9_]*")
 _QID = re.compile(r"Q[1-9][0-9]*")
+# Correlates of War state number ("COW Country Codes", CCode): 2 (USA) to 990 (Samoa).
+_COW_CODE = re.compile(r"[1-9][0-9]{0,2}")
 # Aliases this short (VS, EU, VN, GOS, Xi, Zas, Rus) match only exactly as written.
 _EXACT_CASE_MAX = 3
 
@@ -237,10 +240,14 @@ def _check_actor_file(frame: pd.DataFrame, path: Path) -> None:
     check_unique(frame, "actor_id", path)
     check_allowed(frame, "kind", KINDS, path)
     _check_pattern(frame, "wikidata_qid", _QID, path)
+    _check_pattern(frame, "cow_code", _COW_CODE, path)
+    for _, record in frame[(frame["cow_code"] != "") & (frame["kind"] != "state")].iterrows():
+        _fail(path, record, "cow_code", f"must be empty for a {record['kind']} (states only)")
 
 
 def load_actors(path: str | Path | None = None, *, world: bool = False) -> pd.DataFrame:
-    """Read and validate ``data/actors.csv``; capital coordinates become floats (NaN if empty).
+    """Read and validate ``data/actors.csv``; capital coordinates become floats (NaN if empty),
+    ``cow_code`` (Correlates of War state number, states only) nullable integers.
 
     With ``world`` the generated world gazetteer (``data/gazetteer/world_actors.csv``: every
     state, leaders 2020-2024, organisations, places) is added and validated with it: an id
@@ -267,6 +274,9 @@ def load_actors(path: str | Path | None = None, *, world: bool = False) -> pd.Da
     frame = frame.copy()
     frame["capital_lat"] = lat
     frame["capital_lon"] = lon
+    frame["cow_code"] = pd.array(
+        [int(c) if c else None for c in frame["cow_code"]], dtype="Int64", copy=False
+    )
     return frame.drop(columns="_file").reset_index(drop=True)
 
 

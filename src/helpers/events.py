@@ -48,6 +48,7 @@ __all__ = [
     "EVENTS",
     "FIGURE_ROLES",
     "GOLDSTEIN",
+    "JSONL_EXTENSIONS",
     "MODALITIES",
     "NO_EVENTS",
     "OFFSETS_NOT_CHECKED",
@@ -756,8 +757,32 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# Keys of the JSONL export that PLOVER's JSON fields do not have: the project's extensions
+# (codebook, ``processed/events.jsonl``). Every other key is a PLOVER field name.
+JSONL_EXTENSIONS = (
+    "article_id",
+    "event_id",
+    "date_precision",
+    "date_basis",
+    "timex_value",
+    "time_text",
+    "time_offsets",
+    "modality",
+    "cameo_code",
+    "quad_class",
+    "sign",
+    "gloss_en",
+    "reference_fact_id",
+)
+PLOVER_CODEBOOK = "plover (2021 draft) + CAMEO 1.1b3"
+
+
 def event_records(events: pd.DataFrame) -> list[dict]:
-    """One PLOVER-style dictionary per event (the JSONL export), ordered by event id."""
+    """One PLOVER JSON record per event (the JSONL export), ordered by event id.
+
+    Keys are PLOVER's field names (``id``, ``date``, ``enddate``, ``source``, ``recipient``,
+    ``event``, ``mode``, ``context``, ``quad_code``, ``event_scale``, ``event_text``,
+    ``text_info``, ``cite_info``, ``comment``) plus the project's :data:`JSONL_EXTENSIONS`."""
     context = {"negated": ["negation"], "hypothetical": ["hypothetical"]}
     records = []
     for r in events.sort_values("event_id", kind="stable").itertuples(index=False):
@@ -768,30 +793,30 @@ def event_records(events: pd.DataFrame) -> list[dict]:
                 "id": f"{r.article_id}-{r.event_id}",
                 "event_id": r.event_id,
                 "article_id": r.article_id,
-                "event_date": _cell(r.date_start),
-                "event_date_end": _cell(r.date_end),
+                "date": _cell(r.date_start),
+                "enddate": _cell(r.date_end),
                 "date_precision": r.date_precision,
                 "date_basis": r.date_basis,
                 "timex_value": r.timex_value,
                 "time_text": r.time_phrase_nl,
                 "time_offsets": None if time_start is None else [time_start, time_end],
-                "event_type": r.plover_event_type,
+                "event": [r.plover_event_type],
                 "mode": r.plover_mode,
                 "context": context.get(r.modality, []),
                 "modality": r.modality,
-                "actor": [{"code": a} for a in split_ids(r.actor_ids)],
+                "source": [{"code": a} for a in split_ids(r.actor_ids)],
                 "recipient": [{"code": a} for a in split_ids(r.recipient_ids)],
                 "cameo_code": r.cameo_code,
                 "event_scale": float(r.goldstein),
                 "quad_class": r.quad_class,
                 "quad_code": QUAD_CODES[r.quad_class],
                 "sign": int(r.sign),
-                "event_text": r.quote_nl,
+                "event_text": [r.quote_nl],
                 "text_info": {"start": int(r.quote_start), "end": int(r.quote_end)},
                 "gloss_en": r.gloss_en,
                 "reference_fact_id": r.reference_fact_id,
                 "comment": r.coder_note,
-                "cite_info": {"language": "nl", "codebook": "plover (2021 draft) + CAMEO 1.1b3"},
+                "cite_info": {"language": "nl", "codebook": PLOVER_CODEBOOK},
             }
         )
     return records
@@ -807,7 +832,7 @@ def _csv_text(events: pd.DataFrame) -> str:
 
 
 def export_events(events: pd.DataFrame, folder: str | Path = PROCESSED) -> list[Path]:
-    """Write ``events.csv`` and ``events.jsonl`` (one PLOVER-style JSON object a line, sorted
+    """Write ``events.csv`` and ``events.jsonl`` (one PLOVER JSON record a line, sorted
     keys, UTF-8) into ``folder``, atomically; the bytes depend only on ``events``. In the CSV
     only, a text cell that a spreadsheet would run as a formula gets a leading apostrophe
     (:func:`helpers.tables.spreadsheet_safe`); the JSONL keeps every value as it is."""

@@ -44,6 +44,7 @@ __all__ = [
     "LANGUAGES",
     "REGISTRY_COLUMNS",
     "RIGHTS",
+    "RIGHTS_STATEMENT",
     "TITLE_LENGTH",
     "RegistryError",
     "add_articles",
@@ -68,6 +69,14 @@ REGISTRY_COLUMNS = (
 )
 REQUIRED = tuple(c for c in REGISTRY_COLUMNS if c not in ("outlet", "url"))
 RIGHTS = ("included", "not_redistributed")
+# Who owns the texts, and what ``rights`` means: the README, the codebook, LICENSE-DATA and
+# the footer of every site page say this (tests compare them with this line).
+RIGHTS_STATEMENT = (
+    "Article texts belong to their publishers; the seed article is a report by De Morgen "
+    "(DPG Media, November 2022). A text registered as included in data/articles.csv is "
+    "shipped in data/raw/ for research quotation only, not under the project's licences "
+    "(MIT for the code, CC BY 4.0 for the hand-coded tables); other texts are not shipped."
+)
 LANGUAGES = ("nl",)
 PUBLISHED_PRECISIONS = ("year", "month", "day")
 TITLE_LENGTH = 80  # the longest default title (the start of the lede), in characters

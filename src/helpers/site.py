@@ -21,6 +21,7 @@ from nbconvert import HTMLExporter
 from helpers.execute import notebook_paths
 from helpers.io import write_text
 from helpers.paths import OUTPUT, SITE_FOLDER
+from helpers.registry import RIGHTS_STATEMENT
 from helpers.stopping import Interrupted, StopSignals, blocked_signals, signal_name
 
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
@@ -206,6 +207,7 @@ def render_page(
         "next": _link(following),
         "csp": CSP,
         "css": (TEMPLATES / "site.css").read_text(encoding="utf-8"),
+        "rights": RIGHTS_STATEMENT,
     }
     resources = {"metadata": {"name": page.source.stem, "path": str(page.source.parent)}}
     html, _ = exporter.from_notebook_node(notebook, resources={**resources, "site": site})
@@ -225,6 +227,7 @@ def render_index(pages: list[Page]) -> str:
         intro="The notebooks in the order they tell the story, rendered from their stored "
         "outputs. Every page links to the previous and the next notebook.",
         pages=pages,
+        rights=RIGHTS_STATEMENT,
     )
 
 
