@@ -69,6 +69,7 @@ def test_the_codebook_names_every_allowed_value_of_the_schema():
     table in helpers.events.GOLDSTEIN, which the codebook cites instead of listing."""
     codebook = (DATA / "README.md").read_text(encoding="utf-8")
     words = set(re.findall(r"[\w-]+", codebook))
+    words |= set(re.findall(r"`([^`]+)`", codebook.replace("\\|", "|")))  # `subject|context`
     missing = {}
     for resource in descriptor()["resources"]:
         for field in resource["schema"]["fields"]:

@@ -51,6 +51,7 @@ from helpers.paths import DATA
 from helpers.registry import LANGUAGES as ARTICLE_LANGUAGES
 from helpers.registry import PUBLISHED_PRECISIONS, REGISTRY_COLUMNS, RIGHTS, RIGHTS_STATEMENT
 from helpers.registry import REQUIRED as REGISTRY_REQUIRED
+from helpers.suggest import ACTOR_RULES, CUE_COLUMNS, CUE_KINDS, RECIPIENT_RULES
 
 __all__ = ["DESCRIPTOR", "descriptor", "descriptor_text", "main"]
 
@@ -367,6 +368,34 @@ def _reference_tables() -> list[dict]:
     ]
 
 
+def _cue_tables() -> list[dict]:
+    modes = sorted(set().union(*PLOVER_MODES.values()))
+    fields = _fields(
+        CUE_COLUMNS,
+        {
+            "kind": _enum(CUE_KINDS),
+            "plover_event_type": _enum(PLOVER_TYPES),
+            "plover_mode": _enum(modes),
+            "cameo_code": _enum(sorted(GOLDSTEIN)),
+            "actor": _enum(ACTOR_RULES),
+            "recipient": _enum(RECIPIENT_RULES),
+            "confidence": _number(0, 1),  # load_cues also refuses 0
+        },
+        ["kind", "pattern"],
+    )
+    return [
+        _table(
+            "cues",
+            "cues.csv",
+            "The Dutch cue lexicon of assisted coding (helpers.suggest)",
+            {"fields": fields},
+            description="Patterns are regular expressions checked by helpers.suggest.load_cues; "
+            "event rows need a PLOVER type, CAMEO code, actor and recipient rule (checked there, "
+            "not here)",
+        )
+    ]
+
+
 def _exports() -> list[dict]:
     events = _events_schema()
     return [
@@ -396,6 +425,7 @@ def descriptor() -> dict:
             *_actor_tables(),
             *_gazetteer_sources(),
             *_reference_tables(),
+            *_cue_tables(),
             *_exports(),
         ],
     }
