@@ -875,6 +875,23 @@ def mention_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     return table.set_index("actor_id")
 
 
+def add_actor_nodes(graph: nx.Graph, counts: pd.Series, actors: pd.DataFrame | None) -> None:
+    """Add one node per actor of ``counts`` (actor id -> mentions), sorted by id, with kind,
+    names and state from ``actors`` (default: the hand-coded table) and ``mentions``."""
+    table = load_actors() if actors is None else actors
+    info = table.set_index("actor_id").to_dict("index")
+    for actor_id, count in sorted(counts.items()):
+        attrs = info.get(actor_id, {})
+        graph.add_node(
+            actor_id,
+            kind=attrs.get("kind", ""),
+            name_en=attrs.get("name_en", ""),
+            name_nl=attrs.get("name_nl", ""),
+            state_id=attrs.get("state_id", ""),
+            mentions=int(count),
+        )
+
+
 def comention_graph(
     mentions: pd.DataFrame,
     actors: pd.DataFrame | None = None,
@@ -889,19 +906,7 @@ def comention_graph(
     :func:`tag_corpus` (``sentences`` then lists ``(article, sentence)`` tuples, articles in
     the order they first appear in the table, then by sentence index)."""
     graph = nx.Graph()
-    counts = mentions["actor_id"].value_counts()
-    table = load_actors() if actors is None else actors
-    info = table.set_index("actor_id").to_dict("index")
-    for actor_id, count in sorted(counts.items()):
-        attrs = info.get(actor_id, {})
-        graph.add_node(
-            actor_id,
-            kind=attrs.get("kind", ""),
-            name_en=attrs.get("name_en", ""),
-            name_nl=attrs.get("name_nl", ""),
-            state_id=attrs.get("state_id", ""),
-            mentions=int(count),
-        )
+    add_actor_nodes(graph, mentions["actor_id"].value_counts(), actors)
     keys = [within] if isinstance(within, str) else list(within)
     with_sentence = mentions.dropna(subset=keys)
     actor_ids = with_sentence["actor_id"].tolist()
