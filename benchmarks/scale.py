@@ -2,6 +2,18 @@
 
     .venv/bin/python benchmarks/scale.py                    # 1, 10, 100, 1000, 10000 articles
     .venv/bin/python benchmarks/scale.py --sizes 1 10 100   # a quick run
+    .venv/bin/python benchmarks/scale.py --sizes 1000 --engine serial dask --workers 1 2
+
+Without ``--engine`` the stages run in memory as below. With ``--engine serial`` and/or
+``dask`` they run through ``helpers.pipeline.run_corpus`` (partitions of files, Parquet per
+partition and stage in a temporary folder, the co-mention network from per-partition pair
+sums); ``dask`` runs once per ``--workers`` count on a local cluster of worker processes (one
+thread each). Every run's Parquet files and network are compared with the first run's
+(``identical``). Pipeline stages are parse, tag and timex (time phrases; ``--stages`` to
+leave it out); a stage's seconds are summed over its partitions (with two workers about
+twice the wall time it took), and ``all`` is the wall time from the first file to the
+network built; peak memory is given for the process that runs ``run_corpus`` (with Dask: the
+client and scheduler) and for each worker (``VmHWM``, read in the worker by ``client.run``).
 
 Corpora are synthetic and deterministic (benchmarks/corpus.py: recombined blocks and
 sentences of the real article, varied date lines, swapped state names), written to a
@@ -31,7 +43,6 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import shutil
 import subprocess
 import sys
@@ -50,14 +61,42 @@ def _rss_mb() -> float:
     """Peak resident set size of this process so far, MB: ``VmHWM`` of /proc/self/status.
     Not ``ru_maxrss``: after exec it starts at the parent's peak (Linux keeps the larger of
     the old and new image's high-water marks), which would count the corpus generator."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    from helpers.pipeline import peak_rss_mb
+
+    return peak_rss_mb()
+
+
+def run_pipeline(folder: Path, out: Path, engine: str, workers: int, stages: list[str]) -> dict:
+    """Run ``helpers.pipeline.run_corpus`` on one corpus folder; return the figures."""
+    from helpers.pipeline import run_corpus
+
+    rss_start = _rss_mb()
+    result = run_corpus(
+        folder, out, engine=engine, workers=workers, stages=stages, progress=sys.stderr
+    )
+    return {
+        "rss_start": rss_start,
+        "seconds": result.seconds,
+        "partitions": result.partitions,
+        "stages": {
+            name: {"seconds": t.seconds, "articles": t.articles, "rows": t.rows}
+            for name, t in result.stages.items()
+        },
+        "memory": result.memory,
+        "nodes": sorted(result.network.nodes(data="mentions")),
+        "edges": sorted((*sorted((a, b)), w) for a, b, w in result.network.edges(data="weight")),
+    }
+
+
+def same_output(first: Path, other: Path) -> bool:
+    """Whether two run_corpus output folders hold equal Parquet tables, partition by
+    partition (so that the comparison, too, holds one partition at a time)."""
+    import pyarrow.parquet as pq
+
+    names = sorted(p.relative_to(first) for p in first.rglob("*.parquet"))
+    if names != sorted(p.relative_to(other) for p in other.rglob("*.parquet")):
+        return False
+    return all(pq.read_table(first / n).equals(pq.read_table(other / n)) for n in names)
 
 
 def run_one(folder: Path, events_pickle: Path) -> dict:
@@ -108,12 +147,22 @@ def run_one(folder: Path, events_pickle: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000, 10000])
+    parser.add_argument("--engine", nargs="+", choices=["serial", "dask"], default=[])
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--stages", nargs="+", default=["parse", "tag", "timex"])
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: corpus folder
     parser.add_argument("--events", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)  # child: pipeline output
     args = parser.parse_args(argv)
+    if args.one is not None and args.out is not None:
+        figures = run_pipeline(args.one, args.out, args.engine[0], args.workers[0], args.stages)
+        print(json.dumps(figures))
+        return 0
     if args.one is not None:
         print(json.dumps(run_one(args.one, args.events)))
         return 0
+    if args.engine:
+        return pipeline_main(args)
 
     from corpus import Source, synthesise_events, write_corpus  # benchmarks/ is sys.path[0]
 
@@ -196,6 +245,88 @@ def main(argv: list[str] | None = None) -> int:
             f"10,000 articles, peak RSS: {peak:.0f} MB (< {TARGET_MB:.0f} MB): "
             f"{'ok' if peak < TARGET_MB else 'TOO BIG'}"
         )
+    return 0
+
+
+def _pipeline_runs(args) -> list[tuple[str, int]]:
+    runs = []
+    for engine in args.engine:
+        counts = [1] if engine == "serial" else args.workers
+        runs.extend((engine, n) for n in counts)
+    return runs
+
+
+def _run_child(folder: Path, out: Path, engine: str, workers: int, stages: list[str]) -> dict:
+    command = [sys.executable, __file__, "--one", str(folder), "--out", str(out)]
+    command += ["--engine", engine, "--workers", str(workers), "--stages", *stages]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{engine} with {workers} worker(s) failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _print_pipeline(rows: list[dict]) -> None:
+    header = (
+        f"{'articles':>8} {'MB':>6} {'engine':<8} {'stage':<10} {'seconds':>8} {'MB/s':>8} "
+        f"{'peak RSS MB':>11}  counts"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        mb, r = row["bytes"] / 1e6, row["result"]
+        engine = row["engine"] if row["engine"] == "serial" else f"dask x{row['workers']}"
+        lead = f"{row['size']:>8} {mb:6.2f} {engine:<8}"
+        for name, s in r["stages"].items():
+            print(
+                f"{lead} {name:<10} {s['seconds']:8.3f} {mb / s['seconds']:8.2f} "
+                f"{'':>11}  articles {s['articles']}, rows {s['rows']}"
+            )
+        memory = ", ".join(f"{k} {v:.0f}" for k, v in r["memory"].items())
+        peak = max(r["memory"].values())
+        print(
+            f"{lead} {'all':<10} {r['seconds']:8.3f} {mb / r['seconds']:8.2f} {peak:11.0f}  "
+            f"{r['partitions']} partitions, {len(r['edges'])} edges, identical "
+            f"{row['identical']}; peak MB: {memory}"
+        )
+
+
+def pipeline_main(args) -> int:
+    """Each size: write the corpus, run every (engine, workers) on it, compare outputs."""
+    from corpus import Source, write_corpus  # benchmarks/ is sys.path[0]
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
+    source = Source()
+    workdir = Path(tempfile.mkdtemp(prefix="csto-scale-"))
+    rows = []
+    try:
+        for size in args.sizes:
+            folder = workdir / f"corpus-{size}"
+            started = time.perf_counter()
+            corpus_bytes = sum(f["bytes"] for f in write_corpus(folder, size, source))
+            print(f"  {size:>6} articles written in {time.perf_counter() - started:.1f} s")
+            first = None
+            for engine, workers in _pipeline_runs(args):
+                out = workdir / f"out-{size}-{engine}-{workers}"
+                result = _run_child(folder, out, engine, workers, args.stages)
+                if first is None:
+                    first, identical = (out, result), "(reference)"
+                else:
+                    same = same_output(first[0], out) and all(
+                        result[k] == first[1][k] for k in ("nodes", "edges")
+                    )
+                    identical = "yes" if same else "NO"
+                    shutil.rmtree(out)
+                row = dict(size=size, bytes=corpus_bytes, engine=engine, workers=workers)
+                rows.append({**row, "result": result, "identical": identical})
+                print(f"  {size:>6} articles, {engine} x{workers}: {result['seconds']:7.2f} s")
+            shutil.rmtree(folder)
+            if first is not None:
+                shutil.rmtree(first[0])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    _print_pipeline(rows)
     return 0
 
 

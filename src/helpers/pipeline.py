@@ -257,7 +257,8 @@ def _serial(tasks: list[tuple], show: Callable[[int, int], None]) -> tuple[list[
 
 
 def _worker_memory(client) -> dict[str, float]:
-    return {f"worker {addr}": mb for addr, mb in sorted(client.run(peak_rss_mb).items())}
+    peaks = client.run(peak_rss_mb)  # worker address -> MB
+    return {f"worker {i}": peaks[addr] for i, addr in enumerate(sorted(peaks), start=1)}
 
 
 def _dask(
