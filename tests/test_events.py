@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import CORPUS
+from csv_rows import read_rows, write_rows
 from helpers.corpus import load_corpus_articles
 from helpers.events import (
     COLUMNS,
@@ -30,16 +31,11 @@ from helpers.tables import DataError
 
 
 def rows() -> list[dict[str, str]]:
-    with open(EVENTS, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(EVENTS)[1]
 
 
 def write(path: Path, records: list[dict[str, str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    return path
+    return write_rows(path, COLUMNS, records)
 
 
 # --- the coded data -----------------------------------------------------------------------------
@@ -197,12 +193,8 @@ def test_publication_dates_must_match_their_phrase(tmp_path, article):
 
 def test_missing_column_is_refused(tmp_path, article):
     records = rows()
-    path = tmp_path / "events.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        fields = [c for c in COLUMNS if c != "modality"]
-        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(records)
+    fields = [c for c in COLUMNS if c != "modality"]
+    path = write_rows(tmp_path / "events.csv", fields, records, extrasaction="ignore")
     with pytest.raises(DataError, match="missing"):
         load_events(path, article=article)
 

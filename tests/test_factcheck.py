@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from csv_rows import read_rows, write_rows
 from helpers.actors import MEMBERSHIP_PATH, load_membership
 from helpers.events import REFERENCE_EVENTS, load_reference_events
 from helpers.factcheck import (
@@ -38,17 +39,11 @@ def checked(article, events, reference):
 
 def edited_copy(source: Path, target: Path, key: str, value: str, **changes: str) -> Path:
     """Copy a reference CSV, changing the row whose ``key`` column is ``value``."""
-    with open(source, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields, records = reader.fieldnames, list(reader)
+    fields, records = read_rows(source)
     for record in records:
         if record[key] == value:
             record.update(changes)
-    with open(target, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    return target
+    return write_rows(target, fields, records)
 
 
 # --- reference files ----------------------------------------------------------------------------
@@ -199,12 +194,8 @@ def test_unknown_fact_ids_raise(article, events, reference):
 
 def claims_file(tmp_path: Path, *rows: dict[str, str]) -> Path:
     """A claims table of the given rows (other cells empty)."""
-    path = tmp_path / "claims.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({c: row.get(c, "") for c in CLAIM_COLUMNS} for row in rows)
-    return path
+    records = ({c: row.get(c, "") for c in CLAIM_COLUMNS} for row in rows)
+    return write_rows(tmp_path / "claims.csv", CLAIM_COLUMNS, records)
 
 
 GOOD = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, INVENTED
+from csv_rows import read_rows, write_rows
 from helpers.article import blocks_table, load_article
 from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW, REGISTRY, ROOT
 from helpers.registry import (
@@ -31,16 +31,11 @@ SEED_URL = "https://www.demorgen.be/nieuws/poetins-gezag-onder-zijn-bondgenoten-
 
 
 def records(path: Path = REGISTRY) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(path)[1]
 
 
 def write(path: Path, rows: list[dict]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=REGISTRY_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_rows(path, REGISTRY_COLUMNS, rows)
 
 
 # --- the committed registry -------------------------------------------------------------------

@@ -4,7 +4,6 @@ the data."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import matplotlib
@@ -16,6 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from csv_rows import read_rows, write_rows
 from helpers.actors import load_actors, load_membership, members_on, membership_spans
 from helpers.events import REFERENCE_EVENTS, load_reference_events
 from helpers.keydates import format_day, key_dates, occasion_day
@@ -164,17 +164,10 @@ def test_publication_band_labels_the_period():
 
 
 def edited_reference(tmp_path: Path, changes: dict[str, dict[str, str]]) -> Path:
-    with open(REFERENCE_EVENTS, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields, records = reader.fieldnames, list(reader)
+    fields, records = read_rows(REFERENCE_EVENTS)
     for record in records:
         record.update(changes.get(record["fact_id"], {}))
-    path = tmp_path / "events_reference.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    return path
+    return write_rows(tmp_path / "events_reference.csv", fields, records)
 
 
 def test_the_key_dates_are_those_labelled_in_the_reference(reference):
