@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import unicodedata
 from datetime import date as d
 
@@ -19,20 +20,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.paths import ARTICLE
+from helpers.paths import ARTICLE, ROOT
+from helpers.textview import text_view
 from helpers.timex import (
     BASES,
     OPEN_END,
     OPEN_START,
     PRECISIONS,
+    RULES,
     TimeInterval,
     TimexError,
+    _finder,
     find_time_expressions,
     fits,
     precision_of,
     publication_interval,
     resolve,
 )
+
+INVENTED_CORPUS = ROOT / "tests" / "invented_corpus"
 
 P = "2022-11"  # the article's date: month precision
 D = "2022-11-24"  # a day-precise date (Thursday)
@@ -804,3 +810,77 @@ def test_night_between_two_weekdays(day, weekday):
     got = resolve(f"in de nacht van {first} op {second}", day)
     assert got.start.weekday() == weekday and got.end == got.start + datetime.timedelta(days=1)
     assert 0 <= (day - got.start).days <= 6
+
+
+# --- the finder's scan: each rule only where it can begin, the same phrases as trying all -------
+
+
+def _every_rule_everywhere(text: str) -> list[tuple[int, int, str]]:
+    """The finder as it was before helpers.regex_prefix: every rule's own finditer, in turn."""
+    view = text_view(text)
+    candidates = sorted(
+        (
+            (m.start(), m.end())
+            for rule in RULES
+            for m in _finder(rule).finditer(view.text)
+            if m.group()
+        ),
+        key=lambda c: (c[0], -c[1]),
+    )
+    chosen, last_end = [], -1
+    for start, end in candidates:
+        if start >= last_end:
+            last_end = end
+            start, end = view.raw_span(start, end)
+            chosen.append((start, end, text[start:end]))
+    return chosen
+
+
+RULE_WORDS = sorted({w for rule in RULES for w in re.findall(r"[^\W\d_]{2,}", rule.pattern)})
+SEPARATORS = [" ", " ", " ", "  ", "\n", "\n\n", "\u00a0", ".", ",", "-", "'s ", "’s ", ": "]
+ODD = [
+    "\u212a",
+    "\u0130",
+    "\u0131",
+    "\u017f",
+    "\u200d",
+    "\u0301",
+    "e\u0301",
+    "1",
+    "24",
+    "2022",
+    "06.00",
+    "14:30",
+    "1.5",
+    "'90",
+]
+TOKENS = st.one_of(st.sampled_from(RULE_WORDS), st.sampled_from(ODD))
+PHRASES = st.lists(st.tuples(TOKENS, st.sampled_from(SEPARATORS)), min_size=1, max_size=4).map(
+    lambda pairs: "".join(token + separator for token, separator in pairs)
+)
+RULE_TEXTS = st.lists(
+    st.one_of(
+        PHRASES,
+        st.sampled_from(RULE_WORDS).map(str.lower),
+        st.sampled_from(RULE_WORDS).map(str.upper),
+        st.sampled_from(RULE_WORDS).map(str.title),
+        st.sampled_from(SEPARATORS),
+        st.sampled_from(ODD),
+        st.text(max_size=2),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(RULE_TEXTS)
+def test_find_equals_every_rule_tried_everywhere(text):
+    assert find_time_expressions(text) == _every_rule_everywhere(text)
+
+
+def test_find_equals_every_rule_tried_everywhere_on_the_article_and_the_invented_corpus():
+    texts = [ARTICLE.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(INVENTED_CORPUS.glob("*.txt"))]
+    texts.append(unicodedata.normalize("NFD", texts[0]))
+    for text in texts:
+        assert find_time_expressions(text) == _every_rule_everywhere(text)

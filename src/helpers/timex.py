@@ -7,7 +7,9 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from helpers.regex_prefix import PrefixIndex
 from helpers.textview import text_view
 
 __all__ = [
@@ -1137,6 +1139,12 @@ def _finder(rule: Rule) -> re.Pattern[str]:
     return _compiled(rf"(?<!\w){prefix}(?:{rule.pattern}){clock}(?!\w)(?![.-][0-9])")
 
 
+@lru_cache(maxsize=1)
+def _finders() -> PrefixIndex:
+    """Every rule's finder, each tried only where its first characters occur."""
+    return PrefixIndex([_finder(rule).pattern for rule in RULES], re.IGNORECASE, lead=r"(?<!\w)")
+
+
 def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of each time expression in ``text``, leftmost-longest, no overlaps.
 
@@ -1146,12 +1154,7 @@ def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
     invisible format characters); offsets and phrases are ``text``'s own.
     """
     view = text_view(text)
-    candidates = [
-        (m.start(), m.end())
-        for rule in RULES
-        for m in _finder(rule).finditer(view.text)
-        if m.group()
-    ]
+    candidates = [m.span() for _, m in _finders().finditer(view.text)]
     chosen: list[tuple[int, int, str]] = []
     last_end = -1
     for start, end in sorted(candidates, key=lambda c: (c[0], -c[1])):

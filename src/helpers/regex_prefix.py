@@ -1,0 +1,236 @@
+"""What a regular expression's matches can begin with, to try many patterns only there.
+
+Running twenty patterns over a text one after another makes the regular-expression engine try
+each of them at every position. :class:`PrefixIndex` reads each pattern's syntax once and
+records which two-character beginnings (ASCII, case-folded) a match can have; a scan then
+visits the positions where some pattern can begin and tries only those patterns there. A
+position whose two characters are not both ASCII gets every pattern (case-insensitive matching
+lets some non-ASCII characters match ASCII letters, e.g. the Kelvin sign matches "k"), so the
+index never skips a match; it only saves the attempts that cannot succeed.
+
+Example
+-------
+>>> index = PrefixIndex(["(?<!\\\\w)jan(?:uari)?", "(?<!\\\\w)[0-9]{4}"], re.IGNORECASE)
+>>> [(i, m.span()) for i, m in index.finditer("In Jan 2022")]
+[(0, (3, 6)), (1, (7, 11))]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+try:  # Python 3.11+: the parser is re._parser (sre_parse is its deprecated alias)
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+DEPTH = 5  # characters of beginning recorded per pattern (fewer where they would be too many)
+LIMIT = 4096  # beginnings per pattern at most
+_OTHER = "\x80"  # stands for any non-ASCII character
+# a key is read case-folded, with every ASCII digit as "0" and every ASCII space as " ": this
+# only widens what a key can begin (never skips a match) and keeps the tables small
+_SPACES = " \t\n\r\f\v\x1c\x1d\x1e\x1f"
+_FOLD = str.maketrans({**{d: "0" for d in "0123456789"}, **{w: " " for w in _SPACES}})
+_ASCII = frozenset(chr(c).lower().translate(_FOLD) for c in range(128))
+_ANY = _ASCII | {_OTHER}
+_CATEGORIES = {
+    sre_constants.CATEGORY_DIGIT: frozenset("0") | {_OTHER},
+    sre_constants.CATEGORY_SPACE: frozenset(" ") | {_OTHER},
+    sre_constants.CATEGORY_WORD: frozenset(
+        c.lower().translate(_FOLD) for c in map(chr, range(128)) if c.isalnum() or c == "_"
+    )
+    | {_OTHER},
+}
+# the non-ASCII characters that match an ASCII letter when case is ignored (re.IGNORECASE)
+FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K (Kelvin sign)
+_ZERO_WIDTH = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+_REPEATS |= {getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT)}
+
+
+class _Unknown(Exception):
+    """A construct this analysis does not read: the pattern is tried everywhere."""
+
+
+class _TooMany(Exception):
+    """More than LIMIT beginnings at this depth: read fewer characters."""
+
+
+def _char(code: int) -> frozenset[str]:
+    """The case-folded beginnings a literal character can match."""
+    char = chr(code)
+    if char in FOLDS_TO_ASCII:
+        raise _Unknown(char)
+    return frozenset({char.lower().translate(_FOLD) if char.isascii() else _OTHER})
+
+
+def _charset(items: list) -> frozenset[str]:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre_constants.NEGATE:
+            return _ANY
+        if op is sre_constants.LITERAL:
+            chars |= _char(av)
+        elif op is sre_constants.RANGE:
+            low, high = av
+            if any(low <= ord(c) <= high for c in FOLDS_TO_ASCII):
+                raise _Unknown(av)
+            chars |= {chr(c).lower().translate(_FOLD) for c in range(low, min(high, 127) + 1)}
+            if high > 127:
+                chars.add(_OTHER)
+        elif op is sre_constants.CATEGORY and av in _CATEGORIES:
+            chars |= _CATEGORIES[av]
+        else:
+            return _ANY
+    return frozenset(chars)
+
+
+def _concat(heads: set[str], tails: set[str], depth: int) -> set[str]:
+    """Each head (shorter than depth: the match may go on) followed by each tail, cut at depth."""
+    out = {h for h in heads if len(h) >= depth}
+    for head in heads - out:
+        out |= {(head + t)[:depth] for t in tails}
+        if len(out) > LIMIT:
+            raise _TooMany
+    return out
+
+
+def _repeat(low: int, high: int, body: list, depth: int) -> set[str]:
+    once = _sequence(body, depth)
+    found: set[str] = set()
+    current = {""}
+    for count in range(min(high, low + depth + 1) + 1):
+        if count >= low:
+            found |= current
+        if all(len(s) >= depth for s in current):
+            break
+        current = _concat(current, once, depth)
+    return found
+
+
+def _item(op, av, depth: int) -> set[str]:
+    if op is sre_constants.LITERAL:
+        return set(_char(av))
+    if op is sre_constants.IN:
+        return set(_charset(av))
+    if op in (sre_constants.ANY, sre_constants.NOT_LITERAL):
+        return set(_ANY)
+    if op is sre_constants.SUBPATTERN:
+        return _sequence(av[-1], depth)
+    if op is sre_constants.BRANCH:
+        return set().union(*(_sequence(branch, depth) for branch in av[1]))
+    if op in _REPEATS:
+        return _repeat(av[0], av[1], av[2], depth)
+    if op in _ZERO_WIDTH:  # a condition, not a character: ignoring it only widens the set
+        return {""}
+    raise _Unknown(op)
+
+
+def _sequence(items, depth: int) -> set[str]:
+    found = {""}
+    for op, av in items:
+        if all(len(s) >= depth for s in found):
+            break
+        found = _concat(found, _item(op, av, depth), depth)
+    return found
+
+
+def beginnings(pattern: str, flags: int = 0, depth: int = DEPTH) -> set[str] | None:
+    """The case-folded beginnings of the matches of ``pattern``, at most ``depth`` characters
+    long (shorter when a match can end there, or when that many would give more than LIMIT
+    beginnings); every ASCII digit reads as "0", every ASCII space as " " and ``"\\x80"``
+    stands for any non-ASCII character. None when the pattern uses a construct the analysis
+    does not read (then it can begin anywhere).
+
+    >>> sorted(beginnings(r"(?:in|op)\\s+[0-9]{4}", re.IGNORECASE, depth=3))
+    ['in ', 'in\\x80', 'op ', 'op\\x80']
+    >>> sorted(beginnings(r"ja?"))
+    ['j', 'ja']
+    """
+    parsed = sre_parse.parse(pattern, flags).data
+    for shorter in range(depth, 0, -1):
+        try:
+            return _sequence(parsed, shorter)
+        except _TooMany:
+            continue
+        except _Unknown:
+            return None
+    return None
+
+
+class PrefixIndex:
+    """Many patterns, each tried only at positions where its beginnings occur.
+
+    ``lead``: a zero-width condition every pattern begins with (e.g. ``(?<!\\w)``, not after
+    a letter), checked by the scan before any pattern is tried.
+    ``finditer(text)`` yields ``(i, match)`` for every match that ``patterns[i]``'s own
+    ``finditer`` would yield (non-empty matches, each pattern's matches not overlapping one
+    another), in order of position; at the same position in pattern order.
+    """
+
+    def __init__(
+        self, patterns: Sequence[str], flags: int = 0, *, lead: str = "", depth: int = DEPTH
+    ) -> None:
+        for pattern in patterns:
+            if not pattern.startswith(lead):
+                raise ValueError(f"pattern {pattern[:40]!r}... does not begin with {lead!r}")
+        self.regexes = [re.compile(p, flags) for p in patterns]
+        self.depth = depth
+        self._all = tuple(range(len(patterns)))
+        self._everywhere: list[int] = []  # patterns with unknown beginnings
+        self._tables: list[dict[str, list[int]]] = [{} for _ in range(depth + 1)]  # by length
+        firsts: set[str] = set()
+        for i, pattern in enumerate(patterns):
+            found = beginnings(pattern, flags, depth)
+            if found is None or "" in found:
+                self._everywhere.append(i)
+                continue
+            for begin in sorted(found):
+                if begin[0] != _OTHER:
+                    firsts.add(begin[0])
+                if _OTHER not in begin:  # else: a non-ASCII position tries every pattern
+                    self._tables[len(begin)].setdefault(begin, []).append(i)
+        self._cache: dict[str, tuple[int, ...]] = {}
+        raw = (chr(c) for c in range(128) if chr(c).lower().translate(_FOLD) in firsts)
+        chars = "".join(re.escape(c) for c in raw)
+        other = "[^\\x00-\\x7f]"
+        self._starts = re.compile(f"{lead}(?:[{chars}]|{other})" if chars else f"{lead}{other}")
+
+    def _candidates(self, key: str) -> tuple[int, ...]:
+        """The patterns that can begin with ``key`` (the text's next ``depth`` characters)."""
+        if not key.isascii():
+            return self._all
+        key = key.lower().translate(_FOLD)
+        found = set(self._everywhere)
+        for length in range(1, len(key) + 1):
+            found.update(self._tables[length].get(key[:length], ()))
+        return tuple(sorted(found))
+
+    def _positions(self, text: str) -> Iterator[int]:
+        if self._everywhere:
+            yield from range(len(text) + 1)
+        else:
+            for m in self._starts.finditer(text):
+                yield m.start()
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """(pattern number, match) of every pattern's matches in ``text``, by position."""
+        resume = [0] * len(self.regexes)  # where each pattern's own scan would go on
+        cache, depth = self._cache, self.depth
+        for position in self._positions(text):
+            key = text[position : position + depth]
+            candidates = cache.get(key)
+            if candidates is None:
+                candidates = self._candidates(key)
+                if len(cache) < 100_000:  # bounded: a text of random words is not kept
+                    cache[key] = candidates
+            for i in candidates:
+                if position < resume[i]:
+                    continue
+                m = self.regexes[i].match(text, position)
+                if m is not None and m.end() > position:
+                    resume[i] = m.end()
+                    yield i, m

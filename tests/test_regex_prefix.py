@@ -1,0 +1,128 @@
+"""helpers.regex_prefix: the beginnings of a pattern, and a scan that tries each pattern only
+where it can begin yet finds exactly what each pattern's own finditer finds."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"ja?", 0, {"j", "ja"}),
+        (r"(?<!\w)Mei\b", re.IGNORECASE, {"mei"}),
+        (r"x*y", 0, {"y", "xy", "xxy", "xxxy", "xxxxy", "xxxxx"}),
+        (r"[^a]b", 0, None),  # any first character: checked below
+        (r"één|een", re.IGNORECASE, {"\x80\x80n", "een"}),
+    ],
+)
+def test_beginnings(pattern, flags, expected):
+    found = beginnings(pattern, flags)
+    if expected is None:
+        assert found is not None and "ab" in found and "\x80b" in found
+    else:
+        assert found == expected
+
+
+def test_beginnings_read_spaces_and_digits_as_one_class_each():
+    found = beginnings(r"(?:in|op)\s+[0-9]{4}", re.IGNORECASE)
+    assert {"in 00", "op 00", "in  0", "in\x8000"} <= found  # \x80: any non-ASCII space
+    assert {b[:2] for b in found} == {"in", "op"} and {len(b) for b in found} == {5}
+    assert not any(c in b for b in found for c in "123456789\t\n")
+
+
+def test_a_pattern_that_folds_to_ascii_is_tried_everywhere():
+    assert beginnings("\u212aelvin", re.IGNORECASE) is None  # Kelvin sign matches "k"
+    assert beginnings("[\u0100-\u0200]", re.IGNORECASE) is None  # holds "ſ", which matches "s"
+
+
+def test_folds_to_ascii_is_every_non_ascii_character_that_matches_an_ascii_letter():
+    found = {
+        chr(c)
+        for c in range(128, sys.maxunicode + 1)
+        if re.fullmatch("[a-z]", chr(c), re.IGNORECASE)
+    }
+    assert found == FOLDS_TO_ASCII
+
+
+PATTERNS = [
+    r"(?<!\w)(?:(?:in|op)\s+)?(?:maart|mei)(?:\s+[0-9]{4})?(?!\w)",
+    r"(?<!\w)(?:in|op)\s+[0-9]{4}(?!\w)",
+    r"(?<!\w)['’]s\s+(?:avonds|nachts)",
+    r"(?<!\w)(?:één|een|twee)\s+dagen",
+    r"(?<!\w)m[a-z]+",  # overlaps the first pattern's matches
+    r"(?<!\w)[0-9]{1,2}\s+mei",  # begins with a digit: any digit, not only "0"
+    r"(?<!\w)\s*-\s*nu",  # may begin with a space
+    r"(?<!\w)\u212a",  # the Kelvin sign: tried everywhere
+]
+WORDS = [
+    "in",
+    "op",
+    "maart",
+    "MEI",
+    "Mei",
+    "2022",
+    "’s",
+    "'s",
+    "avonds",
+    "één",
+    "EEN",
+    "twee",
+    "dagen",
+    "meer",
+    "7 mei",
+    "31\n mei",
+    "0",
+    " - nu",
+    "-nu",
+    "\u212a",
+    "k",
+    "ſ",
+    "İ",
+    "x",
+    "mei2022",
+]
+TEXTS = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ".", ",", "-", "'"]),
+        st.text(max_size=3),
+    ),
+    max_size=30,
+).map("".join)
+
+
+def _own_scans(regexes, text):
+    found = [
+        (m.start(), i, m.span())
+        for i, r in enumerate(regexes)
+        for m in r.finditer(text)
+        if m.group()
+    ]
+    return [(i, span) for _, i, span in sorted(found)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_finditer_equals_every_patterns_own_scan(text):
+    for patterns in (PATTERNS[:-1], PATTERNS):  # the last one makes the scan visit every position
+        index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)")
+        found = [(i, m.span()) for i, m in index.finditer(text)]
+        assert found == _own_scans(index.regexes, text)
+
+
+def test_an_unreadable_pattern_is_tried_at_every_position():
+    index = PrefixIndex([r"(a)\1", "b"])  # a back-reference: beginnings unknown
+    assert [(i, m.group()) for i, m in index.finditer("xaa b")] == [(0, "aa"), (1, "b")]
+
+
+def test_a_pattern_without_the_lead_is_refused():
+    with pytest.raises(ValueError, match="does not begin with"):
+        PrefixIndex(["abc"], lead=r"(?<!\w)")
