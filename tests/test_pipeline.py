@@ -12,6 +12,7 @@ from helpers.actors import build_gazetteer, comention_graph, tag_corpus
 from helpers.article import ArticleError, load_corpus
 from helpers.pipeline import (
     STAGES,
+    pair_sums,
     partition_files,
     read_table,
     run_corpus,
@@ -44,6 +45,15 @@ def test_partition_files_keeps_order_and_covers_every_file():
     parts = partition_files(files, 5)
     assert [len(p) for p in parts] == [5, 5, 5, 5, 3]
     assert [f for p in parts for f in p] == files
+
+
+def test_pair_sums_equal_comention_graph_weights(corpus):
+    mentions = tag_corpus(load_corpus(corpus)[:5], aliases=build_gazetteer())
+    expected = _edges(comention_graph(mentions, within=["article", "sentence"]))
+    assert list(pair_sums(mentions).itertuples(index=False, name=None)) == expected
+    assert len(expected) > 10
+    shuffled = mentions.sample(frac=1, random_state=0)  # rows out of sentence order
+    pd.testing.assert_frame_equal(pair_sums(shuffled), pair_sums(mentions))
 
 
 def test_serial_tables_equal_the_in_memory_path(corpus, serial):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +41,13 @@ from typing import IO
 import networkx as nx
 import pandas as pd
 
-from helpers.actors import Gazetteer, add_actor_nodes, build_gazetteer, tag_corpus
+from helpers.actors import (
+    Gazetteer,
+    add_actor_nodes,
+    build_gazetteer,
+    sentence_actors,
+    tag_corpus,
+)
 from helpers.article import Article, ArticleError, corpus_files, load_article
 from helpers.io import atomic_write
 from helpers.timex import find_time_expressions
@@ -135,13 +142,11 @@ def time_table(articles: Iterable[Article]) -> pd.DataFrame:
 
 def pair_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     """Co-mention sums of a mention table of :func:`tag_corpus`: each sentence (article,
-    sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``."""
-    with_sentence = mentions.dropna(subset=["sentence"])
-    groups = with_sentence.groupby(["article", "sentence"], sort=False)["actor_id"]
-    weights: dict[tuple[str, str], int] = {}
-    for members in groups.unique():
-        for pair in combinations(sorted(members), 2):
-            weights[pair] = weights.get(pair, 0) + 1
+    sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``. The
+    sentences are those of :func:`helpers.actors.sentence_actors` (as in ``comention_graph``)."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for _, members in sentence_actors(mentions, ["article", "sentence"]):
+        weights.update(combinations(members, 2))
     frame = pd.DataFrame(
         [(a, b, w) for (a, b), w in sorted(weights.items())], columns=["a", "b", "weight"]
     )
