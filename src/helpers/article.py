@@ -52,6 +52,9 @@ class ArticleError(ValueError):
         where = f"{self.path}, line {line}" if line else self.path
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self) -> tuple:  # pickled whole (a Dask worker's error reaches the client)
+        return type(self), (self.path, self.line, self.problem)
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
