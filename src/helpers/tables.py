@@ -188,10 +188,12 @@ def check_unique(frame: pd.DataFrame, column: str | Sequence[str], path: str | P
 
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
     """Raise :class:`DataError` at the first empty cell of any of ``columns``."""
-    for _, record in frame.iterrows():
-        for column in columns:
-            if not str(record[column]).strip():
-                raise DataError(path, int(record["_row"]), column, "must not be empty")
+    columns = list(columns)
+    empty = [[not str(value).strip() for value in frame[column]] for column in columns]
+    for at, row in enumerate(zip(*empty, strict=True)):  # the first row, then its first column
+        if any(row):
+            column = columns[row.index(True)]
+            raise DataError(path, int(frame["_row"].iloc[at]), column, "must not be empty")
 
 
 def check_allowed(
