@@ -198,3 +198,25 @@ def checkable_events(synthetic: pd.DataFrame, facts: list[dict]) -> pd.DataFrame
         events["date_end"] <= events["article_id"].map(published)
     )
     return events[keep].reset_index(drop=True)
+
+
+def write_events(facts: list[dict], coded: pd.DataFrame, path: Path, chunk: int = 1000) -> int:
+    """Synthesise the checkable events of every article (:func:`synthesise_events`, then
+    :func:`checkable_events`) a chunk of articles at a time and write them as one events
+    table (as ``export_events`` writes it): memory does not grow with the corpus. Returns the
+    number of rows."""
+    from helpers.events import events_csv_text
+    from helpers.io import atomic_write
+
+    def write(handle) -> None:
+        rows = 0
+        for start in range(0, max(len(facts), 1), chunk):
+            part = facts[start : start + chunk]
+            events = checkable_events(synthesise_events(part, coded), part)
+            handle.write(events_csv_text(events, header=start == 0).encode("utf-8"))
+            rows += len(events)
+        counted.append(rows)
+
+    counted: list[int] = []
+    atomic_write(path, write)
+    return counted[0]

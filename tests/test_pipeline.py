@@ -12,7 +12,7 @@ import pytest
 
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus
-from helpers.events import export_events, load_events
+from helpers.events import load_events
 from helpers.pipeline import (
     STAGES,
     TABLES,
@@ -27,7 +27,7 @@ from helpers.suggest import load_cues, suggest_events
 from helpers.tables import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from corpus import checkable_events, synthesise_events, write_corpus  # the benchmarks' corpus
+from corpus import write_corpus, write_events  # the benchmarks' synthetic corpus
 
 from csv_rows import read_rows, write_rows
 
@@ -45,9 +45,9 @@ def corpus(facts) -> Path:
 @pytest.fixture(scope="module")
 def events(facts, tmp_path_factory) -> Path:
     """The corpus's synthesised events, fit for the checks of load_events, as a CSV."""
-    folder = tmp_path_factory.mktemp("events")
-    export_events(checkable_events(synthesise_events(facts, load_events()), facts), folder)
-    return folder / "events.csv"
+    path = tmp_path_factory.mktemp("events") / "events.csv"
+    assert write_events(facts, load_events(), path, chunk=15) > 100  # three chunks
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,7 @@ __all__ = [
     "REFERENCE_EVENTS",
     "check_event_rows",
     "event_records",
+    "events_csv_text",
     "export_events",
     "known_actor_ids",
     "load_events",
@@ -856,10 +857,13 @@ def event_records(events: pd.DataFrame) -> list[dict]:
     return records
 
 
-def _csv_text(events: pd.DataFrame) -> str:
+def events_csv_text(events: pd.DataFrame, header: bool = True) -> str:
+    """The CSV of the events table as :func:`export_events` writes it (sorted by event id,
+    spreadsheet-safe cells); ``header=False`` for rows to append to such a file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    if header:
+        writer.writerow(COLUMNS)
     for record in events.sort_values("event_id", kind="stable").itertuples(index=False):
         writer.writerow([spreadsheet_safe(_cell(getattr(record, c))) for c in COLUMNS])
     return buffer.getvalue()
@@ -875,7 +879,7 @@ def export_events(events: pd.DataFrame, folder: str | Path = PROCESSED) -> list[
         json.dumps(record, ensure_ascii=False, sort_keys=True) for record in event_records(events)
     ]
     return [
-        write_text(folder / "events.csv", _csv_text(events)),
+        write_text(folder / "events.csv", events_csv_text(events)),
         write_text(folder / "events.jsonl", "".join(line + "\n" for line in lines)),
     ]
 

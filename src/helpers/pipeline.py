@@ -108,7 +108,8 @@ class StageTotal:
 class PipelineResult:
     """What :func:`run_corpus` did: the output folder, partitions, per-stage totals, wall
     seconds, the co-mention network, the peak resident memory (MB) of each process, and the
-    stages skipped with the reason."""
+    stages skipped with the reason; ``split_seconds``: the parent's split of the events table by
+    partition (part of ``seconds``)."""
 
     out: Path
     partitions: int
@@ -117,6 +118,7 @@ class PipelineResult:
     network: nx.Graph
     memory: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    split_seconds: float = 0.0  # the parent's split of the events table by partition
 
     def lines(self) -> list[str]:
         """One line per stage (stage, articles, rows, seconds; or why it was skipped), then
@@ -373,6 +375,7 @@ class SplitEvents:
     files: list[str | None]
     passed_over: int = 0
     outside: DataError | None = None
+    seconds: float = 0.0
 
 
 def split_events(
@@ -615,7 +618,9 @@ def run_corpus(
     rows_folder = out / ROWS_FOLDER
     try:
         if "checks" in stages:
+            split_started = time.perf_counter()
             split = split_events(events, parts, rows_folder, others)
+            split.seconds = time.perf_counter() - split_started
         rows = split.files if "checks" in stages else [None] * len(parts)
         tasks = [
             (i, [str(p) for p in part], str(out), stages, world, _events_of(events, rows[i]))
@@ -645,7 +650,7 @@ def run_corpus(
     totals = _totals(results, stages)
     if split.passed_over:
         skipped["checks"] = f"{split.passed_over} rows of articles outside the run not checked"
-    return PipelineResult(out, len(parts), totals, seconds, network, memory, skipped)
+    return PipelineResult(out, len(parts), totals, seconds, network, memory, skipped, split.seconds)
 
 
 def _events_of(events: str | Path | None, rows: str | None) -> tuple[str, str | None] | None:
