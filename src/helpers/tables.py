@@ -201,13 +201,13 @@ def check_allowed(
 ) -> None:
     """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``."""
     allowed = set(allowed)
-    for _, record in frame.iterrows():
-        if record[column] not in allowed:
+    for at, value in enumerate(frame[column].tolist()):
+        if value not in allowed:
             raise DataError(
                 path,
-                int(record["_row"]),
+                int(frame["_row"].iloc[at]),
                 column,
-                f"{record[column]!r} is not one of {sorted(allowed)}",
+                f"{value!r} is not one of {sorted(allowed)}",
             )
 
 
