@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The project's two commands (and helpers to open JupyterLab and rebuild the site).
 
-    python3 tasks.py run    # set up .venv, re-execute the notebooks, write figures/, site/
+    python3 tasks.py run    # set up .venv, run the corpus pipeline, re-execute the notebooks,
+                            # write figures/, site/ (--engine dask --workers N --scheduler A)
     python3 tasks.py run --corpus DIR   # the same on your own texts, into runs/DIR/
     python3 tasks.py test   # set up .venv, run unit tests, lint and nbval on notebooks/
     python3 tasks.py lab    # set up .venv, register its kernel and open JupyterLab
@@ -410,9 +411,12 @@ def absolute_paths(args: list[str], cwd: Path) -> list[str]:
 
 
 def run() -> int:
-    """The main job: re-execute every notebook (into a staging folder; they write figures/ and
-    data/processed/ there), build the students' site (site/, git-ignored) from them, and only
-    when all of that worked, move everything into place. See helpers/execute.py.
+    """The main job: run the corpus pipeline over the run's articles (one line per stage; its
+    Parquet tables into data/processed/tables/, git-ignored), re-execute every notebook (into a
+    staging folder; they write figures/ and data/processed/ there), build the students' site
+    (site/, git-ignored) from them, and only when all of that worked, move everything into
+    place. ``--engine serial|dask``, ``--workers N``, ``--scheduler ADDRESS``: where the
+    pipeline runs (default: serially, in the run's own process). See helpers/execute.py.
 
     ``run --corpus DIR [--corpus DIR2] [--articles ID...] [--registry FILE] [--events FILE]
     [--out DIR]`` runs the notebooks with those parameters into ``runs/<name>/`` (or OUT): the

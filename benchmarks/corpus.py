@@ -90,9 +90,10 @@ def swap_names(text: str, mapping: dict[str, str]) -> str:
 
 
 def make_article(source: Source, k: int) -> tuple[bytes, dict]:
-    """The bytes of article k and what the event synthesis needs (name map, month shift)."""
+    """The bytes of article k and what the event synthesis needs (name map, month shift,
+    date line)."""
     if k == 0:
-        return source.data, {"mapping": {n: n for n in _NAMES}, "months": 0}
+        return source.data, {"mapping": {n: n for n in _NAMES}, "months": 0, "date": "2022-11"}
     rng = random.Random(f"csto-bench-{k}")
     date, months = _date_line(rng)
     lede = source.lede if rng.random() < 0.5 else rng.choice(source.sentences)
@@ -108,12 +109,12 @@ def make_article(source: Source, k: int) -> tuple[bytes, dict]:
     mapping = dict(zip(_NAMES, shuffled, strict=True))
     body = swap_names(lede + "\n\n" + "\n\n".join(parts), mapping)
     text = f"date {date} {body}\n"
-    return text.encode("utf-8"), {"mapping": mapping, "months": months}
+    return text.encode("utf-8"), {"mapping": mapping, "months": months, "date": date}
 
 
 def write_corpus(folder: Path, size: int, source: Source | None = None) -> list[dict]:
     """Write articles 0..size-1 as ``folder/NNNNN.txt``; return per-article facts (path,
-    bytes, id, name map, month shift) for the event synthesis. Ids (content hashes) are
+    bytes, id, name map, month shift, date line) for the event synthesis. Ids (content hashes) are
     unique: a rare collision is resolved by drawing the next seed."""
     source = source or Source()
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,3 +170,53 @@ def synthesise_events(facts: list[dict], events: pd.DataFrame) -> pd.DataFrame:
             records.append(record)
     frame = pd.DataFrame(records, columns=events.columns)
     return frame.astype(events.dtypes.to_dict())
+
+
+EVENT_PRECISIONS = ("day", "week", "month", "season", "year")  # those events.csv allows
+TIME_COLUMNS = ("time_phrase_nl", "time_start", "time_end", "timex_value", "reference_fact_id")
+
+
+def checkable_events(synthetic: pd.DataFrame, facts: list[dict]) -> pd.DataFrame:
+    """Synthesised events made fit for the checks of ``load_events``: without time phrases
+    and reference facts (the shifted dates no longer fit them), basis ``publication``, event
+    ids as written in data/events.csv (``E01``: unique within an article), the finest precision
+    that fits the shifted dates; rows whose dates fit no events.csv precision or end after the
+    article's publication period are dropped."""
+    from helpers.registry import published_period
+    from helpers.timex import PRECISIONS, fits
+
+    events = synthetic.copy()
+    events[list(TIME_COLUMNS)] = None
+    events["date_basis"] = "publication"
+    events["event_id"] = events["event_id"].str.split("-").str[-1]
+    events["date_precision"] = [
+        next(p for p in PRECISIONS if fits(p, start.date(), end.date()))
+        for start, end in zip(events["date_start"], events["date_end"], strict=True)
+    ]
+    published = {fact["id"]: published_period(fact["date"])[2] for fact in facts}
+    keep = events["date_precision"].isin(EVENT_PRECISIONS) & (
+        events["date_end"] <= events["article_id"].map(published)
+    )
+    return events[keep].reset_index(drop=True)
+
+
+def write_events(facts: list[dict], coded: pd.DataFrame, path: Path, chunk: int = 1000) -> int:
+    """Synthesise the checkable events of every article (:func:`synthesise_events`, then
+    :func:`checkable_events`) a chunk of articles at a time and write them as one events
+    table (as ``export_events`` writes it): memory does not grow with the corpus. Returns the
+    number of rows."""
+    from helpers.events import events_csv_text
+    from helpers.io import atomic_write
+
+    def write(handle) -> None:
+        rows = 0
+        for start in range(0, max(len(facts), 1), chunk):
+            part = facts[start : start + chunk]
+            events = checkable_events(synthesise_events(part, coded), part)
+            handle.write(events_csv_text(events, header=start == 0).encode("utf-8"))
+            rows += len(events)
+        counted.append(rows)
+
+    counted: list[int] = []
+    atomic_write(path, write)
+    return counted[0]

@@ -27,16 +27,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from corpus import synthesise_events, write_corpus
+from corpus import checkable_events, synthesise_events, write_corpus
 
 from helpers.events import EVENTS, export_events, load_events
 from helpers.paths import OUTPUT_ENV, REGISTRY, ROOT
-from helpers.registry import add_articles, load_registry, published_period
+from helpers.registry import add_articles
 from helpers.tables import DataError
-from helpers.timex import PRECISIONS, fits
-
-EVENT_PRECISIONS = ("day", "week", "month", "season", "year")  # those events.csv allows
-TIME_COLUMNS = ("time_phrase_nl", "time_start", "time_end", "timex_value", "reference_fact_id")
 
 
 def accepted_events(rows: pd.DataFrame, registry: Path, corpus: Path, scratch: Path) -> bool:
@@ -60,22 +56,7 @@ def make_corpus(folder: Path, size: int) -> tuple[Path, Path, Path, dict]:
     started = time.perf_counter()
     add_articles(sorted(texts.glob("*.txt")), registry, outlet="Synthetic")
     add_seconds = time.perf_counter() - started
-    synthetic = synthesise_events(facts[1:], load_events(EVENTS))
-    synthetic[list(TIME_COLUMNS)] = None  # the shifted dates no longer fit the phrases
-    synthetic["date_basis"] = "publication"
-    synthetic["event_id"] = synthetic["event_id"].str.split("-").str[-1]  # E01 per article
-    synthetic["date_precision"] = [  # the finest that fits the shifted interval
-        next(p for p in PRECISIONS if fits(p, start.date(), end.date()))
-        for start, end in zip(synthetic["date_start"], synthetic["date_end"], strict=True)
-    ]
-    published = {  # the last possible publication day of each article
-        row.article_id: published_period(row.published)[2]
-        for row in load_registry(registry).itertuples()
-    }
-    keep = synthetic["date_precision"].isin(EVENT_PRECISIONS) & (
-        synthetic["date_end"] <= synthetic["article_id"].map(published)
-    )
-    synthetic = synthetic[keep]
+    synthetic = checkable_events(synthesise_events(facts[1:], load_events(EVENTS)), facts)
     kept = [load_events(EVENTS)]
     for _, rows in synthetic.groupby("article_id", sort=False):
         if accepted_events(rows.reset_index(drop=True), registry, texts, work):

@@ -9,11 +9,15 @@ Without ``--engine`` the stages run in memory as below. With ``--engine serial``
 partition and stage in a temporary folder, the co-mention network from per-partition pair
 sums); ``dask`` runs once per ``--workers`` count on a local cluster of worker processes (one
 thread each). Every run's Parquet files and network are compared with the first run's
-(``identical``). Pipeline stages are parse, tag and timex (time phrases; ``--stages`` to
-leave it out); a stage's seconds are summed over its partitions (with two workers about
-twice the wall time it took), and ``all`` is the wall time from the first file to the
-network built; peak memory is given for the process that runs ``run_corpus`` (with Dask: the
-client and scheduler) and for each worker (``VmHWM``, read in the worker by ``client.run``).
+(``identical``). Pipeline stages are parse, tag, timex (time phrases), events (candidate
+events) and checks (the synthesised events, made checkable and written as one events table
+by ``corpus.write_events`` beforehand, not timed, checked against their articles); all by
+default, ``--stages`` to leave some out. A stage's seconds are summed over its partitions
+(with two workers about twice the wall time it took); ``all`` is the wall time from the
+first file to the network built, including the parent's split of the events table by
+partition (``split``, serial); peak memory is given for the process that runs
+``run_corpus`` (with Dask: the client and scheduler) and for each worker (``VmHWM``, read in
+the worker by ``client.run``).
 
 Corpora are synthetic and deterministic (benchmarks/corpus.py: recombined blocks and
 sentences of the real article, varied date lines, swapped state names), written to a
@@ -66,17 +70,26 @@ def _rss_mb() -> float:
     return peak_rss_mb()
 
 
-def run_pipeline(folder: Path, out: Path, engine: str, workers: int, stages: list[str]) -> dict:
+def run_pipeline(
+    folder: Path, out: Path, engine: str, workers: int, stages: list[str], events: Path | None
+) -> dict:
     """Run ``helpers.pipeline.run_corpus`` on one corpus folder; return the figures."""
     from helpers.pipeline import run_corpus
 
     rss_start = _rss_mb()
     result = run_corpus(
-        folder, out, engine=engine, workers=workers, stages=stages, progress=sys.stderr
+        folder,
+        out,
+        engine=engine,
+        workers=workers,
+        stages=stages,
+        events=events,
+        progress=sys.stderr,
     )
     return {
         "rss_start": rss_start,
         "seconds": result.seconds,
+        "split": result.split_seconds,
         "partitions": result.partitions,
         "stages": {
             name: {"seconds": t.seconds, "articles": t.articles, "rows": t.rows}
@@ -149,13 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000, 10000])
     parser.add_argument("--engine", nargs="+", choices=["serial", "dask"], default=[])
     parser.add_argument("--workers", type=int, nargs="+", default=[2])
-    parser.add_argument("--stages", nargs="+", default=["parse", "tag", "timex"])
+    parser.add_argument(
+        "--stages", nargs="+", default=["parse", "tag", "timex", "events", "checks"]
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: corpus folder
     parser.add_argument("--events", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)  # child: pipeline output
     args = parser.parse_args(argv)
     if args.one is not None and args.out is not None:
-        figures = run_pipeline(args.one, args.out, args.engine[0], args.workers[0], args.stages)
+        figures = run_pipeline(
+            args.one, args.out, args.engine[0], args.workers[0], args.stages, args.events
+        )
         print(json.dumps(figures))
         return 0
     if args.one is not None:
@@ -256,9 +273,12 @@ def _pipeline_runs(args) -> list[tuple[str, int]]:
     return runs
 
 
-def _run_child(folder: Path, out: Path, engine: str, workers: int, stages: list[str]) -> dict:
+def _run_child(
+    folder: Path, out: Path, engine: str, workers: int, stages: list[str], events: Path
+) -> dict:
     command = [sys.executable, __file__, "--one", str(folder), "--out", str(out)]
     command += ["--engine", engine, "--workers", str(workers), "--stages", *stages]
+    command += ["--events", str(events)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -286,29 +306,38 @@ def _print_pipeline(rows: list[dict]) -> None:
         peak = max(r["memory"].values())
         print(
             f"{lead} {'all':<10} {r['seconds']:8.3f} {mb / r['seconds']:8.2f} {peak:11.0f}  "
-            f"{r['partitions']} partitions, {len(r['edges'])} edges, identical "
-            f"{row['identical']}; peak MB: {memory}"
+            f"{r['partitions']} partitions, {len(r['edges'])} edges, split {r['split']:.2f} s, "
+            f"identical {row['identical']}; peak MB: {memory}"
         )
 
 
 def pipeline_main(args) -> int:
     """Each size: write the corpus, run every (engine, workers) on it, compare outputs."""
-    from corpus import Source, write_corpus  # benchmarks/ is sys.path[0]
+    from corpus import Source, write_corpus, write_events  # benchmarks/ is sys.path[0]
+
+    from helpers.events import load_events
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
     source = Source()
+    coded = load_events()
     workdir = Path(tempfile.mkdtemp(prefix="csto-scale-"))
     rows = []
     try:
         for size in args.sizes:
-            folder = workdir / f"corpus-{size}"
+            folder, events = workdir / f"corpus-{size}", workdir / f"events-{size}.csv"
             started = time.perf_counter()
-            corpus_bytes = sum(f["bytes"] for f in write_corpus(folder, size, source))
-            print(f"  {size:>6} articles written in {time.perf_counter() - started:.1f} s")
+            facts = write_corpus(folder, size, source)
+            corpus_bytes = sum(f["bytes"] for f in facts)
+            count = write_events(facts, coded, events)
+            del facts
+            print(
+                f"  {size:>6} articles and {count} events written in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             first = None
             for engine, workers in _pipeline_runs(args):
                 out = workdir / f"out-{size}-{engine}-{workers}"
-                result = _run_child(folder, out, engine, workers, args.stages)
+                result = _run_child(folder, out, engine, workers, args.stages, events)
                 if first is None:
                     first, identical = (out, result), "(reference)"
                 else:
@@ -321,6 +350,7 @@ def pipeline_main(args) -> int:
                 rows.append({**row, "result": result, "identical": identical})
                 print(f"  {size:>6} articles, {engine} x{workers}: {result['seconds']:7.2f} s")
             shutil.rmtree(folder)
+            events.unlink()
             if first is not None:
                 shutil.rmtree(first[0])
     finally:

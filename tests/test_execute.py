@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from helpers.events import load_events
 from helpers.execute import (
     COMPLETE,
     KERNELSPEC,
@@ -22,6 +23,7 @@ from helpers.execute import (
     WIDGET_VIEW,
     RunError,
     check_commit,
+    commit,
     main,
     normalise,
     notebook_paths,
@@ -29,7 +31,8 @@ from helpers.execute import (
     run_lock,
 )
 from helpers.interactive import FALLBACK, TimeWindowControl
-from helpers.paths import NOTEBOOKS, OUTPUT_ENV, ROOT
+from helpers.paths import NOTEBOOKS, OUTPUT_ENV, ROOT, TABLES_FOLDER
+from helpers.pipeline import STAGES, TABLES
 from helpers.site import MANIFEST
 from tasks_module import tasks
 
@@ -140,6 +143,34 @@ def test_a_run_writes_every_output_under_its_output_root(tmp_path):
     assert good.read_bytes() == unexecuted  # the source is read, the executed copy written
     assert not list(out.glob(f"{STAGE_PREFIX}*")), "the staging folder was left behind"
     assert "replaced: 1 in notebooks/, 1 in figures/, 1 in data/processed/" in result.stdout
+    # Before the notebooks, the corpus pipeline over the run's articles (the seed article):
+    # one line per stage, its tables in data/processed/tables/ (moved as one folder).
+    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("pipeline")]
+    assert [words[2] for words in lines] == [*STAGES, "all"]
+    assert [words[3] for words in lines] == ["1"] * 6  # articles
+    assert lines[4][5:7] == [str(len(load_events())), "rows"]  # every row of data/events.csv
+    tables = out / TABLES_FOLDER
+    assert sorted(p.name for p in tables.iterdir()) == sorted(TABLES)
+    assert "7 in data/processed/tables/" in result.stdout
+
+
+def test_commit_replaces_the_tables_folder_as_a_whole(tmp_path):
+    """A run's tables replace the previous run's folder: no partition of an older, larger run
+    is left beside them (a table would mix two runs)."""
+    stage, out = tmp_path / "stage", tmp_path / "out"
+    (out / TABLES_FOLDER / "times").mkdir(parents=True)
+    (out / TABLES_FOLDER / "times" / "part-00001.parquet").write_text("old run\n")
+    (stage / TABLES_FOLDER / "times").mkdir(parents=True)
+    (stage / TABLES_FOLDER / "times" / "part-00000.parquet").write_text("this run\n")
+    (stage / "data" / "processed" / "events.csv").write_text("this run\n")
+    moved = commit(stage, out)
+    tables = out / TABLES_FOLDER
+    assert [p.relative_to(tables).as_posix() for p in tables.rglob("*.parquet")] == [
+        "times/part-00000.parquet"
+    ]
+    assert (moved["data/processed"], moved[TABLES_FOLDER]) == (1, 1)
+    assert TABLES_FOLDER not in commit(stage, out)  # repeated (a recovered run): nothing to do
+    assert (tables / "times" / "part-00000.parquet").read_text() == "this run\n"
 
 
 def test_row03_a_failing_notebook_replaces_nothing_and_names_the_cell(tmp_path):

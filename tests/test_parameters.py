@@ -20,7 +20,8 @@ from conftest import CORPUS
 from helpers import corpus as corpus_module
 from helpers.execute import INJECTED_TAG, default_out, inject_parameters, main, notebook_paths
 from helpers.parameters import ALL, DEFAULTS, Setting, parameter_values
-from helpers.paths import OUTPUT_ENV, OUTPUT_FOLDERS, REGISTRY, ROOT
+from helpers.paths import OUTPUT_ENV, OUTPUT_FOLDERS, REGISTRY, ROOT, TABLES_FOLDER
+from helpers.pipeline import STAGES, TABLES
 from helpers.tables import DataError
 
 SEED = "39a6002ab68b"
@@ -235,3 +236,10 @@ def test_run_corpus_writes_its_own_folder_and_touches_nothing_committed(tmp_path
     assert f"corpus = [{str(CORPUS)!r}]" in injected[0].source
     exported = (out / "data" / "processed" / "events.csv").read_text(encoding="utf-8")
     assert {line.split(",")[0] for line in exported.splitlines()[1:]} == set(INVENTED)
+    # The corpus pipeline ran first over the run's articles: one line per stage, its tables
+    # in the run's own folder.
+    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("pipeline")]
+    assert [words[2] for words in lines] == [*STAGES, "all"]
+    assert lines[0][3] == "6"  # articles: the seed article and the five invented ones
+    assert lines[4][5] == str(len(exported.splitlines()) - 1)  # every event row checked
+    assert sorted(p.name for p in (out / TABLES_FOLDER).iterdir()) == sorted(TABLES)

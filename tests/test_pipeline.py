@@ -2,37 +2,75 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from itertools import product
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers.actors import build_gazetteer, comention_graph, tag_corpus
+from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus
+from helpers.events import load_events
 from helpers.pipeline import (
     STAGES,
+    TABLES,
+    StageBars,
+    pair_sums,
     partition_files,
     read_table,
     run_corpus,
     time_table,
 )
+from helpers.suggest import load_cues, suggest_events
+from helpers.tables import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from corpus import write_corpus  # the benchmarks' synthetic corpus generator
+from corpus import write_corpus, write_events  # the benchmarks' synthetic corpus
+
+from csv_rows import read_rows, write_rows
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    write_corpus(folder, 40)
-    return folder
+def facts(tmp_path_factory) -> list[dict]:
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 40)
 
 
 @pytest.fixture(scope="module")
-def serial(corpus, tmp_path_factory):
+def corpus(facts) -> Path:
+    return facts[0]["path"].parent
+
+
+@pytest.fixture(scope="module")
+def events(facts, tmp_path_factory) -> Path:
+    """The corpus's synthesised events, fit for the checks of load_events, as a CSV."""
+    path = tmp_path_factory.mktemp("events") / "events.csv"
+    assert write_events(facts, load_events(), path, chunk=15) > 100  # three chunks
+    return path
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[dict]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def serial(corpus, events, reports, tmp_path_factory):
     out = tmp_path_factory.mktemp("serial") / "out"
-    return run_corpus(corpus, out, engine="serial", partition_size=7)
+    return run_corpus(
+        corpus, out, engine="serial", partition_size=7, events=events, on_stage=reports.append
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """One local Dask cluster of two worker processes for the module (a start costs seconds)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster
 
 
 def _edges(graph) -> list[tuple]:
@@ -46,6 +84,15 @@ def test_partition_files_keeps_order_and_covers_every_file():
     assert [f for p in parts for f in p] == files
 
 
+def test_pair_sums_equal_comention_graph_weights(corpus):
+    mentions = tag_corpus(load_corpus(corpus)[:5], aliases=build_gazetteer())
+    expected = _edges(comention_graph(mentions, within=["article", "sentence"]))
+    assert list(pair_sums(mentions).itertuples(index=False, name=None)) == expected
+    assert len(expected) > 10
+    shuffled = mentions.sample(frac=1, random_state=0)  # rows out of sentence order
+    pd.testing.assert_frame_equal(pair_sums(shuffled), pair_sums(mentions))
+
+
 def test_serial_tables_equal_the_in_memory_path(corpus, serial):
     articles = load_corpus(corpus)
     mentions = tag_corpus(articles, aliases=build_gazetteer())
@@ -54,7 +101,7 @@ def test_serial_tables_equal_the_in_memory_path(corpus, serial):
     assert read_table(serial.out, "articles")["article"].tolist() == [a.id for a in articles]
     pd.testing.assert_frame_equal(read_table(serial.out, "times"), time_table(articles))
     assert serial.partitions == 6  # 40 files in partitions of 7
-    assert [t.articles for t in serial.stages.values()] == [40, 40, 40]
+    assert [t.articles for t in serial.stages.values()] == [40] * 5
 
 
 def test_serial_network_equals_comention_graph(corpus, serial):
@@ -66,29 +113,149 @@ def test_serial_network_equals_comention_graph(corpus, serial):
 
 
 def test_parquet_written_one_file_per_partition_and_stage(serial):
-    for table in ("articles", "mentions", "times", "pairs", "counts"):
+    for table in TABLES:
         names = sorted(p.name for p in (serial.out / table).iterdir())
         assert names == [f"part-{i:05d}.parquet" for i in range(6)], table
+    assert sorted(p.name for p in serial.out.iterdir()) == sorted(TABLES)  # no scratch left
 
 
-def test_dask_local_cluster_gives_identical_results(corpus, serial, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        result = run_corpus(
-            corpus,
-            tmp_path / "out",
-            engine="dask",
-            scheduler=cluster.scheduler_address,
-            partition_size=7,
+def test_suggestions_equal_suggest_events_per_article(corpus, serial):
+    lexicon, actors, gazetteer = load_cues(), load_actors(), build_gazetteer()
+    expected = pd.concat(
+        [
+            suggest_events(a, lexicon, actors, mentions=tag_mentions(a, aliases=gazetteer))
+            for a in load_corpus(corpus)
+        ],
+        ignore_index=True,
+    )
+    written = read_table(serial.out, "suggestions")
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    assert len(written) > 40
+
+
+def test_checked_rows_equal_load_events(corpus, events, serial):
+    expected = load_events(events, articles=load_corpus(corpus))
+    written = read_table(serial.out, "checked")
+    key = ["article_id", "event_id"]
+    expected = expected.sort_values(key, ignore_index=True)
+    pd.testing.assert_frame_equal(
+        written.sort_values(key, ignore_index=True), expected, check_dtype=False
+    )
+    assert serial.stages["checks"].rows == len(expected) > 100
+
+
+def test_one_report_per_partition_and_stage(serial, reports):
+    assert sorted((r["partition"], r["stage"]) for r in reports) == sorted(
+        product(range(6), STAGES)
+    )
+    assert sum(r["rows"] for r in reports if r["stage"] == "tag") == serial.stages["tag"].rows
+
+
+def test_stage_lines_and_a_skipped_stage(corpus, serial, tmp_path):
+    lines = serial.lines()
+    assert [line.split()[0] for line in lines] == [*STAGES, "all"]
+    assert lines[1].split()[:5] == ["tag", "40", "articles", str(serial.stages["tag"].rows), "rows"]
+    result = run_corpus(corpus, tmp_path / "out", stages=["parse", "checks"])
+    assert (
+        result.lines()[4] == "checks   skipped: no events table given (events=PATH, --events PATH)"
+    )
+    assert result.lines()[1] == "tag      skipped: not in the stages asked for"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bars_one_per_stage_on_a_terminal_only():
+    stream = io.StringIO()
+    bars = StageBars(STAGES, 40, stream)
+    bars({"partition": 0, "stage": "tag", "articles": 7})
+    bars.close()
+    assert stream.getvalue() == ""
+    terminal = _Terminal()
+    bars = StageBars(["parse", "tag"], 40, terminal)
+    bars({"partition": 0, "stage": "tag", "articles": 7})
+    bars.close()
+    shown = terminal.getvalue()
+    assert "tag" in shown and "7/40" in shown and "parse" in shown and "0/40" in shown
+
+
+def _bad_events(events: Path, tmp_path: Path) -> Path:
+    """A copy of the events table with the quote offsets of its 30th row shifted by one."""
+    fields, records = read_rows(events)
+    records[29]["quote_start"] = str(int(records[29]["quote_start"]) + 1)
+    return write_rows(tmp_path / "bad.csv", fields, records)
+
+
+def _load_events_error(path: Path, corpus: Path) -> DataError:
+    with pytest.raises(DataError) as expected:
+        load_events(path, articles=load_corpus(corpus))
+    return expected.value
+
+
+def test_bad_event_row_names_file_and_row_as_load_events_does(corpus, events, tmp_path):
+    bad = _bad_events(events, tmp_path)
+    expected = _load_events_error(bad, corpus)
+    assert (expected.path, expected.row, expected.column) == (str(bad), 31, "quote_nl")
+    with pytest.raises(DataError) as raised:
+        run_corpus(
+            corpus, tmp_path / "out", partition_size=7, events=bad, stages=["parse", "checks"]
         )
-    for table in ("articles", "mentions", "times", "pairs", "counts"):
+    assert str(raised.value) == str(expected)
+
+
+def test_event_row_of_an_article_outside_the_corpus_is_named_after_all_partitions(
+    corpus, events, tmp_path
+):
+    fields, records = read_rows(events)
+    outside = {**records[0], "article_id": "ffffffffffff"}
+    path = write_rows(tmp_path / "events.csv", fields, [*records, outside, outside])
+    row = len(records) + 2  # the header is line 1, every record one line
+    with pytest.raises(DataError) as raised:
+        run_corpus(corpus, tmp_path / "out", partition_size=7, events=path)
+    assert (raised.value.row, raised.value.column) == (row, "article_id")
+    assert "'ffffffffffff' is not an article of the corpus" in str(raised.value)
+    assert "1 more rows" in str(raised.value)  # said once, for both rows
+    assert len(list((tmp_path / "out" / "checked").iterdir())) == 6  # every partition ran
+    assert not (tmp_path / "out" / ".events-rows").exists()
+
+
+def test_dask_local_cluster_gives_identical_results(corpus, events, serial, cluster, tmp_path):
+    reports: list[dict] = []
+    result = run_corpus(
+        corpus,
+        tmp_path / "out",
+        engine="dask",
+        scheduler=cluster.scheduler_address,
+        partition_size=7,
+        events=events,
+        on_stage=reports.append,
+    )
+    for table in TABLES:
         pd.testing.assert_frame_equal(read_table(result.out, table), read_table(serial.out, table))
     assert dict(result.network.nodes(data=True)) == dict(serial.network.nodes(data=True))
     assert _edges(result.network) == _edges(serial.network)
     assert len([k for k in result.memory if k.startswith("worker")]) == 2
     assert [t.rows for t in result.stages.values()] == [t.rows for t in serial.stages.values()]
+    assert sorted((r["partition"], r["stage"]) for r in reports) == sorted(
+        product(range(6), STAGES)
+    )
+
+
+def test_dask_bad_event_row_reaches_the_client_as_the_same_error(corpus, events, cluster, tmp_path):
+    bad = _bad_events(events, tmp_path)
+    with pytest.raises(DataError) as raised:
+        run_corpus(
+            corpus,
+            tmp_path / "out",
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            partition_size=7,
+            events=bad,
+            stages=["parse", "checks"],
+        )
+    assert str(raised.value) == str(_load_events_error(bad, corpus))
 
 
 def test_non_empty_output_folder_is_refused(corpus, tmp_path):
@@ -113,4 +280,4 @@ def test_unknown_engine_and_stage_are_refused(corpus, tmp_path):
         run_corpus(corpus, tmp_path / "o", engine="spark")
     with pytest.raises(ValueError, match="expected 'parse'"):
         run_corpus(corpus, tmp_path / "o", stages=["tag"])
-    assert STAGES == ("parse", "tag", "timex")
+    assert STAGES == ("parse", "tag", "timex", "events", "checks")

@@ -52,6 +52,9 @@ class ArticleError(ValueError):
         where = f"{self.path}, line {line}" if line else self.path
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self) -> tuple:  # pickled whole (a Dask worker's error reaches the client)
+        return type(self), (self.path, self.line, self.problem)
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -102,6 +105,9 @@ class Quote:
     end: int
     text: str
     marks: str  # the opening and closing marks, e.g. "‘’" or "“”"
+
+
+ID_DIGITS = 12  # an article's id: the first hex digits of the sha256 of its bytes
 
 
 @dataclass(frozen=True)
@@ -368,7 +374,7 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
                 Quote(len(quotes), block.index, sentence, start, end, raw[start:end], marks)
             )
     return Article(
-        id=sha[:12],
+        id=sha[:ID_DIGITS],
         path=path,
         raw=raw,
         sha256=sha,
@@ -431,6 +437,11 @@ def read_article_bytes(path: str | Path) -> bytes:
     if len(data) > MAX_BYTES:  # it grew after the check
         raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
     return data
+
+
+def file_article_id(path: str | Path) -> str:
+    """The id :func:`load_article` gives the file (its content hash), without parsing it."""
+    return hashlib.sha256(read_article_bytes(path)).hexdigest()[:ID_DIGITS]
 
 
 def load_article(path: str | Path) -> Article:

@@ -60,7 +60,9 @@ __all__ = [
     "QUAD_CODES",
     "REFERENCE_COLUMNS",
     "REFERENCE_EVENTS",
+    "check_event_rows",
     "event_records",
+    "events_csv_text",
     "export_events",
     "known_actor_ids",
     "load_events",
@@ -725,6 +727,39 @@ def load_events(
         _sources(article, articles, registry, corpus_dirs),
         registry.attrs.get("path", "the registry given"),
     )
+    return _checked(table, checks)
+
+
+def check_event_rows(
+    table: pd.DataFrame,
+    path: str | Path,
+    articles: Iterable[Article],
+    actors: object = None,
+    reference: str | Path | None = REFERENCE_EVENTS,
+) -> pd.DataFrame:
+    """Rows of an events table checked against ``articles`` alone, with every check of
+    :func:`load_events`; returned typed as it returns them.
+
+    ``table``: the rows as :func:`helpers.tables.read_table` reads them (text cells and
+    ``_row``, the line in ``path``), e.g. the rows of the articles of one partition of a
+    corpus (:mod:`helpers.pipeline`). A row naming an article that is not among ``articles``
+    is an error. Raises :class:`DataError` naming ``path``, the row and the column, as
+    :func:`load_events` does."""
+    path = Path(path)
+    _check_table(table, path)
+    checks = _Checks(
+        path,
+        known_actor_ids(actors),
+        _reference_intervals(Path(reference) if reference is not None else None),
+        {one.id: _source_of(one) for one in articles},
+        "the articles given",
+    )
+    return _checked(table, checks)
+
+
+def _checked(table: pd.DataFrame, checks: _Checks) -> pd.DataFrame:
+    """Each row's checks against ``checks`` (after :func:`_check_table`); the rows typed."""
+    path = checks.path
     records = [_check_row(cells, checks) for cells in table.to_dict("records")]
     # Every column typed explicitly: a table without rows gets the dtypes of a full one.
     frame = pd.DataFrame(records, columns=list(COLUMNS))
@@ -822,10 +857,13 @@ def event_records(events: pd.DataFrame) -> list[dict]:
     return records
 
 
-def _csv_text(events: pd.DataFrame) -> str:
+def events_csv_text(events: pd.DataFrame, header: bool = True) -> str:
+    """The CSV of the events table as :func:`export_events` writes it (sorted by event id,
+    spreadsheet-safe cells); ``header=False`` for rows to append to such a file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    if header:
+        writer.writerow(COLUMNS)
     for record in events.sort_values("event_id", kind="stable").itertuples(index=False):
         writer.writerow([spreadsheet_safe(_cell(getattr(record, c))) for c in COLUMNS])
     return buffer.getvalue()
@@ -841,7 +879,7 @@ def export_events(events: pd.DataFrame, folder: str | Path = PROCESSED) -> list[
         json.dumps(record, ensure_ascii=False, sort_keys=True) for record in event_records(events)
     ]
     return [
-        write_text(folder / "events.csv", _csv_text(events)),
+        write_text(folder / "events.csv", events_csv_text(events)),
         write_text(folder / "events.jsonl", "".join(line + "\n" for line in lines)),
     ]
 

@@ -4,13 +4,18 @@
 
 1. takes the output root's lock (one run at a time) and finishes or removes what a killed
    earlier run left behind (:func:`recover`);
-2. executes the notebooks, ``--jobs`` at a time, each in its own kernel, into a staging folder
-   ``.csto-stage-*`` inside the output root (same file system): the kernels get
-   ``CSTO_OUTPUT`` = the stage, so ``figures/`` and ``data/processed/`` are written there too
-   (:mod:`helpers.paths`);
-3. builds the site from the staged notebooks into the stage;
-4. only when all of that succeeded, moves every staged file into place by renames
-   (:func:`commit`), with the stop signals blocked.
+2. runs the corpus pipeline (:mod:`helpers.pipeline`: parse, tag, timex, events, checks) over
+   the run's articles into a staging folder ``.csto-stage-*`` inside the output root (same
+   file system), its Parquet tables into ``data/processed/tables/`` there, and prints one line
+   per stage; ``--engine dask``, ``--workers N`` and ``--scheduler ADDRESS`` as for
+   ``python -m helpers.pipeline``;
+3. executes the notebooks, ``--jobs`` at a time, each in its own kernel, into the stage: the
+   kernels get ``CSTO_OUTPUT`` = the stage, so ``figures/`` and ``data/processed/`` are written
+   there too (:mod:`helpers.paths`);
+4. builds the site from the staged notebooks into the stage;
+5. only when all of that succeeded, moves every staged file into place by renames
+   (:func:`commit`; the tables folder as a whole, replacing the previous run's), with the
+   stop signals blocked.
 
 A failing cell stops the run at once; so does SIGINT, SIGTERM or SIGHUP (tasks.py passes them
 on, and sends SIGTERM if it dies itself). The kernels are killed, the stage is removed, and one
@@ -43,9 +48,10 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from helpers.corpus import select_articles
+from helpers.article import ArticleError
+from helpers.corpus import find_texts, select_articles
 from helpers.io import write_text
-from helpers.parameters import parameter_values
+from helpers.parameters import ALL, Setting, parameter_values
 from helpers.paths import (
     NOTEBOOKS,
     OUTPUT,
@@ -53,6 +59,7 @@ from helpers.paths import (
     OUTPUT_FOLDERS,
     ROOT,
     SITE_FOLDER,
+    TABLES_FOLDER,
     shown_path,
 )
 from helpers.registry import load_registry
@@ -365,7 +372,10 @@ def _lock_file(handle: Any) -> None:
 
 
 def _staged(stage: Path, folder: str) -> list[Path]:
-    return sorted(p for p in (stage / folder).rglob("*") if p.is_file())
+    """The staged files of ``folder``, but the tables (moved as one folder)."""
+    tables = stage / TABLES_FOLDER
+    files = (stage / folder).rglob("*")
+    return sorted(p for p in files if p.is_file() and not p.is_relative_to(tables))
 
 
 def check_commit(stage: Path, out: Path) -> None:
@@ -402,9 +412,26 @@ def commit(stage: Path, out: Path) -> dict[str, int]:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
         moved[folder] = len(staged)
+    if (stage / TABLES_FOLDER).is_dir():
+        moved[TABLES_FOLDER] = _replace_tables(stage, out)
     if (stage / SITE_FOLDER).is_dir():
         moved[SITE_FOLDER] = len(install(stage / SITE_FOLDER, out / SITE_FOLDER))
     return moved
+
+
+def _replace_tables(stage: Path, out: Path) -> int:
+    """Put the staged tables folder in place of the previous run's (moved into the stage, which
+    is removed afterwards): a table never mixes partitions of two runs. Repeatable like
+    :func:`commit`. Returns the number of table files."""
+    new, target, old = stage / TABLES_FOLDER, out / TABLES_FOLDER, stage / ".previous-tables"
+    count = sum(1 for p in new.rglob("*") if p.is_file())
+    if target.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(target, old)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(new, target)
+    return count
 
 
 def recover(out: Path) -> None:
@@ -435,6 +462,47 @@ def _names(stopped: list[tuple[str, str]], state: str) -> str:
     return ", ".join(where for where, now in stopped if now == state)
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """What a run's corpus pipeline runs on: the article files, the events table, the
+    registered articles outside the run (their event rows are passed over), the engine."""
+
+    files: tuple[Path, ...]
+    events: Path
+    others: frozenset[str]
+    engine: str = "serial"
+    workers: int = 2
+    scheduler: str | None = None
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Corpus:
+        """The selected articles whose text is found (as the notebooks find them: data/raw/
+        and the corpus folders), without parsing them; the run's events table."""
+        setting = Setting.of(args.corpus, args.articles or ALL, args.registry, args.events)
+        found, _ = find_texts(setting.registry, list(setting.corpus))
+        files = tuple(found[i] for i in setting.registry["article_id"] if i in found)
+        others = frozenset(setting.full_registry["article_id"]) - set(found)
+        engine = "dask" if args.scheduler else args.engine
+        return cls(files, setting.events_path, others, engine, args.workers, args.scheduler)
+
+    def run(self, out: Path) -> list[str]:
+        """Run the pipeline into ``out``; its stage lines. Progress bars go to stderr when it
+        is a terminal."""
+        from helpers.pipeline import run_corpus
+
+        result = run_corpus(
+            self.files,
+            out,
+            engine=self.engine,
+            workers=self.workers,
+            scheduler=self.scheduler,
+            events=self.events,
+            others=self.others,
+            progress=sys.stderr,
+        )
+        return result.lines()
+
+
 class Run:
     """One main job into output root ``out``: see the module's docstring."""
 
@@ -445,8 +513,10 @@ class Run:
         parallel: int,
         timeout: int = 600,
         parameters: dict[str, object] | None = None,
+        corpus: Corpus | None = None,
     ):
         self.sources, self.out, self.parameters = sources, out, parameters or {}
+        self.corpus = corpus
         self.parallel, self.timeout = max(1, min(parallel, len(sources) or 1)), timeout
         self.jobs: list[Job] = []
         self.stopped: list[tuple[str, str]] = []  # each job's place and state when stopped
@@ -469,6 +539,16 @@ class Run:
             executor.stop()
             raise
 
+    def run_pipeline(self, stage: Path) -> None:
+        """The corpus pipeline into the stage's tables folder; one line per stage."""
+        if self.corpus is None:
+            return
+        self.phase = "pipeline"
+        lines = self.corpus.run(stage / TABLES_FOLDER)
+        engine = self.corpus.engine
+        for line in lines:
+            print(f"pipeline ({engine}) {line}", flush=True)
+
     def build_site(self, stage: Path) -> int:
         from helpers.site import write_pages
 
@@ -485,6 +565,7 @@ class Run:
         owned_names(site)  # a foreign site folder: refused before any work
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.out))
         try:
+            self.run_pipeline(stage)
             self.execute(stage)
             for job in self.jobs:
                 print(f"{shown_path(job.source)}: {job.seconds:.1f} s", flush=True)
@@ -506,7 +587,9 @@ class Run:
             if self.phase != "commit":  # a commit cut short is kept: the next run finishes it
                 with blocked_signals():
                     shutil.rmtree(stage, ignore_errors=True)
-        counts = ", ".join(f"{moved[f]} in {f}/" for f in OUTPUT_FOLDERS)
+        counts = ", ".join(
+            f"{moved[f]} in {f}/" for f in (*OUTPUT_FOLDERS, TABLES_FOLDER) if f in moved
+        )
         print(
             f"replaced: {counts}, and {shown_path(site)}/ ({pages} pages); "
             f"{time.perf_counter() - started:.1f} s in all",
@@ -534,6 +617,8 @@ class Run:
             what += f", {waiting} had not started" if waiting else ""
         elif self.phase == "site":
             what = "all notebooks had run, the site was being built"
+        elif self.phase == "pipeline":
+            what = "the corpus pipeline was running"
         else:
             what = "the run was starting"
         return f"{cause}: {what}; nothing was replaced ({_OUTPUTS} are as before)"
@@ -588,6 +673,7 @@ def _check_parameters(args: argparse.Namespace) -> str | None:
 
 _PHASES = {
     "starting": "starting",
+    "pipeline": "running the corpus pipeline",
     "executing": "executing the notebooks",
     "site": "building the site",
     "commit": "moving the outputs into place",
@@ -619,6 +705,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registry", type=Path, help="the article registry (data/articles.csv)")
     parser.add_argument("--events", type=Path, help="the coded events (data/events.csv)")
     parser.add_argument(
+        "--engine",
+        choices=("serial", "dask"),
+        default="serial",
+        help="the corpus pipeline's engine: this process, or a Dask cluster (default serial)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes of a local Dask cluster (2)"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler (implies --engine dask)"
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -649,7 +747,12 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"run: {problem}", file=sys.stderr)
         return 2
-    run = Run(sources, out, args.jobs, parameters=parameters)
+    try:
+        corpus = Corpus.of(args)
+    except (DataError, ArticleError, ValueError) as error:
+        print(f"run: {error}", file=sys.stderr)
+        return 2
+    run = Run(sources, out, args.jobs, parameters=parameters, corpus=corpus)
     with StopSignals() as stop:
         try:
             with run_lock(out):
@@ -664,6 +767,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         except (RunError, SiteError) as err:
             print(f"run: {err}", file=sys.stderr, flush=True)
+            return 1
+        except (DataError, ArticleError) as err:  # the corpus pipeline: a bad text or event row
+            print(
+                f"run: {err}\nthe run stopped while {_PHASES[run.phase]}; nothing was replaced "
+                f"({_OUTPUTS} are as before)",
+                file=sys.stderr,
+                flush=True,
+            )
             return 1
         except Exception as error:  # e.g. the site could not be rendered, the disk is full
             if not isinstance(error, OSError):

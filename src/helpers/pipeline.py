@@ -1,17 +1,26 @@
 """The per-article stages over a corpus folder, in partitions of files, serially or on Dask.
 
-A corpus folder's article files (:func:`helpers.article.corpus_files`, sorted by name) are cut
-into partitions of ``partition_size`` files. Each partition is one task that runs the stages
-on its files in turn and writes one Parquet file per stage into the output folder:
+A corpus folder's article files (:func:`helpers.article.corpus_files`, sorted by name; or a
+list of files) are cut into partitions of ``partition_size`` files. Each partition is one task
+that runs the stages on its files in turn (parse, tag, timex, events, checks) and writes one
+Parquet file per table into the output folder:
 
-``articles/part-NNNNN.parquet``  one row per article: id, file, date, precision, bytes, sentences,
-                                 quotes (stage ``parse``: :func:`helpers.article.load_article`)
-``mentions/part-NNNNN.parquet``  the rows of :func:`helpers.actors.tag_corpus` (stage ``tag``)
-``times/part-NNNNN.parquet``     article, start, end, phrase of each time expression
-                                 (stage ``timex``: :func:`helpers.timex.find_time_expressions`)
-``pairs/part-NNNNN.parquet``     the partition's co-mention sums: actor pairs ``a`` < ``b`` and
-                                 the number of sentences that mention both (``weight``)
-``counts/part-NNNNN.parquet``    the partition's mentions per actor
+``articles/part-NNNNN.parquet``     one row per article: id, file, date, precision, bytes,
+                                    sentences, quotes (stage ``parse``:
+                                    :func:`helpers.article.load_article`)
+``mentions/part-NNNNN.parquet``     the rows of :func:`helpers.actors.tag_corpus` (stage ``tag``)
+``pairs/part-NNNNN.parquet``        the partition's co-mention sums (stage ``tag``): actor pairs
+                                    ``a`` < ``b`` and the number of sentences that mention both
+``counts/part-NNNNN.parquet``       the partition's mentions per actor (stage ``tag``)
+``times/part-NNNNN.parquet``        article, start, end, phrase of each time expression
+                                    (stage ``timex``: :func:`helpers.timex.find_time_expressions`)
+``suggestions/part-NNNNN.parquet``  candidate events (stage ``events``:
+                                    :func:`helpers.suggest.suggest_events` per article, from the
+                                    mentions and time expressions of the stages before)
+``checked/part-NNNNN.parquet``      the rows of an events table (``events=PATH``) whose article
+                                    is in the partition, checked against it with the checks of
+                                    :func:`helpers.events.load_events` and typed as it types
+                                    them (stage ``checks``; skipped without an events table)
 
 Files are written atomically (a temporary file, then a rename). The co-mention network is the
 sum of the partitions' pair and count tables (:func:`comention_from_sums`), so neither the
@@ -20,19 +29,32 @@ corpus. Its weights and node attributes equal those of
 ``comention_graph(tag_corpus(load_corpus(folder)), within=["article", "sentence"])``; the
 per-edge lists of sentences are not kept (they grow with the corpus).
 
+Suggestions are made from the tag stage's mentions, so with ``world=False`` (the default) only
+the hand-coded actors can act in them; ``world=True`` tags with the world gazetteer too, as
+``python3 tasks.py suggest`` does. The events table is read by the parent once, as a stream:
+it hashes the corpus files for their ids (an article's id is its content hash) and hands each
+partition the rows of its own articles, so no process holds the whole table. A row naming an
+article that is not in the corpus is an error naming the row, raised after all partitions.
+
 Engines: ``"serial"`` runs the partitions one after another in this process; ``"dask"`` submits
 them to a ``dask.distributed`` cluster: a local one of ``workers`` processes (one thread each),
 or the running scheduler at ``scheduler`` (``tcp://host:8786``), whose workers need this package
-and its data/ folder (the same checkout) installed. Results are identical between engines.
+and its data/ folder (the same checkout) installed, and the output folder on a shared file
+system. Results are identical between engines. Each partition reports each stage as it
+finishes it (``on_stage``; on Dask through the scheduler's event topics), which drives one
+progress bar per stage (tqdm, on ``progress``, only when that is a terminal).
 """
 
 from __future__ import annotations
 
+import csv
 import sys
 import time
+import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations
 from pathlib import Path
 from typing import IO
@@ -40,17 +62,35 @@ from typing import IO
 import networkx as nx
 import pandas as pd
 
-from helpers.actors import Gazetteer, add_actor_nodes, build_gazetteer, tag_corpus
-from helpers.article import Article, ArticleError, corpus_files, load_article
+from helpers import tables
+from helpers.actors import (
+    Gazetteer,
+    add_actor_nodes,
+    build_gazetteer,
+    load_actors,
+    sentence_actors,
+    tag_corpus,
+)
+from helpers.article import Article, ArticleError, corpus_files, file_article_id, load_article
+from helpers.events import COLUMNS as EVENT_COLUMNS
+from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
+from helpers.suggest import Lexicon, load_cues, suggest_events
+from helpers.tables import DataError, iter_records
 from helpers.timex import find_time_expressions
 
-STAGES = ("parse", "tag", "timex")
+STAGES = ("parse", "tag", "timex", "events", "checks")
 ENGINES = ("serial", "dask")
 PARTITION_SIZE = 250
-TABLES = ("articles", "mentions", "times", "pairs", "counts")
+TABLES = ("articles", "mentions", "pairs", "counts", "times", "suggestions", "checked")
 ARTICLE_COLUMNS = ["article", "file", "date", "date_precision", "bytes", "sentences", "quotes"]
 TIME_COLUMNS = ["article", "start", "end", "phrase"]
+SUGGESTION_COLUMNS = ["confidence", "rule", *EVENT_COLUMNS]
+ROWS_FOLDER = ".events-rows"  # in the output folder during a run: each partition's event rows
+FLUSH_ROWS = 20_000  # event rows the parent holds before appending them to the partitions' files
+NO_EVENTS = "no events table given (events=PATH, --events PATH)"
+Phrases = list[tuple[int, int, str]]
+Report = Callable[[dict], None]
 
 
 @dataclass(frozen=True)
@@ -67,7 +107,9 @@ class StageTotal:
 @dataclass
 class PipelineResult:
     """What :func:`run_corpus` did: the output folder, partitions, per-stage totals, wall
-    seconds, the co-mention network, and the peak resident memory (MB) of each process."""
+    seconds, the co-mention network, the peak resident memory (MB) of each process, and the
+    stages skipped with the reason; ``split_seconds``: the parent's split of the events table by
+    partition (part of ``seconds``)."""
 
     out: Path
     partitions: int
@@ -75,15 +117,23 @@ class PipelineResult:
     seconds: float
     network: nx.Graph
     memory: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    split_seconds: float = 0.0  # the parent's split of the events table by partition
 
     def lines(self) -> list[str]:
-        """One line per stage (stage, articles, seconds), then ``all`` with the wall time."""
-        rows = [
-            f"{t.stage:<10} {t.articles:>8} articles {t.seconds:9.2f} s  ({t.rows} rows)"
-            for t in self.stages.values()
-        ]
+        """One line per stage (stage, articles, rows, seconds; or why it was skipped), then
+        ``all`` with the wall time."""
+        rows = []
+        for stage in STAGES:
+            if stage in self.stages:
+                t = self.stages[stage]
+                rows.append(
+                    f"{stage:<8} {t.articles:>8} articles {t.rows:>9} rows {t.seconds:9.2f} s"
+                )
+            elif stage in self.skipped:
+                rows.append(f"{stage:<8} skipped: {self.skipped[stage]}")
         articles = max((t.articles for t in self.stages.values()), default=0)
-        rows.append(f"{'all':<10} {articles:>8} articles {self.seconds:9.2f} s  (wall)")
+        rows.append(f"{'all':<8} {articles:>8} articles {'':>14} {self.seconds:9.2f} s (wall)")
         return rows
 
 
@@ -110,6 +160,9 @@ def partition_files(files: Sequence[Path], size: int = PARTITION_SIZE) -> list[l
     return [list(files[i : i + size]) for i in range(0, len(files), size)]
 
 
+# --- the tables of one partition ----------------------------------------------------------------
+
+
 def article_table(articles: Sequence[Article], sizes: Sequence[int]) -> pd.DataFrame:
     """One row per article: id, file name, date as stated, its precision, bytes, counts."""
     return pd.DataFrame(
@@ -126,22 +179,25 @@ def article_table(articles: Sequence[Article], sizes: Sequence[int]) -> pd.DataF
     )
 
 
-def time_table(articles: Iterable[Article]) -> pd.DataFrame:
-    """Every time expression of the articles: article id, start, end (raw offsets), phrase."""
-    rows = [(a.id, *found) for a in articles for found in find_time_expressions(a.raw)]
+def time_table(
+    articles: Sequence[Article], phrases: Sequence[Phrases] | None = None
+) -> pd.DataFrame:
+    """Every time expression of the articles: article id, start, end (raw offsets), phrase.
+    ``phrases``: each article's :func:`find_time_expressions`, when already found."""
+    if phrases is None:
+        phrases = [find_time_expressions(a.raw) for a in articles]
+    rows = [(a.id, *found) for a, own in zip(articles, phrases, strict=True) for found in own]
     frame = pd.DataFrame(rows, columns=TIME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64"})
 
 
 def pair_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     """Co-mention sums of a mention table of :func:`tag_corpus`: each sentence (article,
-    sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``."""
-    with_sentence = mentions.dropna(subset=["sentence"])
-    groups = with_sentence.groupby(["article", "sentence"], sort=False)["actor_id"]
-    weights: dict[tuple[str, str], int] = {}
-    for members in groups.unique():
-        for pair in combinations(sorted(members), 2):
-            weights[pair] = weights.get(pair, 0) + 1
+    sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``. The
+    sentences are those of :func:`helpers.actors.sentence_actors` (as in ``comention_graph``)."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for _, members in sentence_actors(mentions, ["article", "sentence"]):
+        weights.update(combinations(members, 2))
     frame = pd.DataFrame(
         [(a, b, w) for (a, b), w in sorted(weights.items())], columns=["a", "b", "weight"]
     )
@@ -156,26 +212,51 @@ def mention_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def comention_from_sums(
-    counts: Iterable[pd.DataFrame], pairs: Iterable[pd.DataFrame], actors: pd.DataFrame | None
-) -> nx.Graph:
-    """The corpus's co-mention network from per-partition count and pair tables: nodes as
-    :func:`helpers.actors.comention_graph` makes them, edges sorted with summed ``weight``."""
-    count_total = pd.concat(list(counts)).groupby("actor_id")["mentions"].sum()
-    pair_total = pd.concat(list(pairs)).groupby(["a", "b"])["weight"].sum()
-    graph = nx.Graph()
-    add_actor_nodes(graph, count_total, actors)
-    graph.add_edges_from((a, b, {"weight": int(w)}) for (a, b), w in pair_total.items())
-    return graph
+def suggestion_table(
+    articles: Sequence[Article],
+    mentions: pd.DataFrame,
+    phrases: Sequence[Phrases] | None = None,
+    world: bool = False,
+) -> pd.DataFrame:
+    """Candidate events of the articles (:func:`helpers.suggest.suggest_events` per article,
+    with the cue lexicon ``data/cues.csv``), from their rows of ``mentions`` (the table of
+    :func:`tag_corpus`) and ``phrases`` (each article's time expressions; found here when
+    None). Every cell is text."""
+    lexicon, actors = _suggest_tables(world)
+    rows_of = mentions.groupby("article", sort=False).indices
+    frames = [
+        suggest_events(
+            article,
+            lexicon,
+            actors,
+            mentions.iloc[rows_of.get(article.id, [])],
+            None if phrases is None else phrases[i],
+        )
+        for i, article in enumerate(articles)
+    ]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in SUGGESTION_COLUMNS})
+    return pd.concat(frames, ignore_index=True)[SUGGESTION_COLUMNS]
 
 
-def _write(out: Path, table: str, index: int, frame: pd.DataFrame) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def checked_table(events: str | Path, rows: str | Path | None, articles: Sequence[Article]):
+    """The event rows of a partition (``rows``: the file :func:`split_events` wrote for it,
+    None when its articles have none) checked against ``articles`` with
+    :func:`helpers.events.check_event_rows`; errors name ``events`` and its rows."""
+    table = _event_rows(rows)
+    frame = check_event_rows(table, events, articles, actors=_known_actor_ids())
+    frame.attrs = {}
+    return frame
 
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    path = out / table / f"part-{index:05d}.parquet"
-    return atomic_write(path, lambda handle: pq.write_table(arrow, handle))
+
+def _event_rows(path: str | Path | None) -> pd.DataFrame:
+    """The rows of a partition's file (cells as text, ``_row``: the line in the events table)."""
+    if path is None:
+        empty = {c: pd.Series([], dtype="str") for c in EVENT_COLUMNS}
+        return pd.DataFrame({**empty, "_row": pd.Series([], dtype="int64")})
+    table = tables.read_table(path, [*EVENT_COLUMNS, "line"]).drop(columns="_row")
+    return table.assign(_row=table.pop("line").astype("int64"))
 
 
 @lru_cache(maxsize=2)
@@ -183,14 +264,64 @@ def _gazetteer(world: bool) -> Gazetteer:
     return build_gazetteer(world=world)
 
 
+@lru_cache(maxsize=2)
+def _suggest_tables(world: bool) -> tuple[Lexicon, pd.DataFrame]:
+    return load_cues(), load_actors(world=world)
+
+
+@lru_cache(maxsize=1)
+def _known_actor_ids() -> frozenset[str]:
+    return known_actor_ids()
+
+
+def _write(out: Path, table: str, index: int, frame: pd.DataFrame) -> Path:
+    """One partition of a table, atomically; a column without a value is written as text
+    (so that every partition of a table has the same schema)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, column in enumerate(arrow.schema):
+        if pa.types.is_null(column.type):
+            arrow = arrow.set_column(i, column.name, arrow.column(i).cast(pa.string()))
+    path = out / table / f"part-{index:05d}.parquet"
+    return atomic_write(path, lambda handle: pq.write_table(arrow, handle))
+
+
+# --- one partition -----------------------------------------------------------------------------
+
+
+class _Stages:
+    """A partition's stage figures (seconds, rows), each reported as the stage finishes."""
+
+    def __init__(self, index: int, articles: int, report: Report | None) -> None:
+        self.index, self.articles, self.report = index, articles, report
+        self.seconds: dict[str, float] = {}
+        self.rows: dict[str, int] = {}
+
+    def done(self, stage: str, started: float, rows: int) -> None:
+        self.seconds[stage], self.rows[stage] = time.perf_counter() - started, rows
+        if self.report is not None:
+            event = {"partition": self.index, "stage": stage, "articles": self.articles}
+            self.report({**event, "rows": rows, "seconds": self.seconds[stage]})
+
+
 def run_partition(
-    index: int, files: Sequence[str | Path], out: str | Path, stages: Sequence[str], world: bool
+    index: int,
+    files: Sequence[str | Path],
+    out: str | Path,
+    stages: Sequence[str],
+    world: bool = False,
+    events: tuple[str, str | None] | None = None,
+    report: Report | None = None,
 ) -> dict:
     """Run ``stages`` on one partition's files and write its tables; return per-stage
-    seconds and row counts, and the pair and count tables (small: actors, not articles)."""
+    seconds and row counts, and the pair and count tables (small: actors, not articles).
+
+    ``events``: the events table's path and the file of this partition's rows
+    (:func:`split_events`), for stage ``checks``; ``report`` is called with a dict
+    (partition, stage, articles, rows, seconds) as each stage finishes."""
     out = Path(out)
-    seconds: dict[str, float] = {}
-    rows: dict[str, int] = {}
     started = time.perf_counter()
     articles, sizes = [], []
     for path in files:
@@ -198,8 +329,10 @@ def run_partition(
         articles.append(article)
         sizes.append(len(article.raw.encode("utf-8")))
     _write(out, "articles", index, article_table(articles, sizes))
-    seconds["parse"], rows["parse"] = time.perf_counter() - started, len(articles)
+    figures = _Stages(index, len(articles), report)
+    figures.done("parse", started, len(articles))
     result: dict = {"index": index, "articles": len(articles), "ids": [a.id for a in articles]}
+    mentions, phrases = None, None
     if "tag" in stages:
         started = time.perf_counter()
         mentions = tag_corpus(articles, aliases=_gazetteer(world))
@@ -208,14 +341,100 @@ def run_partition(
         result["counts"] = mention_sums(mentions)
         _write(out, "pairs", index, result["pairs"])
         _write(out, "counts", index, result["counts"])
-        seconds["tag"], rows["tag"] = time.perf_counter() - started, len(mentions)
+        figures.done("tag", started, len(mentions))
     if "timex" in stages:
         started = time.perf_counter()
-        times = time_table(articles)
+        phrases = [find_time_expressions(a.raw) for a in articles]
+        times = time_table(articles, phrases)
         _write(out, "times", index, times)
-        seconds["timex"], rows["timex"] = time.perf_counter() - started, len(times)
-    result.update(seconds=seconds, rows=rows)
+        figures.done("timex", started, len(times))
+    if "events" in stages:
+        started = time.perf_counter()
+        if mentions is None:  # not tagged by a stage before: tagged here
+            mentions = tag_corpus(articles, aliases=_gazetteer(world))
+        suggestions = suggestion_table(articles, mentions, phrases, world)
+        _write(out, "suggestions", index, suggestions)
+        figures.done("events", started, len(suggestions))
+    if "checks" in stages and events is not None:
+        started = time.perf_counter()
+        checked = checked_table(events[0], events[1], articles)
+        _write(out, "checked", index, checked)
+        figures.done("checks", started, len(checked))
+    result.update(seconds=figures.seconds, rows=figures.rows)
     return result
+
+
+# --- the events table, split by partition ---------------------------------------------------------
+
+
+@dataclass
+class SplitEvents:
+    """What :func:`split_events` did: each partition's file of rows (None: no rows), the rows
+    of ``others`` passed over, and the first row naming an article outside the corpus."""
+
+    files: list[str | None]
+    passed_over: int = 0
+    outside: DataError | None = None
+    seconds: float = 0.0
+
+
+def split_events(
+    events: str | Path, parts: Sequence[Sequence[Path]], folder: Path, others: Iterable[str] = ()
+) -> SplitEvents:
+    """Read the events table as a stream and append each row to the file of the partition
+    that holds its article (``folder/part-NNNNN.csv``: the row's cells and its line in
+    ``events``), by the ids of the partitions' files. Rows of ``others`` (article ids) are
+    passed over; the first row naming any other article is kept as an error, with a count."""
+    partition_of: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        for path in part:
+            partition_of.setdefault(file_article_id(path), index)
+    skip = frozenset(others) - partition_of.keys()
+    at = EVENT_COLUMNS.index("article_id")
+    buffers: dict[int, list[list]] = defaultdict(list)
+    buffered, passed_over, outside, first = 0, 0, 0, None
+    for record in iter_records(events, EVENT_COLUMNS):
+        index = partition_of.get(record[at])
+        if index is None:
+            passed_over += record[at] in skip
+            outside += record[at] not in skip
+            first = first if first is not None or record[at] in skip else record
+            continue
+        buffers[index].append(record)
+        buffered += 1
+        if buffered >= FLUSH_ROWS:
+            _append_rows(buffers, folder)
+            buffered = 0
+    _append_rows(buffers, folder)
+    files = [folder / f"part-{i:05d}.csv" for i in range(len(parts))]
+    split = SplitEvents([str(f) if f.exists() else None for f in files], passed_over)
+    if first is not None:
+        split.outside = _outside_error(events, first[at], first[-1], outside)
+    return split
+
+
+def _append_rows(buffers: dict[int, list[list]], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, rows in buffers.items():
+        path = folder / f"part-{index:05d}.csv"
+        new = not path.exists()
+        with open(path, "a", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            if new:
+                writer.writerow([*EVENT_COLUMNS, "line"])
+            writer.writerows(rows)
+    buffers.clear()
+
+
+def _outside_error(events: str | Path, article_id: str, row: int, count: int) -> DataError:
+    more = f" ({count - 1} more rows name articles outside the corpus)" if count > 1 else ""
+    if not article_id.strip():
+        return DataError(events, row, "article_id", f"must not be empty{more}")
+    problem = f"{article_id!r} is not an article of the corpus (no file has that content){more}"
+    return DataError(events, row, "article_id", problem)
+
+
+# --- running the partitions -----------------------------------------------------------------------
 
 
 def _check_out(out: Path) -> None:
@@ -233,27 +452,40 @@ def _check_stages(stages: Sequence[str]) -> tuple[str, ...]:
     return tuple(s for s in STAGES if s in stages)
 
 
-def progress_bar(stream: IO[str] | None) -> Callable[[int, int], None]:
-    """A text progress bar on ``stream`` (nothing if None): call it with (done, total)."""
+class StageBars:
+    """One progress bar per stage (articles done of ``total``) on ``stream``, drawn only when
+    ``stream`` is a terminal (tqdm's ``disable=None``): call it with each stage report."""
 
-    def show(done: int, total: int) -> None:
+    def __init__(self, stages: Sequence[str], total: int, stream: IO[str] | None) -> None:
+        self.bars = {}
         if stream is None:
             return
-        filled = 30 * done // max(total, 1)
-        end = "\n" if done == total else ""
-        bar = "#" * filled + "." * (30 - filled)
-        stream.write(f"\rpartitions [{bar}] {done}/{total}{end}")
-        stream.flush()
+        from tqdm import tqdm
 
-    return show
+        for position, stage in enumerate(stages):
+            self.bars[stage] = tqdm(
+                total=total,
+                desc=f"{stage:<7}",
+                unit="article",
+                file=stream,
+                disable=None,
+                position=position,
+                leave=True,
+                dynamic_ncols=True,
+            )
+
+    def __call__(self, event: dict) -> None:
+        bar = self.bars.get(event["stage"])
+        if bar is not None:
+            bar.update(event["articles"])
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
 
 
-def _serial(tasks: list[tuple], show: Callable[[int, int], None]) -> tuple[list[dict], dict]:
-    results = []
-    for task in tasks:
-        results.append(run_partition(*task))
-        show(len(results), len(tasks))
-    return results, {}
+def _serial(tasks: list[tuple], report: Report) -> tuple[list[dict], dict]:
+    return [run_partition(*task, report=report) for task in tasks], {}
 
 
 def _worker_memory(client) -> dict[str, float]:
@@ -261,8 +493,16 @@ def _worker_memory(client) -> dict[str, float]:
     return {f"worker {i}": peaks[addr] for i, addr in enumerate(sorted(peaks), start=1)}
 
 
+def log_stage(topic: str, event: dict) -> None:
+    """In a Dask worker: send a stage report to the scheduler's event ``topic`` (the client
+    that runs the pipeline subscribes to it)."""
+    from distributed import get_worker
+
+    get_worker().log_event(topic, event)
+
+
 def _dask(
-    tasks: list[tuple], show: Callable[[int, int], None], workers: int, scheduler: str | None
+    tasks: list[tuple], report: Report, workers: int, scheduler: str | None
 ) -> tuple[list[dict], dict]:
     from distributed import Client, LocalCluster, as_completed
 
@@ -271,18 +511,37 @@ def _dask(
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
+    topic = f"csto-pipeline-{uuid.uuid4().hex}"  # this run's own, on a shared scheduler too
+    received: list[dict] = []
+
+    def on_event(event: tuple) -> None:
+        received.append(event[1])
+        report(event[1])
+
     try:
         with Client(scheduler if cluster is None else cluster) as client:
-            futures = [client.submit(run_partition, *task, pure=False) for task in tasks]
+            client.subscribe_topic(topic, on_event)
+            send = partial(log_stage, topic)
+            futures = [
+                client.submit(run_partition, *task, report=send, pure=False) for task in tasks
+            ]
             results = []
             for future in as_completed(futures):
                 results.append(future.result())
                 future.release()
-                show(len(results), len(tasks))
+            _wait_for_reports(received, sum(len(r["rows"]) for r in results))
+            client.unsubscribe_topic(topic)
             return results, _worker_memory(client)
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _wait_for_reports(received: list[dict], expected: int, timeout: float = 10.0) -> None:
+    """The stage reports travel apart from the results: wait (briefly) for the last ones."""
+    deadline = time.monotonic() + timeout
+    while len(received) < expected and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _totals(results: list[dict], stages: Sequence[str]) -> dict[str, StageTotal]:
@@ -308,8 +567,14 @@ def _check_unique(results: list[dict], files: list[list[Path]]) -> None:
             seen[article_id] = path
 
 
+def _files(corpus: str | Path | Sequence[str | Path]) -> list[Path]:
+    if isinstance(corpus, str | Path):
+        return corpus_files(corpus)[0]
+    return [Path(f) for f in corpus]
+
+
 def run_corpus(
-    folder: str | Path,
+    corpus: str | Path | Sequence[str | Path],
     out: str | Path,
     *,
     engine: str = "serial",
@@ -319,31 +584,62 @@ def run_corpus(
     partition_size: int = PARTITION_SIZE,
     world: bool = False,
     actors: pd.DataFrame | None = None,
+    events: str | Path | None = None,
+    others: Iterable[str] = (),
     progress: IO[str] | None = None,
+    on_stage: Report | None = None,
 ) -> PipelineResult:
-    """Run ``stages`` on every article of ``folder`` in partitions, write the Parquet tables
-    into ``out`` (new or empty) and build the co-mention network from the partitions' sums.
+    """Run ``stages`` on every article of ``corpus`` (a folder, or a list of article files)
+    in partitions, write the Parquet tables into ``out`` (new or empty) and build the
+    co-mention network from the partitions' sums.
 
     ``engine`` "serial" (this process) or "dask" (``workers`` local processes, or the
     cluster whose scheduler is at ``scheduler``); ``world`` tags with the world gazetteer too;
-    ``actors`` gives the node attributes (default: the hand-coded table); ``progress``, a
-    stream for a progress bar over the partitions (e.g. ``sys.stderr``).
+    ``actors`` gives the node attributes (default: the hand-coded table); ``events``, an
+    events table (as ``data/events.csv``) for stage ``checks`` (skipped without one), whose
+    rows naming an article in ``others`` (ids) are passed over, and any other row naming an
+    article outside the corpus an error (:class:`~helpers.tables.DataError`, after all
+    partitions); ``progress``, a stream for a progress bar per stage (e.g. ``sys.stderr``:
+    drawn only on a terminal); ``on_stage``, called with each partition's report of each
+    stage (partition, stage, articles, rows, seconds) as it finishes.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: expected one of {list(ENGINES)}")
     stages = _check_stages(stages)
     out = Path(out)
     _check_out(out)
-    files, _hidden = corpus_files(folder)
-    parts = partition_files(files, partition_size)
-    tasks = [(i, [str(p) for p in part], str(out), stages, world) for i, part in enumerate(parts)]
     started = time.perf_counter()
-    show = progress_bar(progress)
-    if engine == "serial":
-        results, memory = _serial(tasks, show)
-    else:
-        results, memory = _dask(tasks, show, workers, scheduler)
+    skipped = {s: "not in the stages asked for" for s in STAGES if s not in stages}
+    if "checks" in stages and events is None:
+        stages = tuple(s for s in stages if s != "checks")
+        skipped["checks"] = NO_EVENTS
+    parts = partition_files(_files(corpus), partition_size)
+    split = SplitEvents([None] * len(parts))
+    rows_folder = out / ROWS_FOLDER
+    try:
+        if "checks" in stages:
+            split_started = time.perf_counter()
+            split = split_events(events, parts, rows_folder, others)
+            split.seconds = time.perf_counter() - split_started
+        rows = split.files if "checks" in stages else [None] * len(parts)
+        tasks = [
+            (i, [str(p) for p in part], str(out), stages, world, _events_of(events, rows[i]))
+            for i, part in enumerate(parts)
+        ]
+        bars = StageBars(stages, sum(len(p) for p in parts), progress)
+        report = _fan_out(bars, on_stage)
+        try:
+            if engine == "serial":
+                results, memory = _serial(tasks, report)
+            else:
+                results, memory = _dask(tasks, report, workers, scheduler)
+        finally:
+            bars.close()
+    finally:
+        _remove_rows(rows_folder)
     _check_unique(results, parts)
+    if split.outside is not None:
+        raise split.outside
     network = nx.Graph()
     if "tag" in stages and results:
         network = comention_from_sums(
@@ -351,7 +647,45 @@ def run_corpus(
         )
     seconds = time.perf_counter() - started
     memory = {"parent": peak_rss_mb(), **memory}
-    return PipelineResult(out, len(parts), _totals(results, stages), seconds, network, memory)
+    totals = _totals(results, stages)
+    if split.passed_over:
+        skipped["checks"] = f"{split.passed_over} rows of articles outside the run not checked"
+    return PipelineResult(out, len(parts), totals, seconds, network, memory, skipped, split.seconds)
+
+
+def _events_of(events: str | Path | None, rows: str | None) -> tuple[str, str | None] | None:
+    return None if events is None else (str(events), rows)
+
+
+def _fan_out(*handlers: Report | None) -> Report:
+    chosen = [h for h in handlers if h is not None]
+
+    def report(event: dict) -> None:
+        for handler in chosen:
+            handler(event)
+
+    return report
+
+
+def _remove_rows(folder: Path) -> None:
+    """The partitions' files of event rows (written by this run only), then their folder."""
+    if folder.is_dir():
+        for path in folder.glob("part-*.csv"):
+            path.unlink()
+        folder.rmdir()
+
+
+def comention_from_sums(
+    counts: Iterable[pd.DataFrame], pairs: Iterable[pd.DataFrame], actors: pd.DataFrame | None
+) -> nx.Graph:
+    """The corpus's co-mention network from per-partition count and pair tables: nodes as
+    :func:`helpers.actors.comention_graph` makes them, edges sorted with summed ``weight``."""
+    count_total = pd.concat(list(counts)).groupby("actor_id")["mentions"].sum()
+    pair_total = pd.concat(list(pairs)).groupby(["a", "b"])["weight"].sum()
+    graph = nx.Graph()
+    add_actor_nodes(graph, count_total, actors)
+    graph.add_edges_from((a, b, {"weight": int(w)}) for (a, b), w in pair_total.items())
+    return graph
 
 
 def read_table(out: str | Path, table: str) -> pd.DataFrame:
@@ -367,7 +701,8 @@ def read_table(out: str | Path, table: str) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.pipeline CORPUS OUT [--engine dask] [--workers N] [--scheduler A]``."""
+    """``python -m helpers.pipeline CORPUS OUT [--engine dask] [--workers N] [--scheduler A]
+    [--stages ...] [--events PATH] [--world]``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -378,18 +713,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", help="address of a running dask scheduler")
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
     parser.add_argument("--partition-size", type=int, default=PARTITION_SIZE)
+    parser.add_argument("--events", type=Path, help="an events table to check (stage checks)")
+    parser.add_argument("--world", action="store_true", help="tag with the world gazetteer too")
     args = parser.parse_args(argv)
     engine = "dask" if args.scheduler else args.engine
-    result = run_corpus(
-        args.corpus,
-        args.out,
-        engine=engine,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        stages=args.stages,
-        partition_size=args.partition_size,
-        progress=sys.stderr,
-    )
+    try:
+        result = run_corpus(
+            args.corpus,
+            args.out,
+            engine=engine,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            stages=args.stages,
+            partition_size=args.partition_size,
+            world=args.world,
+            events=args.events,
+            progress=sys.stderr,
+        )
+    except (ArticleError, DataError, FileExistsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for line in result.lines():
         print(line)
     for process, mb in result.memory.items():

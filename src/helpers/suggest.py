@@ -701,11 +701,13 @@ def suggest_events(
     lexicon: Lexicon | None = None,
     actors: pd.DataFrame | None = None,
     mentions: pd.DataFrame | None = None,
+    phrases: Sequence[tuple[int, int, str]] | None = None,
 ) -> pd.DataFrame:
     """Candidate events of one article: one row per cue that fired and found an actor, with
     every column of ``data/events.csv`` (``event_id`` empty) plus ``confidence`` and ``rule``
     (the lexicon row and the attribution rules that fired). ``mentions``: the article's
-    :func:`helpers.actors.tag_mentions` table, when already made."""
+    :func:`helpers.actors.tag_mentions` table, and ``phrases``: its
+    ``find_time_expressions(article.raw)``, when already made."""
     lexicon = lexicon if lexicon is not None else load_cues()
     actors = actors if actors is not None else load_actors(world=True)
     table = _actor_table(actors)
@@ -713,7 +715,7 @@ def suggest_events(
     found = _mentions(article, table, mentions)
     ctx = _Context(article, found, Counter(m.state for m in found), lexicon)
     text = article.raw
-    phrases = find_time_expressions(text)
+    phrases = find_time_expressions(text) if phrases is None else phrases
     for index, sentence in enumerate(article.sentences):
         sentence_hits = [
             (cue, m)

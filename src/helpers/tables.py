@@ -7,7 +7,7 @@ import csv
 import datetime
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,9 @@ class DataError(ValueError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple:  # pickled whole (a Dask worker's error reaches the client)
+        return type(self), (self.path, self.row, self.column, self.problem)
 
 
 def _open_error(path: Path, err: OSError) -> DataError:
@@ -89,6 +92,14 @@ def read_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:
     cannot be read, bytes that are not UTF-8, a NUL byte, broken CSV quoting, a header that
     names a column twice, lacks one or adds one, a record with the wrong number of fields.
     """
+    expected = list(columns)
+    return pd.DataFrame(list(iter_records(path, expected)), columns=[*expected, "_row"])
+
+
+def iter_records(path: str | Path, columns: Iterable[str]) -> Iterator[list]:
+    """The records of :func:`read_table` one at a time, for a table too large to hold: each
+    a list of its cells in the order of ``columns``, then its line number. Same checks, same
+    errors (raised when the reading reaches them)."""
     path = Path(path)
     expected = list(columns)
     _check_regular(path)
@@ -102,7 +113,7 @@ def read_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:
                 raise DataError(path, 1, None, "file is empty: no header row") from None
             _check_nul(path, 1, header, header)
             _check_header(path, header, expected)
-            records = []
+            order = [header.index(column) for column in expected]
             line = reader.line_num + 1
             for record in reader:
                 first, line = line, reader.line_num + 1
@@ -113,15 +124,13 @@ def read_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:
                     raise DataError(
                         path, first, None, f"has {len(record)} fields, the header has {len(header)}"
                     )
-                records.append([*record, first])
+                yield [*(record[i] for i in order), first]
     except OSError as err:
         raise _open_error(path, err) from None
     except UnicodeDecodeError as err:
         raise DataError(path, None, None, f"not valid UTF-8 ({err.reason}){_utf16(path)}") from None
     except csv.Error as err:
         raise DataError(path, line, None, f"not valid CSV: {err}") from None
-    frame = pd.DataFrame(records, columns=[*header, "_row"])
-    return frame[[*expected, "_row"]]
 
 
 def _utf16(path: Path) -> str:
@@ -179,10 +188,12 @@ def check_unique(frame: pd.DataFrame, column: str | Sequence[str], path: str | P
 
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
     """Raise :class:`DataError` at the first empty cell of any of ``columns``."""
-    for _, record in frame.iterrows():
-        for column in columns:
-            if not str(record[column]).strip():
-                raise DataError(path, int(record["_row"]), column, "must not be empty")
+    columns = list(columns)
+    empty = [[not str(value).strip() for value in frame[column]] for column in columns]
+    for at, row in enumerate(zip(*empty, strict=True)):  # the first row, then its first column
+        if any(row):
+            column = columns[row.index(True)]
+            raise DataError(path, int(frame["_row"].iloc[at]), column, "must not be empty")
 
 
 def check_allowed(
@@ -190,13 +201,13 @@ def check_allowed(
 ) -> None:
     """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``."""
     allowed = set(allowed)
-    for _, record in frame.iterrows():
-        if record[column] not in allowed:
+    for at, value in enumerate(frame[column].tolist()):
+        if value not in allowed:
             raise DataError(
                 path,
-                int(record["_row"]),
+                int(frame["_row"].iloc[at]),
                 column,
-                f"{record[column]!r} is not one of {sorted(allowed)}",
+                f"{value!r} is not one of {sorted(allowed)}",
             )
 
 
