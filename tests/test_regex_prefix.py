@@ -99,11 +99,11 @@ TEXTS = st.lists(
 ).map("".join)
 
 
-def _own_scans(regexes, text):
+def _own_scans(regexes, text, *window):
     found = [
         (m.start(), i, m.span())
         for i, r in enumerate(regexes)
-        for m in r.finditer(text)
+        for m in r.finditer(text, *window)
         if m.group()
     ]
     return [(i, span) for _, i, span in sorted(found)]
@@ -116,6 +116,15 @@ def test_finditer_equals_every_patterns_own_scan(text):
         index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)")
         found = [(i, m.span()) for i, m in index.finditer(text)]
         assert found == _own_scans(index.regexes, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.integers(0, 40), st.integers(0, 40))
+def test_finditer_in_a_window_equals_every_patterns_own_scan_in_it(text, pos, endpos):
+    for patterns in (PATTERNS[:-1], PATTERNS):
+        index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)")
+        found = [(i, m.span()) for i, m in index.finditer(text, pos, endpos)]
+        assert found == _own_scans(index.regexes, text, pos, endpos)
 
 
 def test_an_unreadable_pattern_is_tried_at_every_position():

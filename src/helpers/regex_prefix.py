@@ -209,19 +209,23 @@ class PrefixIndex:
             found.update(self._tables[length].get(key[:length], ()))
         return tuple(sorted(found))
 
-    def _positions(self, text: str) -> Iterator[int]:
+    def _positions(self, text: str, pos: int, endpos: int) -> Iterator[int]:
         if self._everywhere:
-            yield from range(len(text) + 1)
+            yield from range(pos, endpos + 1)
         else:
-            for m in self._starts.finditer(text):
+            for m in self._starts.finditer(text, pos, endpos):
                 yield m.start()
 
-    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
-        """(pattern number, match) of every pattern's matches in ``text``, by position."""
-        resume = [0] * len(self.regexes)  # where each pattern's own scan would go on
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[tuple[int, re.Match[str]]]:
+        """(pattern number, match) of every pattern's matches in ``text[pos:endpos]`` (read as
+        ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position."""
+        endpos = len(text) if endpos is None else min(endpos, len(text))
+        resume = [pos] * len(self.regexes)  # where each pattern's own scan would go on
         cache, depth = self._cache, self.depth
-        for position in self._positions(text):
-            key = text[position : position + depth]
+        for position in self._positions(text, pos, endpos):
+            key = text[position : min(position + depth, endpos)]
             candidates = cache.get(key)
             if candidates is None:
                 candidates = self._candidates(key)
@@ -230,7 +234,7 @@ class PrefixIndex:
             for i in candidates:
                 if position < resume[i]:
                     continue
-                m = self.regexes[i].match(text, position)
+                m = self.regexes[i].match(text, position, endpos)
                 if m is not None and m.end() > position:
                     resume[i] = m.end()
                     yield i, m

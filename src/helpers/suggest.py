@@ -46,6 +46,7 @@ from helpers.events import (
 )
 from helpers.io import write_bytes, write_text
 from helpers.paths import DATA
+from helpers.regex_prefix import PrefixIndex
 from helpers.tables import (
     FORMULA_STARTS,
     DataError,
@@ -114,17 +115,25 @@ class Cue:
     gloss_en: str
 
 
+_LEAD = r"(?<!\w)"  # a cue begins a word
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The event cues and the marker patterns of negation, hypothesis and reported speech."""
 
     cues: tuple[Cue, ...]
     markers: dict[str, re.Pattern[str]]
+    scan: PrefixIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # every cue's pattern, tried only where it can begin
+        patterns = [cue.pattern.pattern for cue in self.cues]
+        object.__setattr__(self, "scan", PrefixIndex(patterns, re.IGNORECASE, lead=_LEAD))
 
 
 def _word_pattern(pattern: str, path: Path, row: int) -> re.Pattern[str]:
     try:
-        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+        return re.compile(rf"{_LEAD}(?:{pattern})(?!\w)", re.IGNORECASE)
     except re.error as err:
         raise DataError(path, row, "pattern", f"not a regular expression: {err}") from None
 
@@ -717,11 +726,8 @@ def suggest_events(
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
     for index, sentence in enumerate(article.sentences):
-        sentence_hits = [
-            (cue, m)
-            for cue in lexicon.cues
-            for m in cue.pattern.finditer(text, sentence.start, sentence.end)
-        ]
+        found = lexicon.scan.finditer(text, sentence.start, sentence.end)
+        sentence_hits = [(lexicon.cues[i], m) for i, m in found]  # by position, then cue order
         for clause in _clauses(text, sentence.start, sentence.end):
             hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
             if not hits:

@@ -1071,7 +1071,8 @@ def _read(parse: _Parse, ctx: _Ctx) -> _Reading:
             raise TimexError(
                 ctx.phrase, f"means only days after publication ({ctx.day}), but past=True"
             )
-        reading = replace(reading, end=min(reading.end, ctx.day))
+        if reading.end > ctx.day:
+            reading = replace(reading, end=ctx.day)
     return reading
 
 
@@ -1094,6 +1095,17 @@ def resolve(
     day, and one that lies wholly after it is impossible. Raises :class:`TimexError` for text
     that is not a time expression.
     """
+    return _resolve(phrase, published, reference, past)
+
+
+@lru_cache(maxsize=65_536)
+def _resolve(
+    phrase: str, published: str | Date, reference: TimeInterval | None, past: bool
+) -> TimeInterval:
+    """:func:`resolve`, remembered: a corpus resolves the same phrase against the same
+    publication date and reference again and again (every candidate event of a clause, every
+    report of a day), and a month-precise date means reading the phrase for 28 to 31 days.
+    The result is immutable; errors are not remembered."""
     text = _normalise(phrase)
     if not text:
         raise TimexError(phrase, "empty phrase")
