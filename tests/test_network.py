@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.network import (
     actor_strength,
@@ -23,6 +25,9 @@ from helpers.network import (
     membership_layer,
     monthly_snapshots,
     split_ids,
+    tension_from_sums,
+    tension_sums,
+    to_states,
 )
 
 GEXF_NS = "{http://www.gexf.net/1.2draft}"
@@ -624,3 +629,67 @@ def test_event_graph_names_the_first_bad_event():
     bad = frame(event("E1", "RUS", "UKR", -1.0, "2022-02-24", end="2022-02-01"))
     with pytest.raises(ValueError, match="event E1: date_start is after date_end"):
         event_graph(bad)
+
+
+# --- the tension graph of a corpus from the sums of its parts -----------------------------
+
+
+def _without_event_ids(H: nx.Graph) -> tuple:
+    edges = [
+        (u, v, {k: x for k, x in d.items() if k != "event_ids"}) for u, v, d in H.edges(data=True)
+    ]
+    internal = {
+        n: {"weight": d["weight"], "n_events": d["n_events"]}
+        for n, d in H.graph["internal"].items()
+    }
+    return list(H.nodes(data=True)), edges, H.graph["zero_sum_pairs"], internal
+
+
+SCORES = [-10.0, -9.5, -7.0, -5.0, -4.4, -4.0, -2.2, -2.0, -0.1, 0.0, 0.1, 1.0, 1.9, 3.4, 7.4, 10.0]
+PAIRS = ["ARM", "RUS", "KAZ", "UKR", "CSTO", "PUTIN", "PASHINYAN", "TOKAYEV", "ARM;KAZ"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PAIRS),
+            st.sampled_from(PAIRS),
+            st.sampled_from(SCORES),
+            st.sampled_from(["asserted", "reported_speech", "negated"]),
+            st.integers(0, 3),  # the part of the corpus the event is in
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_tension_sums_of_parts_give_the_collapse_of_the_whole(rows):
+    table = frame(
+        *(
+            event(f"E{i:02d}", a, r, g, "2022-10-01", modality=m)
+            for i, (a, r, g, m, _) in enumerate(rows)
+        )
+    )
+    parts = [table[[row[4] == k for row in rows]] for k in range(4)]
+    whole = collapse(event_graph(table))
+    summed = tension_from_sums(tension_sums(event_graph(part)) for part in parts)
+    assert _without_event_ids(summed) == _without_event_ids(whole)
+
+
+def test_tension_sums_carry_actor_attributes(events, actors):
+    whole = collapse(event_graph(events, actors))
+    halves = [events.iloc[:4], events.iloc[4:]]
+    summed = tension_from_sums((tension_sums(event_graph(h)) for h in halves), actors)
+    assert _without_event_ids(summed) == _without_event_ids(whole)
+    assert summed.nodes["PUTIN"]["state_id"] == "RUS"
+
+
+def test_tension_sums_keep_the_ties_inside_a_state(events, actors):
+    events = pd.concat([events, frame(event("E10", "TOKAYEV", "KAZ", -3.0, "2022-01-05"))])
+    whole = collapse(to_states(event_graph(events, actors), actors))
+    halves = [events.iloc[:5], events.iloc[5:]]
+    summed = tension_from_sums(
+        tension_sums(to_states(event_graph(h, actors), actors)) for h in halves
+    )
+    assert _without_event_ids(summed)[1:] == _without_event_ids(whole)[1:]  # nodes: no "merged"
+    assert summed.graph["internal"] == {"KAZ": {"weight": -3.0, "n_events": 1}}

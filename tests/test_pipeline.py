@@ -13,6 +13,7 @@ import pytest
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus
 from helpers.events import load_events
+from helpers.network import collapse, event_graph
 from helpers.pipeline import (
     STAGES,
     TABLES,
@@ -144,6 +145,25 @@ def test_checked_rows_equal_load_events(corpus, events, serial):
     assert serial.stages["checks"].rows == len(expected) > 100
 
 
+def _ties(graph) -> tuple:
+    edges = [
+        (a, b, {k: v for k, v in d.items() if k != "event_ids"})
+        for a, b, d in graph.edges(data=True)
+    ]
+    return sorted(graph.nodes), edges, graph.graph["zero_sum_pairs"], graph.graph["internal"]
+
+
+def test_serial_tension_network_equals_collapse_of_all_checked_events(corpus, events, serial):
+    whole = collapse(event_graph(load_events(events, articles=load_corpus(corpus))))
+    internal = {
+        n: {"weight": d["weight"], "n_events": d["n_events"]}
+        for n, d in whole.graph["internal"].items()
+    }
+    assert _ties(serial.tension)[:3] == _ties(whole)[:3] and _ties(serial.tension)[3] == internal
+    assert serial.tension.number_of_edges() > 10
+    assert serial.tension.nodes["RUS"]["name_en"] == "Russia"
+
+
 def test_one_report_per_partition_and_stage(serial, reports):
     assert sorted((r["partition"], r["stage"]) for r in reports) == sorted(
         product(range(6), STAGES)
@@ -236,6 +256,8 @@ def test_dask_local_cluster_gives_identical_results(corpus, events, serial, clus
         pd.testing.assert_frame_equal(read_table(result.out, table), read_table(serial.out, table))
     assert dict(result.network.nodes(data=True)) == dict(serial.network.nodes(data=True))
     assert _edges(result.network) == _edges(serial.network)
+    assert _ties(result.tension) == _ties(serial.tension)
+    assert dict(result.tension.nodes(data=True)) == dict(serial.tension.nodes(data=True))
     assert len([k for k in result.memory if k.startswith("worker")]) == 2
     assert [t.rows for t in result.stages.values()] == [t.rows for t in serial.stages.values()]
     assert sorted((r["partition"], r["stage"]) for r in reports) == sorted(

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ __all__ = [
     "most_frustrated",
     "split_ids",
     "state_mapper",
+    "tension_from_sums",
+    "tension_sums",
     "to_states",
 ]
 
@@ -285,6 +288,36 @@ def _report_counts(stories: Mapping[str, tuple[int, list[str]]] | None) -> dict[
     return {"n_reports": sum(n for n, _ in stories.values()), "n_outlets": len(outlets)}
 
 
+def _scores(
+    G: nx.MultiDiGraph,
+    first: pd.Timestamp | None,
+    last: pd.Timestamp | None,
+    score: Callable[[Mapping[str, Any]], float],
+    modalities: tuple[str, ...],
+    order: Mapping[Hashable, int],
+) -> tuple[dict, dict, dict]:
+    """The events that count in a window, by tie: each pair's (in ``order``) and each node's
+    own (``internal``) scores by event key, and the story events' report counts."""
+    pairs: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
+    internal: dict[Hashable, dict[str, Any]] = {}
+    reports: dict[Hashable, dict[str, tuple[int, list[str]]]] = {}  # pair or node -> key -> ...
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if data.get("modality") not in modalities or not _overlaps(data, first, last):
+            continue
+        if u == v:  # e.g. Tokayev against Kazakh protesters, once both are Kazakhstan
+            inside = internal.setdefault(u, {"scores": {}, "pairs": set()})
+            inside["scores"][str(key)] = score(data)
+            inside["pairs"].add(data.get("original_pair", f"{u}-{v}"))
+            where: Hashable = u
+        else:
+            where = (u, v) if order[u] < order[v] else (v, u)
+            pairs.setdefault(where, {})[str(key)] = score(data)
+        if "n_reports" in data:
+            counts = (int(data["n_reports"]), split_ids(data.get("outlets")))
+            reports.setdefault(where, {})[str(key)] = counts
+    return pairs, internal, reports
+
+
 def collapse(
     G: nx.MultiDiGraph,
     start: DateLike = None,
@@ -324,23 +357,7 @@ def collapse(
         raise ValueError(f"unknown modality {unknown}; choose from {MODALITIES}")
     first, last = _day(start), _day(end)
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
-    pairs: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
-    internal: dict[Hashable, dict[str, Any]] = {}
-    reports: dict[Hashable, dict[str, tuple[int, list[str]]]] = {}  # pair or node -> key -> ...
-    for u, v, key, data in G.edges(keys=True, data=True):
-        if data.get("modality") not in modalities or not _overlaps(data, first, last):
-            continue
-        if u == v:  # e.g. Tokayev against Kazakh protesters, once both are Kazakhstan
-            inside = internal.setdefault(u, {"scores": {}, "pairs": set()})
-            inside["scores"][str(key)] = score(data)
-            inside["pairs"].add(data.get("original_pair", f"{u}-{v}"))
-            where: Hashable = u
-        else:
-            where = (u, v) if order[u] < order[v] else (v, u)
-            pairs.setdefault(where, {})[str(key)] = score(data)
-        if "n_reports" in data:
-            counts = (int(data["n_reports"]), split_ids(data.get("outlets")))
-            reports.setdefault(where, {})[str(key)] = counts
+    pairs, internal, reports = _scores(G, first, last, score, modalities, order)
     H = nx.Graph(
         window_start=None if first is None else _iso(first),
         window_end=None if last is None else _iso(last),
@@ -381,6 +398,70 @@ def collapse(
         H.add_node(node, **G.nodes[node])
     for (u, v), attrs in kept:
         H.add_edge(u, v, **attrs)
+    return H
+
+
+TENSION_SUM_COLUMNS = ["a", "b", "n_events", "total", "conflict", "cooperation"]
+
+
+def tension_sums(G: nx.MultiDiGraph, rule: str = "goldstein_sum") -> pd.DataFrame:
+    """What :func:`collapse` adds up over all time, per tie, exactly, so that the event graphs
+    of parts of a corpus (partitions of :mod:`helpers.pipeline`) can be summed into the tension
+    graph of the whole (:func:`tension_from_sums`).
+
+    One row per pair ``a`` < ``b`` (``a == b``: an actor's events against itself, collapse's
+    ``internal``): ``n_events`` and the sums of the scores (``total``), of the negative scores
+    negated (``conflict``) and of the positive ones (``cooperation``) as exact fractions
+    (:class:`fractions.Fraction`: sums of floats in any grouping give the same total, which
+    then rounds as collapse's ``math.fsum`` does). Default modalities, no window.
+    """
+    order = {n: i for i, n in enumerate(sorted_nodes(G))}
+    pairs, internal, _ = _scores(G, None, None, RULES[rule], TENSION_MODALITIES, order)
+    ties = [*pairs.items(), *(((n, n), inside["scores"]) for n, inside in internal.items())]
+    rows = []
+    for (a, b), scores in ties:
+        values = [Fraction(x) for x in scores.values()]
+        conflict = sum((-x for x in values if x < 0), Fraction(0))
+        cooperation = sum((x for x in values if x > 0), Fraction(0))
+        rows.append((a, b, len(values), sum(values, Fraction(0)), conflict, cooperation))
+    frame = pd.DataFrame(rows, columns=TENSION_SUM_COLUMNS)
+    return frame.astype({"n_events": "int64"})
+
+
+def _rounded(value: Fraction) -> float:
+    return round(float(value), WEIGHT_DECIMALS) + 0.0
+
+
+def tension_from_sums(sums: Iterable[pd.DataFrame], actors: pd.DataFrame | None = None) -> nx.Graph:
+    """The all-time tension graph of a corpus from its parts' :func:`tension_sums`: the edges,
+    ``weight``, ``sign``, ``n_events``, ``conflict``, ``cooperation``, ``zero_sum_pairs`` and
+    ``internal`` weights and counts of :func:`collapse` on the event graph of the whole corpus
+    (nodes with the columns of ``actors``), without the per-tie lists of event ids (they grow
+    with the corpus)."""
+    frames = [f for f in sums if len(f)]
+    H = nx.Graph(rule="goldstein_sum", modalities=";".join(TENSION_MODALITIES))
+    H.graph.update(window_start=None, window_end=None, zero_sum_pairs=[], internal={})
+    if not frames:
+        return H
+    columns = ["n_events", "total", "conflict", "cooperation"]
+    ties = pd.concat(frames).groupby(["a", "b"], sort=True)[columns].sum()
+    kept = []
+    for (a, b), tie in ties.iterrows():
+        weight = _rounded(tie["total"])
+        if a == b:
+            H.graph["internal"][a] = {"weight": weight, "n_events": int(tie["n_events"])}
+        elif weight == 0:
+            H.graph["zero_sum_pairs"].append(f"{a};{b}")
+        else:
+            attrs = {"weight": weight, "sign": 1 if weight > 0 else -1}
+            attrs["n_events"] = int(tie["n_events"])
+            attrs["conflict"] = _rounded(tie["conflict"])
+            attrs["cooperation"] = _rounded(tie["cooperation"])
+            kept.append((a, b, attrs))
+    attributes = _actor_attributes(actors) if actors is not None else {}
+    for node in sorted_nodes({n for a, b, _ in kept for n in (a, b)}):
+        H.add_node(node, **attributes.get(node, {}))
+    H.add_edges_from(kept)
     return H
 
 

@@ -75,6 +75,7 @@ from helpers.article import Article, ArticleError, corpus_files, file_article_id
 from helpers.events import COLUMNS as EVENT_COLUMNS
 from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
+from helpers.network import COLLAPSE_COLUMNS, event_graph, tension_from_sums, tension_sums
 from helpers.suggest import Lexicon, load_cues, suggest_events
 from helpers.tables import DataError, iter_records
 from helpers.timex import find_time_expressions
@@ -107,7 +108,7 @@ class StageTotal:
 @dataclass
 class PipelineResult:
     """What :func:`run_corpus` did: the output folder, partitions, per-stage totals, wall
-    seconds, the co-mention network, the peak resident memory (MB) of each process, and the
+    seconds, the co-mention network, the peak resident memory (MB) of each process, the
     stages skipped with the reason; ``split_seconds``: the parent's split of the events table by
     partition (part of ``seconds``)."""
 
@@ -119,6 +120,8 @@ class PipelineResult:
     memory: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     split_seconds: float = 0.0  # the parent's split of the events table by partition
+    # the all-time tension network of the checked events (helpers.network.tension_from_sums)
+    tension: nx.Graph = field(default_factory=nx.Graph)
 
     def lines(self) -> list[str]:
         """One line per stage (stage, articles, rows, seconds; or why it was skipped), then
@@ -359,6 +362,7 @@ def run_partition(
         started = time.perf_counter()
         checked = checked_table(events[0], events[1], articles)
         _write(out, "checked", index, checked)
+        result["tension"] = tension_sums(event_graph(checked, columns=COLLAPSE_COLUMNS))
         figures.done("checks", started, len(checked))
     result.update(seconds=figures.seconds, rows=figures.rows)
     return result
@@ -640,17 +644,26 @@ def run_corpus(
     _check_unique(results, parts)
     if split.outside is not None:
         raise split.outside
-    network = nx.Graph()
+    network, tension = nx.Graph(), nx.Graph()
     if "tag" in stages and results:
         network = comention_from_sums(
             (r["counts"] for r in results), (r["pairs"] for r in results), actors
         )
+    if "checks" in stages and results:
+        tension = tension_from_sums((r["tension"] for r in results), _node_table(actors))
     seconds = time.perf_counter() - started
     memory = {"parent": peak_rss_mb(), **memory}
     totals = _totals(results, stages)
     if split.passed_over:
         skipped["checks"] = f"{split.passed_over} rows of articles outside the run not checked"
-    return PipelineResult(out, len(parts), totals, seconds, network, memory, skipped, split.seconds)
+    return PipelineResult(
+        out, len(parts), totals, seconds, network, memory, skipped, split.seconds, tension
+    )
+
+
+def _node_table(actors: pd.DataFrame | None) -> pd.DataFrame:
+    """The actors whose columns the tension graph's nodes carry (default: the hand-coded)."""
+    return actors if actors is not None else load_actors()
 
 
 def _events_of(events: str | Path | None, rows: str | None) -> tuple[str, str | None] | None:
