@@ -98,6 +98,10 @@ def run_pipeline(
         "memory": result.memory,
         "nodes": sorted(result.network.nodes(data="mentions")),
         "edges": sorted((*sorted((a, b)), w) for a, b, w in result.network.edges(data="weight")),
+        "tension": sorted(
+            (*sorted((a, b)), d["weight"], d["n_events"])
+            for a, b, d in result.tension.edges(data=True)
+        ),
     }
 
 
@@ -306,7 +310,8 @@ def _print_pipeline(rows: list[dict]) -> None:
         peak = max(r["memory"].values())
         print(
             f"{lead} {'all':<10} {r['seconds']:8.3f} {mb / r['seconds']:8.2f} {peak:11.0f}  "
-            f"{r['partitions']} partitions, {len(r['edges'])} edges, split {r['split']:.2f} s, "
+            f"{r['partitions']} partitions, {len(r['edges'])} co-mention and "
+            f"{len(r['tension'])} tension edges, split {r['split']:.2f} s, "
             f"identical {row['identical']}; peak MB: {memory}"
         )
 
@@ -342,7 +347,7 @@ def pipeline_main(args) -> int:
                     first, identical = (out, result), "(reference)"
                 else:
                     same = same_output(first[0], out) and all(
-                        result[k] == first[1][k] for k in ("nodes", "edges")
+                        result[k] == first[1][k] for k in ("nodes", "edges", "tension")
                     )
                     identical = "yes" if same else "NO"
                     shutil.rmtree(out)
