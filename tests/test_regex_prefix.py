@@ -135,3 +135,17 @@ def test_an_unreadable_pattern_is_tried_at_every_position():
 def test_a_pattern_without_the_lead_is_refused():
     with pytest.raises(ValueError, match="does not begin with"):
         PrefixIndex(["abc"], lead=r"(?<!\w)")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?<!\w)kort", "\u212aort"),  # the Kelvin sign matches "k"
+        (r"(?<!\w)sinds", "\u017finds"),  # the long s matches "s"
+        (r"(?<!\w)sinds", "s\u0131nds"),  # dotless i, not the first character
+        (r"(?<!\w)in\s+[0-9]{4}", "\u0130n 2022"),  # capital I with dot
+    ],
+)
+def test_characters_that_fold_to_ascii_are_not_skipped(pattern, text):
+    index = PrefixIndex([pattern, r"(?<!\w)x"], re.IGNORECASE, lead=r"(?<!\w)")
+    assert [m.span() for _, m in index.finditer(text)] == [(0, len(text))]

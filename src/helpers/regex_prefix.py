@@ -2,11 +2,12 @@
 
 Running twenty patterns over a text one after another makes the regular-expression engine try
 each of them at every position. :class:`PrefixIndex` reads each pattern's syntax once and
-records which two-character beginnings (ASCII, case-folded) a match can have; a scan then
-visits the positions where some pattern can begin and tries only those patterns there. A
-position whose two characters are not both ASCII gets every pattern (case-insensitive matching
-lets some non-ASCII characters match ASCII letters, e.g. the Kelvin sign matches "k"), so the
-index never skips a match; it only saves the attempts that cannot succeed.
+records which beginnings (up to five characters, case-folded; every digit read as one, every
+space as one, every non-ASCII character as one) a match can have; a scan then visits the
+positions where some pattern can begin and tries only those patterns there. A position
+followed by one of the four non-ASCII characters that match an ASCII letter when case is
+ignored (e.g. the Kelvin sign matches "k") gets every pattern, so the index never skips a
+match; it only saves the attempts that cannot succeed.
 
 Example
 -------
@@ -161,6 +162,19 @@ def beginnings(pattern: str, flags: int = 0, depth: int = DEPTH) -> set[str] | N
     return None
 
 
+_NON_ASCII = re.compile("[^\\x00-\\x7f]")
+
+
+def _first_characters(firsts: set[str]) -> str:
+    """A character class of the text characters that can stand for one of ``firsts`` (the
+    first characters of the beginnings): either case of a letter, any digit for "0", any
+    space for " ", any non-ASCII character for ``"\\x80"``, and the characters that match an
+    ASCII letter when case is ignored."""
+    ascii_chars = [chr(c) for c in range(128) if chr(c).lower().translate(_FOLD) in firsts]
+    chars = "".join(re.escape(c) for c in [*ascii_chars, *sorted(FOLDS_TO_ASCII)])
+    return f"[{chars}\\x80-\\U0010ffff]" if _OTHER in firsts else f"[{chars}]"
+
+
 class PrefixIndex:
     """Many patterns, each tried only at positions where its beginnings occur.
 
@@ -189,21 +203,16 @@ class PrefixIndex:
                 self._everywhere.append(i)
                 continue
             for begin in sorted(found):
-                if begin[0] != _OTHER:
-                    firsts.add(begin[0])
-                if _OTHER not in begin:  # else: a non-ASCII position tries every pattern
-                    self._tables[len(begin)].setdefault(begin, []).append(i)
+                firsts.add(begin[0])
+                self._tables[len(begin)].setdefault(begin, []).append(i)
         self._cache: dict[str, tuple[int, ...]] = {}
-        raw = (chr(c) for c in range(128) if chr(c).lower().translate(_FOLD) in firsts)
-        chars = "".join(re.escape(c) for c in raw)
-        other = "[^\\x00-\\x7f]"
-        self._starts = re.compile(f"{lead}(?:[{chars}]|{other})" if chars else f"{lead}{other}")
+        self._starts = re.compile(f"{lead}{_first_characters(firsts)}")
 
     def _candidates(self, key: str) -> tuple[int, ...]:
         """The patterns that can begin with ``key`` (the text's next ``depth`` characters)."""
-        if not key.isascii():
+        if any(c in FOLDS_TO_ASCII for c in key):
             return self._all
-        key = key.lower().translate(_FOLD)
+        key = _NON_ASCII.sub(_OTHER, key).lower().translate(_FOLD)
         found = set(self._everywhere)
         for length in range(1, len(key) + 1):
             found.update(self._tables[length].get(key[:length], ()))
