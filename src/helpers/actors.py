@@ -9,11 +9,12 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,6 +29,7 @@ from helpers.tables import (
     check_unique,
     parse_date_cell,
     read_table,
+    records,
 )
 from helpers.textview import TextView, text_view
 
@@ -180,9 +182,10 @@ def _alias_key(alias: str) -> str:
 # --- extra table checks --------------------------------------------------------------------
 
 
-def _fail(path: Path, record: pd.Series, column: str, problem: str) -> None:
-    """Raise the error for ``record``; a record read by :func:`_read_tables` names its file."""
-    where = Path(record["_file"]) if "_file" in record.index else path
+def _fail(path: Path, record: Mapping[str, Any], column: str, problem: str) -> None:
+    """Raise the error for ``record`` (a row of :func:`helpers.tables.records`); a record read
+    by :func:`_read_tables` names its file."""
+    where = Path(record["_file"]) if "_file" in record else path
     raise DataError(where, int(record["_row"]), column, problem)
 
 
@@ -205,7 +208,7 @@ def _world_paths(path: str | Path | None, default: Path, world: bool, extra: Pat
 
 
 def _check_pattern(frame: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    for _, record in frame.iterrows():
+    for record in records(frame):
         value = record[column]
         if value and pattern.fullmatch(value) is None:
             _fail(path, record, column, f"{value!r} does not match {pattern.pattern}")
@@ -216,7 +219,7 @@ def _check_number(
 ) -> pd.Series:
     """Parse a column of decimal numbers (empty cells give NaN) and check their range."""
     values = []
-    for _, record in frame.iterrows():
+    for record in records(frame):
         text = record[column].strip()
         if not text:
             values.append(float("nan"))
@@ -241,7 +244,7 @@ def _check_actor_file(frame: pd.DataFrame, path: Path) -> None:
     check_allowed(frame, "kind", KINDS, path)
     _check_pattern(frame, "wikidata_qid", _QID, path)
     _check_pattern(frame, "cow_code", _COW_CODE, path)
-    for _, record in frame[(frame["cow_code"] != "") & (frame["kind"] != "state")].iterrows():
+    for record in records(frame[(frame["cow_code"] != "") & (frame["kind"] != "state")]):
         _fail(path, record, "cow_code", f"must be empty for a {record['kind']} (states only)")
 
 
@@ -255,14 +258,14 @@ def load_actors(path: str | Path | None = None, *, world: bool = False) -> pd.Da
     paths = _world_paths(path, ACTORS_PATH, world, WORLD_ACTORS_PATH)
     path = paths[0]
     frame = _read_tables(paths, ACTOR_COLUMNS, _check_actor_file)
-    for _, record in frame[frame["actor_id"].duplicated()].iterrows():
+    for record in records(frame[frame["actor_id"].duplicated()]):
         _fail(path, record, "actor_id", f"duplicate value {record['actor_id']!r} (in another file)")
     states = frame[frame["kind"] == "state"]
     check_required(states, ["capital_en", "capital_lat", "capital_lon"], path)
     lat = _check_number(frame, "capital_lat", -90.0, 90.0, path)
     lon = _check_number(frame, "capital_lon", -180.0, 180.0, path)
     state_ids = set(states["actor_id"])
-    for _, record in frame.iterrows():
+    for record in records(frame):
         state = record["state_id"]
         if record["kind"] in ("state", "organisation"):
             if state:
@@ -312,7 +315,7 @@ def load_aliases(
     known = set(actors["actor_id"])
     seen: dict[str, tuple[str, int, str, str]] = {}
     keys = []
-    for _, record in frame.iterrows():
+    for record in records(frame):
         if record["actor_id"] not in known:
             _fail(path, record, "actor_id", f"unknown actor_id {record['actor_id']!r}")
         alias = record["alias"]
@@ -350,7 +353,7 @@ def load_membership(
     check_allowed(frame, "event", MEMBERSHIP_EVENTS, path)
     states = set(actors.loc[actors["kind"] == "state", "actor_id"])
     dates = []
-    for _, record in frame.iterrows():
+    for record in records(frame):
         if record["state_id"] not in states:
             _fail(path, record, "state_id", f"unknown state {record['state_id']!r}")
         dates.append(pd.Timestamp(parse_date_cell(record["date"], path, record["_row"], "date")))

@@ -7,8 +7,9 @@ import csv
 import datetime
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -177,9 +178,19 @@ def check_unique(frame: pd.DataFrame, column: str | Sequence[str], path: str | P
     raise DataError(path, int(first["_row"]), columns[-1], problem)
 
 
+def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The rows of ``frame`` in order, each a dict from column name to value: what
+    ``frame.iterrows()`` gives the checks, without building a Series per row (a table of
+    thousands of rows is checked in milliseconds instead of tenths of a second)."""
+    columns = list(frame.columns)
+    for values in zip(*(frame[column].tolist() for column in columns), strict=True):
+        yield dict(zip(columns, values, strict=True))
+
+
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
     """Raise :class:`DataError` at the first empty cell of any of ``columns``."""
-    for _, record in frame.iterrows():
+    columns = list(columns)
+    for record in records(frame):
         for column in columns:
             if not str(record[column]).strip():
                 raise DataError(path, int(record["_row"]), column, "must not be empty")
@@ -190,7 +201,7 @@ def check_allowed(
 ) -> None:
     """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``."""
     allowed = set(allowed)
-    for _, record in frame.iterrows():
+    for record in records(frame):
         if record[column] not in allowed:
             raise DataError(
                 path,
