@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import io
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.transforms import Bbox
 
 from helpers.events import NO_EVENTS
 from helpers.io import write_bytes
@@ -70,16 +74,56 @@ def use_style() -> None:
     mpl.rcParams.update(project_rc())
 
 
+def tight_box(fig: Figure) -> Bbox:
+    """The area (inches) that ``savefig(bbox_inches="tight")`` saves at the current
+    ``savefig.dpi`` with ``savefig.pad_inches``, worked out as savefig does for a PNG (a draw
+    without rendering by the Agg renderer, then the figure's tight box, padded), so that it can
+    be worked out once for every format of a figure."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    dpi, original = mpl.rcParams["savefig.dpi"], fig.dpi
+    fig.dpi = dpi
+    try:
+        renderer = RendererAgg(fig.bbox.width, fig.bbox.height, dpi)
+        with renderer._draw_disabled():  # as savefig's own layout pass (matplotlib 3.11)
+            fig.draw(renderer)
+        box = fig.get_tightbbox(renderer)
+    finally:
+        fig.dpi = original
+    pad = mpl.rcParams["savefig.pad_inches"]
+    return box.padded(pad, pad)
+
+
+@contextlib.contextmanager
+def _laid_out(fig: Figure) -> Iterator[None]:
+    """While saving a figure laid out once (``tight_layout()`` leaves a placeholder layout
+    engine), set no engine: with any engine set, savefig draws the figure once more, without
+    rendering, before each file. A real engine (constrained) is kept: it lays the figure out
+    on every draw."""
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, PlaceHolderLayoutEngine):
+        yield
+        return
+    fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
+
+
 def save_figure(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
     """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` into ``folder``, atomically and
     byte-identical from run to run, with the project's settings (:func:`project_rc`) whatever
-    the session's are. Returns the paths written."""
+    the session's are, both cut to the same tight box (:func:`tight_box`, worked out once).
+    Returns the paths written."""
     written = []
     with mpl.rc_context(project_rc()):
-        for fmt in ("svg", "png"):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight")
-            written.append(write_bytes(folder / f"{name}.{fmt}", buffer.getvalue()))
+        box = tight_box(fig)
+        with _laid_out(fig):
+            for fmt in ("svg", "png"):
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches=box)
+                written.append(write_bytes(folder / f"{name}.{fmt}", buffer.getvalue()))
     return written
 
 
