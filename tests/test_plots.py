@@ -20,7 +20,15 @@ from PIL import Image
 
 from helpers.execute import execute, notebook_paths
 from helpers.paths import NOTEBOOKS, ROOT
-from helpers.plots import STYLE, project_rc, save_figure, show_figure, tight_box, use_style
+from helpers.plots import (
+    SAVE_OPTIONS,
+    STYLE,
+    project_rc,
+    save_figure,
+    show_figure,
+    tight_box,
+    use_style,
+)
 
 
 def make_figure():
@@ -50,7 +58,13 @@ def test_saved_figures_are_byte_identical(tmp_path):
 def _png_tight(fig, bbox_inches) -> bytes:
     buffer = io.BytesIO()
     with matplotlib.rc_context(project_rc()):
-        fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches=bbox_inches)
+        fig.savefig(
+            buffer,
+            format="png",
+            metadata={"Software": None},
+            bbox_inches=bbox_inches,
+            **SAVE_OPTIONS["png"],
+        )
     return buffer.getvalue()
 
 

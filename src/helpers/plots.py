@@ -56,6 +56,8 @@ SESSION_SETTINGS = frozenset(
 
 # No dates or version strings in the files: re-running gives the same bytes.
 _METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
+# zlib level 3 instead of Pillow's 6: a third less time encoding the PNGs, 2 % more bytes.
+SAVE_OPTIONS = {"svg": {}, "png": {"pil_kwargs": {"compress_level": 3}}}
 
 
 def project_rc() -> dict[str, object]:
@@ -122,7 +124,13 @@ def save_figure(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
         with _laid_out(fig):
             for fmt in ("svg", "png"):
                 buffer = io.BytesIO()
-                fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches=box)
+                fig.savefig(
+                    buffer,
+                    format=fmt,
+                    metadata=_METADATA[fmt],
+                    bbox_inches=box,
+                    **SAVE_OPTIONS[fmt],
+                )
                 written.append(write_bytes(folder / f"{name}.{fmt}", buffer.getvalue()))
     return written
 
