@@ -256,6 +256,13 @@ def test_records_are_the_rows_in_order_as_plain_values():
     assert rows[1] == {"a": "x", "_row": 2, "n": 1.5}
     assert type(rows[1]["_row"]) is int  # a Python int, not a numpy scalar
     assert list(records(frame.iloc[:0])) == []
+    # some columns: those asked for, and where each record comes from (_row, _file if there)
+    assert next(records(frame, ["n", "a"])).keys() == {"n", "a", "_row"}
+    located = frame.assign(_file="t.csv")
+    assert list(records(located, ["a"])) == [
+        {"a": "x", "_row": 2, "_file": "t.csv"},
+        {"a": "y", "_row": 5, "_file": "t.csv"},
+    ]
 
 
 def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_order():

@@ -208,7 +208,7 @@ def _world_paths(path: str | Path | None, default: Path, world: bool, extra: Pat
 
 
 def _check_pattern(frame: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    for record in records(frame):
+    for record in records(frame, [column]):
         value = record[column]
         if value and pattern.fullmatch(value) is None:
             _fail(path, record, column, f"{value!r} does not match {pattern.pattern}")
@@ -219,7 +219,7 @@ def _check_number(
 ) -> pd.Series:
     """Parse a column of decimal numbers (empty cells give NaN) and check their range."""
     values = []
-    for record in records(frame):
+    for record in records(frame, [column]):
         text = record[column].strip()
         if not text:
             values.append(float("nan"))
@@ -265,7 +265,7 @@ def load_actors(path: str | Path | None = None, *, world: bool = False) -> pd.Da
     lat = _check_number(frame, "capital_lat", -90.0, 90.0, path)
     lon = _check_number(frame, "capital_lon", -180.0, 180.0, path)
     state_ids = set(states["actor_id"])
-    for record in records(frame):
+    for record in records(frame, ["kind", "state_id"]):
         state = record["state_id"]
         if record["kind"] in ("state", "organisation"):
             if state:
@@ -315,7 +315,7 @@ def load_aliases(
     known = set(actors["actor_id"])
     seen: dict[str, tuple[str, int, str, str]] = {}
     keys = []
-    for record in records(frame):
+    for record in records(frame, ["actor_id", "alias"]):
         if record["actor_id"] not in known:
             _fail(path, record, "actor_id", f"unknown actor_id {record['actor_id']!r}")
         alias = record["alias"]
@@ -353,7 +353,7 @@ def load_membership(
     check_allowed(frame, "event", MEMBERSHIP_EVENTS, path)
     states = set(actors.loc[actors["kind"] == "state", "actor_id"])
     dates = []
-    for record in records(frame):
+    for record in records(frame, ["state_id", "date"]):
         if record["state_id"] not in states:
             _fail(path, record, "state_id", f"unknown state {record['state_id']!r}")
         dates.append(pd.Timestamp(parse_date_cell(record["date"], path, record["_row"], "date")))

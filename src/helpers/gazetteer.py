@@ -131,7 +131,7 @@ def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
     check_required(frame, ["actor_id", "state_id", "role", "start", "name_en", "name_nl"], path)
     check_required(frame, ["source"], path)
     check_unique(frame, ["actor_id", "role", "start"], path)
-    for record in records(frame):
+    for record in records(frame, ["start", "end"]):
         row = int(record["_row"])
         start = parse_date_cell(record["start"], path, row, "start")
         if record["end"] and parse_date_cell(record["end"], path, row, "end") < start:
