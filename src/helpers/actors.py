@@ -362,6 +362,18 @@ def load_membership(
     return frame.sort_values(["date", "_row"], kind="stable").reset_index(drop=True)
 
 
+def _default_membership() -> pd.DataFrame:
+    """``load_membership()``, read once while the membership and actor tables stay unchanged:
+    :func:`members_on` is asked about many days (a network layer, each map of a time window)
+    and only reads the table."""
+    return _membership_of(_file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
+
+
+@lru_cache(maxsize=4)
+def _membership_of(stamp: tuple) -> pd.DataFrame:
+    return load_membership()
+
+
 def members_on(
     date: str | dt.date | pd.Timestamp,
     membership: pd.DataFrame | None = None,
@@ -374,7 +386,7 @@ def members_on(
     not yet a member. ``froze_participation`` (Armenia, 2024) is not a withdrawal: a frozen
     state counts as a member unless ``count_frozen`` is False.
     """
-    membership = load_membership() if membership is None else membership
+    membership = _default_membership() if membership is None else membership
     when = pd.Timestamp(date)
     status: dict[str, str] = {}
     for record in membership[membership["date"] <= when].itertuples():
