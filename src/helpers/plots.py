@@ -20,6 +20,7 @@ from helpers.io import write_bytes
 from helpers.keydates import format_day
 from helpers.network import Window, analysis_window
 from helpers.paths import FIGURES
+from helpers.tables import records
 
 STYLE = {
     "svg.hashsalt": "csto-tensions",  # stable ids inside SVG files
@@ -271,7 +272,8 @@ def _draw_intervals(ax, events, min_days: int = 1) -> None:
     import pandas as pd
 
     one_day = pd.Timedelta(days=1)
-    for y, (_, event) in enumerate(events.iterrows()):
+    columns = ["quad_class", "date_precision", "date_start", "date_end"]
+    for y, event in enumerate(records(events, columns)):
         colour = QUAD_COLOURS.get(event["quad_class"], "grey")
         if event["date_precision"] == "day" and event["date_start"] == event["date_end"]:
             ax.plot([event["date_start"]], [y], marker="D", color=colour, markersize=6, ls="")
