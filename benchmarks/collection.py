@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/collection.py            # notebooks, floor, imports
     .venv/bin/python benchmarks/collection.py --test     # ... and the wall time of tasks.py test
     .venv/bin/python benchmarks/collection.py --repeat 3 # best of 3 for the import timings
+    .venv/bin/python benchmarks/collection.py --best-of 3 # best of 3 for notebooks and floors
 
 The notebooks are executed exactly as the main job does (``helpers.execute.execute``: one
 nbclient kernel per notebook, one after the other, same environment variables as
@@ -20,9 +21,14 @@ Kernel start-up warnings go to stderr: add ``2>/dev/null`` for the tables alone.
 
 FLOOR, measured in the same run: for each notebook, a one-cell notebook holding only the
 imports that notebook makes (parsed from its code cells with ``ast``), executed by the same
-``execute`` function: a kernel start, those imports, and the kernel shutdown (best of two).
-A notebook cannot run faster than its floor without changing what it imports or how kernels
-are used. With ``--jobs N`` (default 2) the notebooks are then also executed N at a time in
+``execute`` function: a kernel start, those imports, and the kernel shutdown. A notebook
+cannot run faster than its floor without changing what it imports or how kernels are used.
+
+RUN and FLOOR are each the best of ``--best-of`` executions (default 2), taken in turns
+(floor, notebook, floor, notebook), so that a slow kernel start or a busy moment on a shared
+machine counts against neither; every time is printed. (Until 2026-12-02 the run was one
+execution against the best of two floors, which counted such moments against the notebooks
+only.) With ``--jobs N`` (default 2) the notebooks are then also executed N at a time in
 worker processes (the main job, ``python -m helpers.execute --jobs``, runs N kernels at a time
 from one process, into a staging folder).
 """
@@ -39,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -101,6 +108,18 @@ def floor_notebook(path: Path, imports: list[str], folder: Path) -> Path:
     return floor
 
 
+def best_of(
+    path: Path, floor_path: Path, times: int, run: Callable[[Path], float] = execute
+) -> tuple[list[float], list[float]]:
+    """Execute the floor notebook and the notebook in turns, ``times`` each: the seconds of
+    every execution of the notebook and of its floor, in order."""
+    runs, floors = [], []
+    for _ in range(times):
+        floors.append(run(floor_path))
+        runs.append(run(path))
+    return runs, floors
+
+
 def kernel_root(folder: Path) -> Path:
     """Ask a kernel started like the notebooks' which repository root helpers sees."""
     probe = folder / "_probe_root.ipynb"
@@ -148,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=2, help="also run the notebooks N at a time (1: don't)"
     )
+    parser.add_argument(
+        "--best-of", type=int, default=2, help="executions of each notebook and of its floor"
+    )
     args = parser.parse_args(argv)
 
     env = {**os.environ, **_tasks_env()}
@@ -167,20 +189,23 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"executing in a copy: {copy} (kernels see ROOT = {seen})\n")
             rows = []
-            header = f"{'notebook':<32} {'run s':>7} {'floor s':>8} {'run/floor':>9}  imports"
+            header = (
+                f"{'notebook':<32} {'run s':>7} {'floor s':>8} {'run/floor':>9}  imports"
+                f"   (runs | floors, s)"
+            )
             print(header)
             print("-" * len(header))
             for path in notebook_paths(copy / "notebooks"):
                 imports = notebook_imports(path)
                 floor_path = floor_notebook(path, imports, path.parent)
-                # best of two: a kernel start now and then takes a second or two longer
-                floor = min(execute(floor_path) for _ in range(2))
+                runs, floors = best_of(path, floor_path, args.best_of)
                 floor_path.unlink()
-                seconds = execute(path)
+                seconds, floor = min(runs), min(floors)
                 rows.append((path.name, seconds, floor))
                 print(
                     f"{path.name:<32} {seconds:7.2f} {floor:8.2f} {seconds / floor:9.2f}  "
-                    f"{len(imports)}",
+                    f"{len(imports):7}   ({' '.join(f'{t:.2f}' for t in runs)} | "
+                    f"{' '.join(f'{t:.2f}' for t in floors)})",
                     flush=True,
                 )
             total = sum(r[1] for r in rows)

@@ -381,6 +381,25 @@ def test_members_on_frozen_and_edges() -> None:
     assert len(members_on("2022-11-23", membership)) == 6
 
 
+def test_members_on_reads_the_table_once_until_it_changes(tmp_path, monkeypatch) -> None:
+    """Without a table members_on reads data/csto_membership.csv once, and again when the
+    file changes (here: Uzbekistan's 2006 return removed)."""
+    import helpers.actors as module
+
+    table = tmp_path / "csto_membership.csv"
+    table.write_bytes(module.MEMBERSHIP_PATH.read_bytes())
+    monkeypatch.setattr(module, "MEMBERSHIP_PATH", table)
+    reads = []
+    original = module.load_membership
+    monkeypatch.setattr(module, "load_membership", lambda: reads.append(1) or original())
+    assert "UZB" in members_on("2007-01-01") and "UZB" in members_on("2008-01-01")
+    assert len(reads) == 1
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(x for x in lines if not x.startswith("UZB,rejoined")), "utf-8")
+    assert "UZB" not in members_on("2007-01-01")
+    assert len(reads) == 2
+
+
 def test_membership_cites_the_reference(article) -> None:
     membership = load_membership()
     assert membership["source"].str.startswith("reference row ").all()

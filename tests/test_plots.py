@@ -3,7 +3,9 @@ user's matplotlib settings."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import subprocess
 import sys
 
@@ -14,10 +16,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from PIL import Image
 
 from helpers.execute import execute, notebook_paths
 from helpers.paths import NOTEBOOKS, ROOT
-from helpers.plots import STYLE, save_figure, show_figure, use_style
+from helpers.plots import (
+    SAVE_OPTIONS,
+    STYLE,
+    project_rc,
+    save_figure,
+    show_figure,
+    tight_box,
+    use_style,
+)
 
 
 def make_figure():
@@ -42,6 +53,45 @@ def test_saved_figures_are_byte_identical(tmp_path):
         "two.png",
         "two.svg",
     ]
+
+
+def _png_tight(fig, bbox_inches) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(project_rc()):
+        fig.savefig(
+            buffer,
+            format="png",
+            metadata={"Software": None},
+            bbox_inches=bbox_inches,
+            **SAVE_OPTIONS["png"],
+        )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("layout", ["tight_layout", "constrained", None])
+def test_the_box_worked_out_once_is_savefigs_tight_box(tmp_path, layout):
+    """save_figure cuts both files to tight_box(fig), worked out once: the PNG is the one
+    savefig(bbox_inches="tight") writes, the SVG has the same size, and the figure's layout
+    engine is left as it was."""
+    use_style()
+    fig, ax = plt.subplots(layout="constrained" if layout == "constrained" else None)
+    ax.plot([2014, 2022], [1, 3])
+    ax.set_ylabel("a long label on the left, in DejaVu Sans")
+    fig.suptitle("Kazachstan – Rusland")
+    if layout == "tight_layout":
+        fig.tight_layout()
+    engine = fig.get_layout_engine()
+    svg, png = save_figure(fig, "f", tmp_path)
+    assert fig.get_layout_engine() is engine
+    assert png.read_bytes() == _png_tight(fig, "tight")
+    with matplotlib.rc_context(project_rc()):
+        box = tight_box(fig)
+    assert png.read_bytes() == _png_tight(fig, box)
+    width_pt = float(re.search(rb'<svg[^>]* width="([0-9.]+)pt"', svg.read_bytes()).group(1))
+    width_px = Image.open(png).size[0]
+    assert abs(width_pt / 72 - box.width) < 1e-4
+    assert abs(width_px / STYLE["savefig.dpi"] - box.width) < 1 / STYLE["savefig.dpi"]
+    plt.close(fig)
 
 
 def test_show_figure_needs_alt_text(tmp_path):

@@ -245,3 +245,42 @@ def test_unique_over_several_columns(tmp_path):
     with pytest.raises(DataError, match=r"duplicate \(article_id, event_id\) \('a', 'E01'\)") as c:
         check_unique(frame, ["article_id", "event_id"], "t.csv")
     assert (c.value.row, c.value.column) == (4, "event_id")
+
+
+def test_records_are_the_rows_in_order_as_plain_values():
+    from helpers.tables import records
+
+    frame = pd.DataFrame({"a": ["x", "y"], "_row": [2, 5], "n": [1.5, float("nan")]})
+    rows = list(records(frame[::-1]))  # the frame's order, not the index's
+    assert [r["_row"] for r in rows] == [5, 2]
+    assert rows[1] == {"a": "x", "_row": 2, "n": 1.5}
+    assert type(rows[1]["_row"]) is int  # a Python int, not a numpy scalar
+    assert list(records(frame.iloc[:0])) == []
+    # some columns: those asked for, and where each record comes from (_row, _file if there)
+    assert next(records(frame, ["n", "a"])).keys() == {"n", "a", "_row"}
+    located = frame.assign(_file="t.csv")
+    assert list(records(located, ["a"])) == [
+        {"a": "x", "_row": 2, "_file": "t.csv"},
+        {"a": "y", "_row": 5, "_file": "t.csv"},
+    ]
+
+
+def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_order():
+    from helpers.tables import check_allowed, check_required
+
+    frame = pd.DataFrame(
+        {"a": ["x", "", " "], "b": ["", "y", "z"], "kind": ["k", "k", "q"], "_row": [2, 3, 7]}
+    )
+    with pytest.raises(DataError) as caught:
+        check_required(frame, iter(["a", "b"]), "t.csv")  # any iterable of columns
+    assert (caught.value.row, caught.value.column) == (2, "b")
+    with pytest.raises(DataError) as caught:
+        check_required(frame.iloc[1:], ["a", "b"], "t.csv")
+    assert (caught.value.row, caught.value.column, caught.value.problem) == (
+        3,
+        "a",
+        "must not be empty",
+    )
+    check_allowed(frame.iloc[:2], "kind", {"k"}, "t.csv")
+    with pytest.raises(DataError, match=r"row 7, column 'kind': 'q' is not one of \['k'\]"):
+        check_allowed(frame, "kind", {"k"}, "t.csv")

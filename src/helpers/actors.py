@@ -9,11 +9,12 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,6 +29,7 @@ from helpers.tables import (
     check_unique,
     parse_date_cell,
     read_table,
+    records,
 )
 from helpers.textview import TextView, text_view
 
@@ -181,9 +183,10 @@ def _alias_key(alias: str) -> str:
 # --- extra table checks --------------------------------------------------------------------
 
 
-def _fail(path: Path, record: pd.Series, column: str, problem: str) -> None:
-    """Raise the error for ``record``; a record read by :func:`_read_tables` names its file."""
-    where = Path(record["_file"]) if "_file" in record.index else path
+def _fail(path: Path, record: Mapping[str, Any], column: str, problem: str) -> None:
+    """Raise the error for ``record`` (a row of :func:`helpers.tables.records`); a record read
+    by :func:`_read_tables` names its file."""
+    where = Path(record["_file"]) if "_file" in record else path
     raise DataError(where, int(record["_row"]), column, problem)
 
 
@@ -206,7 +209,7 @@ def _world_paths(path: str | Path | None, default: Path, world: bool, extra: Pat
 
 
 def _check_pattern(frame: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    for _, record in frame.iterrows():
+    for record in records(frame, [column]):
         value = record[column]
         if value and pattern.fullmatch(value) is None:
             _fail(path, record, column, f"{value!r} does not match {pattern.pattern}")
@@ -217,7 +220,7 @@ def _check_number(
 ) -> pd.Series:
     """Parse a column of decimal numbers (empty cells give NaN) and check their range."""
     values = []
-    for _, record in frame.iterrows():
+    for record in records(frame, [column]):
         text = record[column].strip()
         if not text:
             values.append(float("nan"))
@@ -242,7 +245,7 @@ def _check_actor_file(frame: pd.DataFrame, path: Path) -> None:
     check_allowed(frame, "kind", KINDS, path)
     _check_pattern(frame, "wikidata_qid", _QID, path)
     _check_pattern(frame, "cow_code", _COW_CODE, path)
-    for _, record in frame[(frame["cow_code"] != "") & (frame["kind"] != "state")].iterrows():
+    for record in records(frame[(frame["cow_code"] != "") & (frame["kind"] != "state")]):
         _fail(path, record, "cow_code", f"must be empty for a {record['kind']} (states only)")
 
 
@@ -256,14 +259,14 @@ def load_actors(path: str | Path | None = None, *, world: bool = False) -> pd.Da
     paths = _world_paths(path, ACTORS_PATH, world, WORLD_ACTORS_PATH)
     path = paths[0]
     frame = _read_tables(paths, ACTOR_COLUMNS, _check_actor_file)
-    for _, record in frame[frame["actor_id"].duplicated()].iterrows():
+    for record in records(frame[frame["actor_id"].duplicated()]):
         _fail(path, record, "actor_id", f"duplicate value {record['actor_id']!r} (in another file)")
     states = frame[frame["kind"] == "state"]
     check_required(states, ["capital_en", "capital_lat", "capital_lon"], path)
     lat = _check_number(frame, "capital_lat", -90.0, 90.0, path)
     lon = _check_number(frame, "capital_lon", -180.0, 180.0, path)
     state_ids = set(states["actor_id"])
-    for _, record in frame.iterrows():
+    for record in records(frame, ["kind", "state_id"]):
         state = record["state_id"]
         if record["kind"] in ("state", "organisation"):
             if state:
@@ -313,7 +316,7 @@ def load_aliases(
     known = set(actors["actor_id"])
     seen: dict[str, tuple[str, int, str, str]] = {}
     keys = []
-    for _, record in frame.iterrows():
+    for record in records(frame, ["actor_id", "alias"]):
         if record["actor_id"] not in known:
             _fail(path, record, "actor_id", f"unknown actor_id {record['actor_id']!r}")
         alias = record["alias"]
@@ -351,13 +354,25 @@ def load_membership(
     check_allowed(frame, "event", MEMBERSHIP_EVENTS, path)
     states = set(actors.loc[actors["kind"] == "state", "actor_id"])
     dates = []
-    for _, record in frame.iterrows():
+    for record in records(frame, ["state_id", "date"]):
         if record["state_id"] not in states:
             _fail(path, record, "state_id", f"unknown state {record['state_id']!r}")
         dates.append(pd.Timestamp(parse_date_cell(record["date"], path, record["_row"], "date")))
     frame = frame.copy()
     frame["date"] = pd.to_datetime(pd.Series(dates, index=frame.index, dtype="object"))
     return frame.sort_values(["date", "_row"], kind="stable").reset_index(drop=True)
+
+
+def _default_membership() -> pd.DataFrame:
+    """``load_membership()``, read once while the membership and actor tables stay unchanged:
+    :func:`members_on` is asked about many days (a network layer, each map of a time window)
+    and only reads the table."""
+    return _membership_of(_file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
+
+
+@lru_cache(maxsize=4)
+def _membership_of(stamp: tuple) -> pd.DataFrame:
+    return load_membership()
 
 
 def members_on(
@@ -372,7 +387,7 @@ def members_on(
     not yet a member. ``froze_participation`` (Armenia, 2024) is not a withdrawal: a frozen
     state counts as a member unless ``count_frozen`` is False.
     """
-    membership = load_membership() if membership is None else membership
+    membership = _default_membership() if membership is None else membership
     when = pd.Timestamp(date)
     status: dict[str, str] = {}
     for record in membership[membership["date"] <= when].itertuples():

@@ -38,7 +38,14 @@ from helpers.actors import (
 )
 from helpers.io import write_text
 from helpers.paths import DATA
-from helpers.tables import DataError, check_required, check_unique, parse_date_cell, read_table
+from helpers.tables import (
+    DataError,
+    check_required,
+    check_unique,
+    parse_date_cell,
+    read_table,
+    records,
+)
 from helpers.translit import variants
 
 __all__ = [
@@ -124,7 +131,7 @@ def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
     check_required(frame, ["actor_id", "state_id", "role", "start", "name_en", "name_nl"], path)
     check_required(frame, ["source"], path)
     check_unique(frame, ["actor_id", "role", "start"], path)
-    for _, record in frame.iterrows():
+    for record in records(frame, ["start", "end"]):
         row = int(record["_row"])
         start = parse_date_cell(record["start"], path, row, "start")
         if record["end"] and parse_date_cell(record["end"], path, row, "end") < start:

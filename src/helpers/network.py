@@ -24,7 +24,7 @@ from helpers.balance import (
 )
 from helpers.events import MODALITIES
 from helpers.io import write_bytes
-from helpers.tables import split_ids
+from helpers.tables import records, split_ids
 
 __all__ = [
     "COLLAPSE_COLUMNS",
@@ -119,7 +119,7 @@ def _iso(value: Any) -> str:
 def _actor_attributes(actors: pd.DataFrame) -> dict[str, dict[str, Any]]:
     table = actors.set_index("actor_id") if "actor_id" in actors.columns else actors
     out = {}
-    for actor_id, row in table.iterrows():
+    for actor_id, row in zip(table.index, records(table), strict=True):
         attrs = {k: _python(v) for k, v in row.items()}
         out[str(actor_id)] = {k: v for k, v in attrs.items() if v is not None}
     return out

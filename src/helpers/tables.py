@@ -9,6 +9,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -184,6 +185,23 @@ def check_unique(frame: pd.DataFrame, column: str | Sequence[str], path: str | P
         values = tuple(str(first[c]) for c in columns)
         problem = f"duplicate ({', '.join(columns)}) {values!r}"
     raise DataError(path, int(first["_row"]), columns[-1], problem)
+
+
+# Where a record comes from, kept by records() whatever columns are asked for.
+_WHERE = ("_row", "_file")
+
+
+def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of ``frame`` in order, each a dict from column name to value: what
+    ``frame.iterrows()`` gives the checks, without building a Series per row (a table of
+    thousands of rows is checked in milliseconds instead of tenths of a second). With
+    ``columns``, only those and the ``_row`` and ``_file`` columns the frame has."""
+    if columns is None:
+        columns = list(frame.columns)
+    else:
+        columns = list(dict.fromkeys([*columns, *(c for c in _WHERE if c in frame.columns)]))
+    for values in zip(*(frame[column].tolist() for column in columns), strict=True):
+        yield dict(zip(columns, values, strict=True))
 
 
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
