@@ -18,6 +18,7 @@ from helpers.pipeline import (
     STAGES,
     TABLES,
     StageBars,
+    engine_of,
     pair_sums,
     partition_files,
     read_table,
@@ -303,3 +304,9 @@ def test_unknown_engine_and_stage_are_refused(corpus, tmp_path):
     with pytest.raises(ValueError, match="expected 'parse'"):
         run_corpus(corpus, tmp_path / "o", stages=["tag"])
     assert STAGES == ("parse", "tag", "timex", "events", "checks")
+
+
+def test_a_scheduler_address_means_dask_whatever_the_engine_says():
+    assert engine_of("serial", "tcp://host:8786") == "dask"
+    assert engine_of("serial", None) == "serial"
+    assert engine_of("dask", None) == "dask"

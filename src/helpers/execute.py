@@ -482,7 +482,9 @@ class Corpus:
         found, _ = find_texts(setting.registry, list(setting.corpus))
         files = tuple(found[i] for i in setting.registry["article_id"] if i in found)
         others = frozenset(setting.full_registry["article_id"]) - set(found)
-        engine = "dask" if args.scheduler else args.engine
+        from helpers.pipeline import engine_of  # pandas, networkx: only when a run needs them
+
+        engine = engine_of(args.engine, args.scheduler)
         return cls(files, setting.events_path, others, engine, args.workers, args.scheduler)
 
     def run(self, out: Path) -> list[str]:

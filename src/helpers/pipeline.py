@@ -441,6 +441,12 @@ def _outside_error(events: str | Path, article_id: str, row: int, count: int) ->
 # --- running the partitions -----------------------------------------------------------------------
 
 
+def engine_of(engine: str, scheduler: str | None) -> str:
+    """The engine a command line asks for: a scheduler's address means Dask, whatever
+    ``--engine`` says."""
+    return "dask" if scheduler else engine
+
+
 def _check_out(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(
@@ -729,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=Path, help="an events table to check (stage checks)")
     parser.add_argument("--world", action="store_true", help="tag with the world gazetteer too")
     args = parser.parse_args(argv)
-    engine = "dask" if args.scheduler else args.engine
+    engine = engine_of(args.engine, args.scheduler)
     try:
         result = run_corpus(
             args.corpus,
