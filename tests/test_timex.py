@@ -884,3 +884,16 @@ def test_find_equals_every_rule_tried_everywhere_on_the_article_and_the_invented
     texts.append(unicodedata.normalize("NFD", texts[0]))
     for text in texts:
         assert find_time_expressions(text) == _every_rule_everywhere(text)
+
+
+def test_resolve_remembers_results_and_not_errors():
+    from helpers import timex
+
+    timex._resolve.cache_clear()
+    first, again = resolve("vorige week", P), resolve("vorige week", P)
+    assert first is again
+    assert first == timex._resolve.__wrapped__("vorige week", P, None, False)  # as computed
+    assert resolve("vorige week", P, past=True) is not first  # another tense: another entry
+    with pytest.raises(TimexError):
+        resolve("geen tijd", P)
+    assert timex._resolve.cache_info().currsize == 2  # the two readings, not the error
