@@ -726,8 +726,8 @@ def suggest_events(
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
     for index, sentence in enumerate(article.sentences):
-        found = lexicon.scan.finditer(text, sentence.start, sentence.end)
-        sentence_hits = [(lexicon.cues[i], m) for i, m in found]  # by position, then cue order
+        cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
+        sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
         for clause in _clauses(text, sentence.start, sentence.end):
             hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
             if not hits:

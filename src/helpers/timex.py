@@ -1145,16 +1145,20 @@ def _resolve(
 _FIND_PREFIX = rf"(?:(?:{_alt(_NEUTRAL_PREPOSITIONS + _OPEN_PREPOSITIONS)})\s+)"
 
 
+_WORD_START = r"(?<!\w)"  # a time expression begins a word
+
+
 def _finder(rule: Rule) -> re.Pattern[str]:
     prefix = _FIND_PREFIX + ("?" if rule.bare_in_text else "")
     clock = rf"(?:\s+(?:{_CLOCK_PHRASE}))?"  # "zondag om 06.00 uur" is one phrase
-    return _compiled(rf"(?<!\w){prefix}(?:{rule.pattern}){clock}(?!\w)(?![.-][0-9])")
+    return _compiled(rf"{_WORD_START}{prefix}(?:{rule.pattern}){clock}(?!\w)(?![.-][0-9])")
 
 
 @lru_cache(maxsize=1)
 def _finders() -> PrefixIndex:
     """Every rule's finder, each tried only where its first characters occur."""
-    return PrefixIndex([_finder(rule).pattern for rule in RULES], re.IGNORECASE, lead=r"(?<!\w)")
+    patterns = [_finder(rule).pattern for rule in RULES]
+    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START)
 
 
 def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
