@@ -33,7 +33,8 @@ Suggestions are made from the tag stage's mentions, so with ``world=False`` (the
 the hand-coded actors can act in them; ``world=True`` tags with the world gazetteer too, as
 ``python3 tasks.py suggest`` does. The events table is read by the parent once, as a stream:
 it hashes the corpus files for their ids (an article's id is its content hash) and hands each
-partition the rows of its own articles, so no process holds the whole table. A row naming an
+partition the rows of its own articles (:mod:`helpers.event_split`), so no process holds the
+whole table. A row naming an
 article that is not in the corpus is an error naming the row, raised after all partitions.
 
 Engines: ``"serial"`` runs the partitions one after another in this process; ``"dask"`` submits
@@ -47,11 +48,10 @@ progress bar per stage (tqdm, on ``progress``, only when that is a terminal).
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -71,13 +71,14 @@ from helpers.actors import (
     sentence_actors,
     tag_corpus,
 )
-from helpers.article import Article, ArticleError, corpus_files, file_article_id, load_article
+from helpers.article import Article, ArticleError, corpus_files, load_article
+from helpers.event_split import SplitEvents, remove_rows, split_events
 from helpers.events import COLUMNS as EVENT_COLUMNS
 from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
 from helpers.network import COLLAPSE_COLUMNS, event_graph, tension_from_sums, tension_sums
 from helpers.suggest import Lexicon, load_cues, suggest_events
-from helpers.tables import DataError, iter_records
+from helpers.tables import DataError
 from helpers.timex import find_time_expressions
 
 STAGES = ("parse", "tag", "timex", "events", "checks")
@@ -88,7 +89,6 @@ ARTICLE_COLUMNS = ["article", "file", "date", "date_precision", "bytes", "senten
 TIME_COLUMNS = ["article", "start", "end", "phrase"]
 SUGGESTION_COLUMNS = ["confidence", "rule", *EVENT_COLUMNS]
 ROWS_FOLDER = ".events-rows"  # in the output folder during a run: each partition's event rows
-FLUSH_ROWS = 20_000  # event rows the parent holds before appending them to the partitions' files
 NO_EVENTS = "no events table given (events=PATH, --events PATH)"
 Phrases = list[tuple[int, int, str]]
 Report = Callable[[dict], None]
@@ -368,79 +368,6 @@ def run_partition(
     return result
 
 
-# --- the events table, split by partition ---------------------------------------------------------
-
-
-@dataclass
-class SplitEvents:
-    """What :func:`split_events` did: each partition's file of rows (None: no rows), the rows
-    of ``others`` passed over, and the first row naming an article outside the corpus."""
-
-    files: list[str | None]
-    passed_over: int = 0
-    outside: DataError | None = None
-    seconds: float = 0.0
-
-
-def split_events(
-    events: str | Path, parts: Sequence[Sequence[Path]], folder: Path, others: Iterable[str] = ()
-) -> SplitEvents:
-    """Read the events table as a stream and append each row to the file of the partition
-    that holds its article (``folder/part-NNNNN.csv``: the row's cells and its line in
-    ``events``), by the ids of the partitions' files. Rows of ``others`` (article ids) are
-    passed over; the first row naming any other article is kept as an error, with a count."""
-    partition_of: dict[str, int] = {}
-    for index, part in enumerate(parts):
-        for path in part:
-            partition_of.setdefault(file_article_id(path), index)
-    skip = frozenset(others) - partition_of.keys()
-    at = EVENT_COLUMNS.index("article_id")
-    buffers: dict[int, list[list]] = defaultdict(list)
-    buffered, passed_over, outside, first = 0, 0, 0, None
-    for record in iter_records(events, EVENT_COLUMNS):
-        index = partition_of.get(record[at])
-        if index is None:
-            passed_over += record[at] in skip
-            outside += record[at] not in skip
-            first = first if first is not None or record[at] in skip else record
-            continue
-        buffers[index].append(record)
-        buffered += 1
-        if buffered >= FLUSH_ROWS:
-            _append_rows(buffers, folder)
-            buffered = 0
-    _append_rows(buffers, folder)
-    files = [folder / f"part-{i:05d}.csv" for i in range(len(parts))]
-    split = SplitEvents([str(f) if f.exists() else None for f in files], passed_over)
-    if first is not None:
-        split.outside = _outside_error(events, first[at], first[-1], outside)
-    return split
-
-
-def _append_rows(buffers: dict[int, list[list]], folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, rows in buffers.items():
-        path = folder / f"part-{index:05d}.csv"
-        new = not path.exists()
-        with open(path, "a", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            if new:
-                writer.writerow([*EVENT_COLUMNS, "line"])
-            writer.writerows(rows)
-    buffers.clear()
-
-
-def _outside_error(events: str | Path, article_id: str, row: int, count: int) -> DataError:
-    more = f" ({count - 1} more rows name articles outside the corpus)" if count > 1 else ""
-    if not article_id.strip():
-        return DataError(events, row, "article_id", f"must not be empty{more}")
-    problem = f"{article_id!r} is not an article of the corpus (no file has that content){more}"
-    return DataError(events, row, "article_id", problem)
-
-
-# --- running the partitions -----------------------------------------------------------------------
-
-
 def engine_of(engine: str, scheduler: str | None) -> str:
     """The engine a command line asks for: a scheduler's address means Dask, whatever
     ``--engine`` says."""
@@ -646,7 +573,7 @@ def run_corpus(
         finally:
             bars.close()
     finally:
-        _remove_rows(rows_folder)
+        remove_rows(rows_folder)
     _check_unique(results, parts)
     if split.outside is not None:
         raise split.outside
@@ -684,14 +611,6 @@ def _fan_out(*handlers: Report | None) -> Report:
             handler(event)
 
     return report
-
-
-def _remove_rows(folder: Path) -> None:
-    """The partitions' files of event rows (written by this run only), then their folder."""
-    if folder.is_dir():
-        for path in folder.glob("part-*.csv"):
-            path.unlink()
-        folder.rmdir()
 
 
 def comention_from_sums(

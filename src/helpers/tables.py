@@ -108,12 +108,7 @@ def iter_records(path: str | Path, columns: Iterable[str]) -> Iterator[list]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise DataError(path, 1, None, "file is empty: no header row") from None
-            _check_nul(path, 1, header, header)
-            _check_header(path, header, expected)
+            header = _header(reader, path, expected)
             order = [header.index(column) for column in expected]
             line = reader.line_num + 1
             for record in reader:
@@ -132,6 +127,39 @@ def iter_records(path: str | Path, columns: Iterable[str]) -> Iterator[list]:
         raise DataError(path, None, None, f"not valid UTF-8 ({err.reason}){_utf16(path)}") from None
     except csv.Error as err:
         raise DataError(path, line, None, f"not valid CSV: {err}") from None
+
+
+def _header(reader, path: Path, expected: list[str]) -> list[str]:
+    """The header row read by ``reader``, checked as :func:`read_table` checks it."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(path, 1, None, "file is empty: no header row") from None
+    _check_nul(path, 1, header, header)
+    _check_header(path, header, expected)
+    return header
+
+
+def record_cells(line: str) -> list[str]:
+    """The cells of one record given as its text (one line, no line end), as
+    :func:`read_table` reads them; ``[]`` for an empty line."""
+    return next(csv.reader([line], strict=True), [])
+
+
+def table_header(path: str | Path, columns: Iterable[str]) -> list[str]:
+    """The header of a table (its column names in the file's order), with the checks and
+    errors of :func:`read_table` for the file and its header; the rest is not read."""
+    path = Path(path)
+    _check_regular(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return _header(csv.reader(handle, strict=True), path, list(columns))
+    except OSError as err:
+        raise _open_error(path, err) from None
+    except UnicodeDecodeError as err:
+        raise DataError(path, None, None, f"not valid UTF-8 ({err.reason}){_utf16(path)}") from None
+    except csv.Error as err:
+        raise DataError(path, 1, None, f"not valid CSV: {err}") from None
 
 
 def _utf16(path: Path) -> str:

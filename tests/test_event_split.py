@@ -1,0 +1,257 @@
+"""helpers.event_split: the events table cut by partition; the plain reader equals the csv one."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import event_split
+from helpers.article import file_article_id
+from helpers.event_split import LINE_COLUMN, split_events
+from helpers.events import COLUMNS
+from helpers.tables import DataError, read_table
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory) -> list[list[Path]]:
+    """Three partitions of two files each (contents only matter for their ids)."""
+    folder = tmp_path_factory.mktemp("files")
+    files = []
+    for i in range(6):
+        path = folder / f"{i:02d}.txt"
+        path.write_text(f"date 2022-11-0{i + 1}\ninvented text {i}\n", encoding="utf-8")
+        files.append(path)
+    return [files[0:2], files[2:4], files[4:6]]
+
+
+def _ids(parts) -> list[str]:
+    return [file_article_id(p) for part in parts for p in part]
+
+
+def _outcome(events: Path, parts, folder: Path, others=(), plain: bool = True):
+    """What split_events gives: each partition's rows (cells by column, and the line), the
+    rows passed over and the error; or the error it raised. ``plain=False``: the csv module's
+    reader only."""
+    if not plain:
+        original = event_split._split_plain
+
+        def refuse(*args, **kwargs):
+            raise event_split._NotPlain
+
+        event_split._split_plain = refuse
+    try:
+        split = split_events(events, parts, folder, others)
+    except DataError as err:
+        return ("error", str(err)), None
+    finally:
+        if not plain:
+            event_split._split_plain = original
+    rows = []
+    for file in split.files:
+        if file is None:
+            rows.append(None)
+            continue
+        table = read_table(file, [*COLUMNS, LINE_COLUMN]).drop(columns="_row")
+        rows.append(table.to_dict("records"))
+    outside = None if split.outside is None else str(split.outside)
+    event_split.remove_rows(folder)
+    return (rows, split.passed_over, outside), split.plain
+
+
+def _both(events: Path, parts, tmp_path: Path, others=()):
+    fast, plain = _outcome(events, parts, tmp_path / "a", others)
+    slow, _ = _outcome(events, parts, tmp_path / "b", others, plain=False)
+    assert fast == slow
+    return fast, plain
+
+
+def _table(records: list[list[str]], order=None, crlf=False, bom=False) -> bytes:
+    order = list(order or COLUMNS)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(order)
+    for record in records:
+        writer.writerow(record if len(record) != len(COLUMNS) else _ordered(record, order))
+    data = out.getvalue().encode("utf-8")
+    return codecs.BOM_UTF8 + data if bom else data
+
+
+def _ordered(record: list[str], order: list[str]) -> list[str]:
+    cells = dict(zip(COLUMNS, record, strict=True))
+    return [cells[c] for c in order]
+
+
+def _record(article_id: str, fill: str = "x") -> list[str]:
+    return [article_id, *[fill] * (len(COLUMNS) - 1)]
+
+
+def test_rows_go_to_their_partition_with_their_line_plainly(parts, tmp_path):
+    ids = _ids(parts)
+    records = [_record(ids[i % 6], f'cell "{i}", with a comma') for i in range(20)]
+    path = tmp_path / "events.csv"
+    path.write_bytes(_table(records))
+    (rows, passed_over, outside), plain = _both(path, parts, tmp_path)
+    assert plain and passed_over == 0 and outside is None
+    assert [len(r) for r in rows] == [8, 6, 6]
+    first = rows[0][0]
+    assert first["article_id"] == ids[0] and first[LINE_COLUMN] == "2"
+    assert first["coder_note"] == 'cell "0", with a comma'
+    assert [r[LINE_COLUMN] for r in rows[1]] == ["4", "5", "10", "11", "16", "17"]
+
+
+def test_others_are_passed_over_and_outside_rows_named(parts, tmp_path):
+    ids = _ids(parts)
+    records = [_record(ids[0]), _record("aaaaaaaaaaaa"), _record("bbbbbbbbbbbb")]
+    records += [_record("bbbbbbbbbbbb"), _record(ids[5])]
+    path = tmp_path / "events.csv"
+    path.write_bytes(_table(records))
+    (rows, passed_over, outside), plain = _both(path, parts, tmp_path, others=["aaaaaaaaaaaa"])
+    assert plain and passed_over == 1
+    assert "line 4" in outside or "row 4" in outside
+    assert "'bbbbbbbbbbbb' is not an article of the corpus" in outside
+    assert "(1 more rows" in outside
+    assert rows[1] is None and len(rows[2]) == 1
+
+
+def test_blank_rows_are_skipped_and_an_empty_id_is_named(parts, tmp_path):
+    ids = _ids(parts)
+    blank = [" "] * len(COLUMNS)
+    empty_id = _record("")
+    path = tmp_path / "events.csv"
+    path.write_bytes(_table([_record(ids[0]), blank, [], _record(ids[1]), empty_id]))
+    (rows, passed_over, outside), plain = _both(path, parts, tmp_path)
+    assert plain and passed_over == 0
+    assert [r[LINE_COLUMN] for r in rows[0]] == ["2", "5"]
+    assert "must not be empty" in outside
+
+
+@pytest.mark.parametrize(
+    "tweak",
+    ["newline in a cell", "quote inside a bare cell", "crlf and bom", "columns reordered"],
+)
+def test_tables_the_plain_reader_leaves_to_the_csv_module_give_the_same_files(
+    parts, tmp_path, tweak
+):
+    ids = _ids(parts)
+    records = [_record(ids[i % 6], "plain") for i in range(9)]
+    order, crlf, bom = None, False, False
+    if tweak == "newline in a cell":
+        records[4][3] = "two\nlines"
+    elif tweak == "quote inside a bare cell":
+        records[4][3] = 'a"b'  # csv writes it quoted; made bare below
+    elif tweak == "crlf and bom":
+        crlf = bom = True
+    else:
+        order = list(reversed(COLUMNS))
+    data = _table(records, order, crlf, bom)
+    if tweak == "quote inside a bare cell":
+        data = data.replace(b'"a""b"', b'a"b')
+    path = tmp_path / "events.csv"
+    path.write_bytes(data)
+    (rows, _, _), plain = _both(path, parts, tmp_path)
+    assert plain == (tweak in ("crlf and bom", "columns reordered"))
+    assert sum(len(r) for r in rows if r) == 9
+    assert [r[LINE_COLUMN] for r in rows[2]][-1] == ("8" if tweak == "newline in a cell" else "7")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"a NUL \x00 byte", b"\xff\xfe not UTF-8", b'"quote" then text', b"short,row"],
+)
+def test_a_bad_table_raises_the_error_read_table_raises(parts, tmp_path, bad):
+    ids = _ids(parts)
+    data = _table([_record(ids[0]), _record(ids[1], "CELL")])
+    path = tmp_path / "events.csv"
+    if bad == b"short,row":
+        path.write_bytes(data + bad + b"\n")
+    else:
+        path.write_bytes(data.replace(b"CELL", bad, 1))
+    with pytest.raises(DataError) as expected:
+        read_table(path, COLUMNS)
+    assert _outcome(path, parts, tmp_path / "out")[0] == ("error", str(expected.value))
+
+
+_SAFE = ["", " ", "x", "a,b", 'say "no"', '"', "é", "\t", "=1"]  # one line each, as csv writes them
+_CELLS = st.sampled_from([*_SAFE, "two\nlines", "crlf\r\n"])
+
+
+@st.composite
+def _tables(draw, ids: list[str], cells=_CELLS):
+    pool = [*ids, "", " ", "ffffffffffff", f'"{ids[0]}"', "aaaaaaaaaaaa"]
+    records = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row", "row", "row", "blank", "short"]))
+        if kind == "blank":
+            records.append([draw(st.sampled_from(["", " "]))] * len(COLUMNS))
+        elif kind == "short":
+            records.append([draw(st.sampled_from(pool)), draw(cells)])
+        else:
+            row = draw(st.lists(cells, min_size=len(COLUMNS) - 1, max_size=len(COLUMNS) - 1))
+            records.append([draw(st.sampled_from(pool)), *row])
+    order = draw(st.permutations(COLUMNS))
+    return _table(records, order, crlf=draw(st.booleans()), bom=draw(st.booleans()))
+
+
+def _same_both_ways(parts, tmp_path_factory, table: bytes):
+    tmp_path = tmp_path_factory.mktemp("any")
+    path = tmp_path / "events.csv"
+    path.write_bytes(table)
+    fast = _outcome(path, parts, tmp_path / "a", others=["aaaaaaaaaaaa"])
+    slow = _outcome(path, parts, tmp_path / "b", others=["aaaaaaaaaaaa"], plain=False)
+    assert fast[0] == slow[0]
+    return fast[1]
+
+
+_ANY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_ANY
+@given(data=st.data())
+def test_the_plain_reader_equals_the_csv_module_on_any_table(parts, tmp_path_factory, data):
+    _same_both_ways(parts, tmp_path_factory, data.draw(_tables(_ids(parts))))
+
+
+@_ANY
+@given(data=st.data())
+def test_tables_of_one_line_records_are_read_plainly(parts, tmp_path_factory, data):
+    table = data.draw(_tables(_ids(parts), st.sampled_from(_SAFE)))
+    plain = _same_both_ways(parts, tmp_path_factory, table)
+    assert plain is not False  # read plainly, or a bad table (None: the same error both ways)
+
+
+_HEADER = ",".join(COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        codecs.BOM_UTF8,
+        f"{_HEADER},event_id\n".encode(),
+        _HEADER.replace(",", ";").encode(),
+        _HEADER.encode("utf-16"),
+        f'{_HEADER}\n{"x," * 24}"x\n\n'.encode(),
+        _HEADER.encode(),  # a header without a line end, and nothing else
+    ],
+    ids=["empty", "bom-only", "duplicate-column", "semicolons", "utf-16", "open-quote", "bare"],
+)
+def test_a_bad_or_bare_header_gives_what_read_table_gives(parts, tmp_path, data):
+    path = tmp_path / "events.csv"
+    path.write_bytes(data)
+    try:
+        expected = ("rows", len(read_table(path, COLUMNS)))
+    except DataError as err:
+        expected = ("error", str(err))
+    outcome, _ = _outcome(path, parts, tmp_path / "out")
+    if expected[0] == "error":
+        assert outcome == expected
+    else:
+        assert outcome == ([None, None, None], 0, None)
