@@ -34,24 +34,19 @@ def _ids(parts) -> list[str]:
     return [file_article_id(p) for part in parts for p in part]
 
 
-def _outcome(events: Path, parts, folder: Path, others=(), plain: bool = True):
+def _outcome(events: Path, parts, folder: Path, others=(), plain: bool = True, ranges: int = 1):
     """What split_events gives: each partition's rows (cells by column, and the line), the
     rows passed over and the error; or the error it raised. ``plain=False``: the csv module's
-    reader only."""
+    reader only; ``ranges``: the plain reader's stretches."""
+    original = event_split._split_plain
     if not plain:
-        original = event_split._split_plain
-
-        def refuse(*args, **kwargs):
-            raise event_split._NotPlain
-
-        event_split._split_plain = refuse
+        event_split._split_plain = lambda *args, **kwargs: None
     try:
-        split = split_events(events, parts, folder, others)
+        split = split_events(events, parts, folder, others, ranges=ranges)
     except DataError as err:
         return ("error", str(err)), None
     finally:
-        if not plain:
-            event_split._split_plain = original
+        event_split._split_plain = original
     rows = []
     for file in split.files:
         if file is None:
@@ -60,6 +55,9 @@ def _outcome(events: Path, parts, folder: Path, others=(), plain: bool = True):
         table = read_table(file, [*COLUMNS, LINE_COLUMN]).drop(columns="_row")
         rows.append(table.to_dict("records"))
     outside = None if split.outside is None else str(split.outside)
+    assert sorted(p.name for p in folder.glob("*")) == sorted(
+        Path(f).name for f in split.files if f
+    )  # no pieces left
     event_split.remove_rows(folder)
     return (rows, split.passed_over, outside), split.plain
 
@@ -68,6 +66,11 @@ def _both(events: Path, parts, tmp_path: Path, others=()):
     fast, plain = _outcome(events, parts, tmp_path / "a", others)
     slow, _ = _outcome(events, parts, tmp_path / "b", others, plain=False)
     assert fast == slow
+    for ranges in (2, 3, 7):
+        assert _outcome(events, parts, tmp_path / f"r{ranges}", others, ranges=ranges) == (
+            fast,
+            plain,
+        )
     return fast, plain
 
 
@@ -205,6 +208,8 @@ def _same_both_ways(parts, tmp_path_factory, table: bytes):
     fast = _outcome(path, parts, tmp_path / "a", others=["aaaaaaaaaaaa"])
     slow = _outcome(path, parts, tmp_path / "b", others=["aaaaaaaaaaaa"], plain=False)
     assert fast[0] == slow[0]
+    ranged = _outcome(path, parts, tmp_path / "c", others=["aaaaaaaaaaaa"], ranges=3)
+    assert ranged == fast
     return fast[1]
 
 

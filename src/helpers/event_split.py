@@ -19,11 +19,12 @@ import codecs
 import csv
 import os
 import re
+import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.article import file_article_id
 from helpers.events import COLUMNS as EVENT_COLUMNS
@@ -74,36 +75,56 @@ class _Tally:
             self.first = (article_id, line)
 
 
-def partition_ids(parts: Sequence[Sequence[Path]], threads: int = 4) -> dict[str, int]:
-    """Article id -> index of the first partition holding a file with that content; the files
-    are hashed (:func:`helpers.article.file_article_id`) by a few threads."""
-    files = [(index, path) for index, part in enumerate(parts) for path in part]
-    with ThreadPoolExecutor(max_workers=max(1, min(threads, os.cpu_count() or 1))) as pool:
-        ids = list(pool.map(file_article_id, [path for _, path in files]))
+Calls = Callable[[Callable[..., Any], list[tuple]], list]  # run f(*args) for each args, in order
+
+
+def in_process(function: Callable[..., Any], calls: list[tuple]) -> list:
+    """Run ``function(*args)`` for each ``args`` of ``calls`` here, one after another."""
+    return [function(*args) for args in calls]
+
+
+def file_ids(files: Sequence[str | Path]) -> list[str]:
+    """The article id of each file (:func:`helpers.article.file_article_id`)."""
+    return [file_article_id(path) for path in files]
+
+
+def partition_ids(parts: Sequence[Sequence[Path]], run: Calls = in_process) -> dict[str, int]:
+    """Article id -> index of the first partition holding a file with that content; each
+    partition's files are hashed by one call of :func:`file_ids` (``run`` makes the calls:
+    e.g. on the workers of a Dask cluster)."""
     partition_of: dict[str, int] = {}
-    for (index, _), article_id in zip(files, ids, strict=True):
-        partition_of.setdefault(article_id, index)
+    for index, ids in enumerate(run(file_ids, [([str(p) for p in part],) for part in parts])):
+        for article_id in ids:
+            partition_of.setdefault(article_id, index)
     return partition_of
 
 
 def split_events(
-    events: str | Path, parts: Sequence[Sequence[Path]], folder: Path, others: Iterable[str] = ()
+    events: str | Path,
+    parts: Sequence[Sequence[Path]],
+    folder: Path,
+    others: Iterable[str] = (),
+    run: Calls = in_process,
+    ranges: int = 1,
 ) -> SplitEvents:
     """Read the events table as a stream and append each row to the file of the partition
     that holds its article (``folder/part-NNNNN.csv``: the row's cells and its line in
     ``events``), by the ids of the partitions' files. Rows of ``others`` (article ids) are
     passed over; the first row naming any other article is kept as an error, with a count.
-    Errors in the table raise :class:`DataError` as :func:`helpers.tables.read_table` does."""
-    partition_of = partition_ids(parts)
-    tally = _Tally(frozenset(others) - partition_of.keys())
-    plain = True
-    try:
-        _split_plain(Path(events), partition_of, tally, folder)
-    except _NotPlain:
+    Errors in the table raise :class:`DataError` as :func:`helpers.tables.read_table` does.
+
+    ``run`` makes the calls that hash the files and read the table (in this process by
+    default; e.g. on a Dask cluster's workers), the plain reader reading ``ranges`` stretches
+    of the table's lines at once."""
+    events = Path(events)
+    partition_of = partition_ids(parts, run)
+    skip = frozenset(others) - partition_of.keys()
+    tally = _split_plain(events, partition_of, skip, folder, run, ranges)
+    plain = tally is not None
+    if tally is None:
         remove_rows(folder)
-        tally = _Tally(tally.skip)
-        plain = False
-        _split_records(Path(events), partition_of, tally, folder)
+        tally = _Tally(skip)
+        _split_records(events, partition_of, tally, folder)
     files = [folder / f"part-{i:05d}.csv" for i in range(len(parts))]
     split = SplitEvents([str(f) if f.exists() else None for f in files], tally.passed_over)
     split.plain = plain
@@ -149,39 +170,156 @@ def _append_records(buffers: dict[int, list[list]], folder: Path, header: list[s
 # --- the plain reader: whole, well-formed lines ---------------------------------------------------
 
 
-def _split_plain(events: Path, partition_of: dict[str, int], tally: _Tally, folder: Path) -> None:
+@dataclass(frozen=True)
+class _Layout:
+    """What the plain reader needs to know of a table: its header line (without its line
+    end, plus the line column), where the article cell is and how many cells a row has."""
+
+    head: bytes
+    at: int
+    width: int
+
+
+def _split_plain(
+    events: Path,
+    partition_of: dict[str, int],
+    skip: frozenset[str],
+    folder: Path,
+    run: Calls,
+    ranges: int,
+) -> _Tally | None:
+    """The plain reader over ``ranges`` stretches of the table (each one call of
+    :func:`split_range`), the stretches' files then joined per partition in order; None when
+    some line is not plain (its files are left for :func:`remove_rows`)."""
     header = table_header(events, EVENT_COLUMNS)  # the header's own errors, as read_table's
-    at, width = header.index("article_id"), len(header)
+    cut = _cut(events, ranges)
+    if cut is None:
+        return None
+    head, stretches = cut
+    layout = _Layout(head, header.index("article_id"), len(header))
     keys = {article_id.encode(): index for article_id, index in partition_of.items()}
+    calls = [
+        (str(events), start, end, line, keys, skip, layout, str(folder), number)
+        for number, (start, end, line) in enumerate(stretches)
+    ]
+    done = run(split_range, calls)
+    if any(one is None for one in done):
+        return None
+    _join(folder, head, [written for _, written in done])
+    return _merge([tally for tally, _ in done], skip)
+
+
+def _cut(events: Path, ranges: int) -> tuple[bytes, list[tuple[int, int, int]]] | None:
+    """The header line (for the partitions' files) and ``ranges`` stretches of whole lines
+    after it: (first byte, end byte, line number of the first line); None when the header
+    is not one plain line."""
     with open(events, "rb") as handle:
         head = handle.readline()
         if head.count(b'"') % 2 or not head.endswith(b"\n"):
-            raise _NotPlain
+            return None
+        size = os.fstat(handle.fileno()).st_size
+        start = len(head)
         head = head.removeprefix(codecs.BOM_UTF8).rstrip(b"\r\n") + b"," + LINE_COLUMN.encode()
-        buffers: dict[int, list[bytes]] = defaultdict(list)
-        line, buffered = 2, 0
-        for lines in _blocks(handle):
-            for record in lines:
-                cell = _article_cell(record, at, width)
-                index = keys.get(cell)
-                if index is not None:
-                    buffers[index].append(b"%b,%d" % (record, line))
-                    buffered += 1
-                elif not _blank(record, cell):
-                    tally.other(cell.decode("utf-8"), line)
-                line += 1
-            if buffered >= FLUSH_ROWS:
-                _append_lines(buffers, folder, head)
-                buffered = 0
-        _append_lines(buffers, folder, head)
+        stretches, line = [], 2
+        for k in range(1, max(ranges, 1)):
+            end, lines = _line_end_after(handle, start, start + (size - start) * k // ranges)
+            if end > start:
+                stretches.append((start, end, line))
+            start, line = end, line + lines
+        stretches.append((start, size, line))
+    return head, stretches
 
 
-def _blocks(handle) -> Iterable[list[bytes]]:
-    """The lines after the header, a block at a time, each without its line end; raises
+def _line_end_after(handle, start: int, target: int) -> tuple[int, int]:
+    """The offset just after the first line end at or after ``target`` (or the file's end),
+    and the number of line ends from ``start`` to there."""
+    handle.seek(start)
+    position, lines = start, 0
+    while True:
+        data = handle.read(BLOCK_BYTES)
+        if not data:
+            return position, lines
+        if position + len(data) > target:
+            found = data.find(b"\n", max(target - position, 0))
+            if found >= 0:
+                return position + found + 1, lines + data.count(b"\n", 0, found + 1)
+        lines += data.count(b"\n")
+        position += len(data)
+
+
+def split_range(
+    events: str,
+    start: int,
+    end: int,
+    line: int,
+    keys: dict[bytes, int],
+    skip: frozenset[str],
+    layout: _Layout,
+    folder: str,
+    number: int,
+) -> tuple[_Tally, list[int]] | None:
+    """The plain reader on the lines of ``events`` from byte ``start`` to ``end`` (the first
+    being line ``line``): each row appended to its partition's file (stretch 0) or piece
+    (``part-NNNNN.rK`` for stretch K, joined by the caller); returns what was not handed to
+    a partition and the partitions written, or None at a line that is not plain."""
+    tally, written = _Tally(skip), set()
+    buffers: dict[int, list[bytes]] = defaultdict(list)
+    buffered = 0
+    try:
+        with open(events, "rb") as handle:
+            handle.seek(start)
+            for lines in _blocks(handle, end - start):
+                for record in lines:
+                    cell = _article_cell(record, layout.at, layout.width)
+                    index = keys.get(cell)
+                    if index is not None:
+                        buffers[index].append(b"%b,%d" % (record, line))
+                        buffered += 1
+                    elif not _blank(record, cell):
+                        tally.other(cell.decode("utf-8"), line)
+                    line += 1
+                if buffered >= FLUSH_ROWS:
+                    written |= _append_lines(buffers, Path(folder), layout.head, number)
+                    buffered = 0
+    except _NotPlain:
+        return None
+    written |= _append_lines(buffers, Path(folder), layout.head, number)
+    return tally, sorted(written)
+
+
+def _merge(tallies: list[_Tally], skip: frozenset[str]) -> _Tally:
+    """The stretches' tallies as one, in the order of the table."""
+    merged = _Tally(skip)
+    for tally in tallies:
+        merged.passed_over += tally.passed_over
+        merged.outside += tally.outside
+        merged.first = merged.first or tally.first
+    return merged
+
+
+def _join(folder: Path, head: bytes, written: list[list[int]]) -> None:
+    """Each partition's pieces of stretches after the first appended to its file, in order."""
+    for number, partitions in enumerate(written):
+        if number == 0:
+            continue
+        for index in partitions:
+            piece = folder / f"part-{index:05d}.r{number}"
+            target = folder / f"part-{index:05d}.csv"
+            new = not target.exists()
+            with open(target, "ab") as out, open(piece, "rb") as source:
+                if new:
+                    out.write(head + b"\n")
+                shutil.copyfileobj(source, out, BLOCK_BYTES)
+            piece.unlink()
+
+
+def _blocks(handle, size: int) -> Iterable[list[bytes]]:
+    """The next ``size`` bytes' lines, a block at a time, each without its line end; raises
     :class:`_NotPlain` at a block that is not plain UTF-8 text of whole lines."""
     rest = b""
     while True:
-        data = handle.read(BLOCK_BYTES)
+        data = handle.read(min(BLOCK_BYTES, size))
+        size -= len(data)
         block = rest + data
         end = block.rfind(b"\n") + 1 if data else len(block)
         block, rest = block[:end], block[end:]
@@ -234,22 +372,31 @@ def _blank(record: bytes, cell: bytes) -> bool:
     return not any(cell.strip() for cell in record_cells(record.decode("utf-8")))
 
 
-def _append_lines(buffers: dict[int, list[bytes]], folder: Path, head: bytes) -> None:
+def _append_lines(
+    buffers: dict[int, list[bytes]], folder: Path, head: bytes, number: int
+) -> set[int]:
+    """Append the rows held to their partitions' files (stretch 0, with the header when new)
+    or pieces (stretch ``number``); return the partitions written."""
     folder.mkdir(parents=True, exist_ok=True)
     for index, rows in buffers.items():
-        path = folder / f"part-{index:05d}.csv"
+        if number == 0:
+            path = folder / f"part-{index:05d}.csv"
+        else:
+            path = folder / f"part-{index:05d}.r{number}"
         new = not path.exists()
         with open(path, "ab") as handle:
-            if new:
+            if new and number == 0:
                 handle.write(head + b"\n")
             handle.write(b"\n".join(rows) + b"\n")
+    written = set(buffers)
     buffers.clear()
+    return written
 
 
 def remove_rows(folder: Path) -> None:
     """The partitions' files of event rows (written by this run only), then their folder."""
     if folder.is_dir():
-        for path in folder.glob("part-*.csv"):
+        for path in folder.glob("part-*"):
             path.unlink()
         folder.rmdir()
 
