@@ -31,10 +31,12 @@ per-edge lists of sentences are not kept (they grow with the corpus).
 
 Suggestions are made from the tag stage's mentions, so with ``world=False`` (the default) only
 the hand-coded actors can act in them; ``world=True`` tags with the world gazetteer too, as
-``python3 tasks.py suggest`` does. The events table is read by the parent once, as a stream:
-it hashes the corpus files for their ids (an article's id is its content hash) and hands each
-partition the rows of its own articles (:mod:`helpers.event_split`), so no process holds the
-whole table. A row naming an
+``python3 tasks.py suggest`` does. Before the partitions run, the events table is split by
+partition (:mod:`helpers.event_split`): the corpus files are hashed for their ids (an article's
+id is its content hash), then the table is read as a stream, in one stretch of lines per worker
+(one in all with the serial engine), and each row appended to the file of its article's
+partition, so no process holds the whole table; with Dask these calls, too, run on the
+workers, which need the events table at the same path. A row naming an
 article that is not in the corpus is an error naming the row, raised after all partitions.
 
 Engines: ``"serial"`` runs the partitions one after another in this process; ``"dask"`` submits
@@ -52,7 +54,8 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import combinations
@@ -72,7 +75,7 @@ from helpers.actors import (
     tag_corpus,
 )
 from helpers.article import Article, ArticleError, corpus_files, load_article
-from helpers.event_split import SplitEvents, remove_rows, split_events
+from helpers.event_split import SplitEvents, in_process, remove_rows, split_events
 from helpers.events import COLUMNS as EVENT_COLUMNS
 from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
@@ -421,8 +424,49 @@ class StageBars:
             bar.close()
 
 
-def _serial(tasks: list[tuple], report: Report) -> tuple[list[dict], dict]:
-    return [run_partition(*task, report=report) for task in tasks], {}
+class _Here:
+    """The serial engine: everything in this process."""
+
+    workers = 1
+    calls = staticmethod(in_process)
+
+    def partitions(self, tasks: list[tuple], report: Report) -> tuple[list[dict], dict]:
+        return [run_partition(*task, report=report) for task in tasks], {}
+
+
+class _OnCluster:
+    """The Dask engine: calls and partitions as tasks of ``client``'s cluster."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info()["workers"]))
+
+    def calls(self, function: Callable, calls: list[tuple]) -> list:
+        """``function(*args)`` for each ``args`` as tasks; the results in order."""
+        futures = [self.client.submit(function, *args, pure=False) for args in calls]
+        return self.client.gather(futures)
+
+    def partitions(self, tasks: list[tuple], report: Report) -> tuple[list[dict], dict]:
+        from distributed import as_completed
+
+        client = self.client
+        topic = f"csto-pipeline-{uuid.uuid4().hex}"  # this run's own, on a shared scheduler too
+        received: list[dict] = []
+
+        def on_event(event: tuple) -> None:
+            received.append(event[1])
+            report(event[1])
+
+        client.subscribe_topic(topic, on_event)
+        send = partial(log_stage, topic)
+        futures = [client.submit(run_partition, *task, report=send, pure=False) for task in tasks]
+        results = []
+        for future in as_completed(futures):
+            results.append(future.result())
+            future.release()
+        _wait_for_reports(received, sum(len(r["rows"]) for r in results))
+        client.unsubscribe_topic(topic)
+        return results, _worker_memory(client)
 
 
 def _worker_memory(client) -> dict[str, float]:
@@ -438,37 +482,25 @@ def log_stage(topic: str, event: dict) -> None:
     get_worker().log_event(topic, event)
 
 
-def _dask(
-    tasks: list[tuple], report: Report, workers: int, scheduler: str | None
-) -> tuple[list[dict], dict]:
-    from distributed import Client, LocalCluster, as_completed
+@contextmanager
+def _engine(engine: str, workers: int, scheduler: str | None) -> Iterator[_Here | _OnCluster]:
+    """The engine that runs the calls and partitions of one run: this process, or a Dask
+    cluster (a local one of ``workers`` processes, one thread each, or the running one whose
+    scheduler is at ``scheduler``), started first so that the events table's split uses its
+    workers too."""
+    if engine == "serial":
+        yield _Here()
+        return
+    from distributed import Client, LocalCluster
 
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
-    topic = f"csto-pipeline-{uuid.uuid4().hex}"  # this run's own, on a shared scheduler too
-    received: list[dict] = []
-
-    def on_event(event: tuple) -> None:
-        received.append(event[1])
-        report(event[1])
-
     try:
         with Client(scheduler if cluster is None else cluster) as client:
-            client.subscribe_topic(topic, on_event)
-            send = partial(log_stage, topic)
-            futures = [
-                client.submit(run_partition, *task, report=send, pure=False) for task in tasks
-            ]
-            results = []
-            for future in as_completed(futures):
-                results.append(future.result())
-                future.release()
-            _wait_for_reports(received, sum(len(r["rows"]) for r in results))
-            client.unsubscribe_topic(topic)
-            return results, _worker_memory(client)
+            yield _OnCluster(client)
     finally:
         if cluster is not None:
             cluster.close()
@@ -554,24 +586,23 @@ def run_corpus(
     split = SplitEvents([None] * len(parts))
     rows_folder = out / ROWS_FOLDER
     try:
-        if "checks" in stages:
-            split_started = time.perf_counter()
-            split = split_events(events, parts, rows_folder, others)
-            split.seconds = time.perf_counter() - split_started
-        rows = split.files if "checks" in stages else [None] * len(parts)
-        tasks = [
-            (i, [str(p) for p in part], str(out), stages, world, _events_of(events, rows[i]))
-            for i, part in enumerate(parts)
-        ]
-        bars = StageBars(stages, sum(len(p) for p in parts), progress)
-        report = _fan_out(bars, on_stage)
-        try:
-            if engine == "serial":
-                results, memory = _serial(tasks, report)
-            else:
-                results, memory = _dask(tasks, report, workers, scheduler)
-        finally:
-            bars.close()
+        with _engine(engine, workers, scheduler) as runner:
+            if "checks" in stages:
+                split_started = time.perf_counter()
+                split = split_events(
+                    events, parts, rows_folder, others, runner.calls, runner.workers
+                )
+                split.seconds = time.perf_counter() - split_started
+            rows = split.files if "checks" in stages else [None] * len(parts)
+            tasks = [
+                (i, [str(p) for p in part], str(out), stages, world, _events_of(events, rows[i]))
+                for i, part in enumerate(parts)
+            ]
+            bars = StageBars(stages, sum(len(p) for p in parts), progress)
+            try:
+                results, memory = runner.partitions(tasks, _fan_out(bars, on_stage))
+            finally:
+                bars.close()
     finally:
         remove_rows(rows_folder)
     _check_unique(results, parts)
