@@ -8,6 +8,7 @@ import datetime
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -115,17 +116,18 @@ def iter_records(path: str | Path, columns: Iterable[str]) -> Iterator[list]:
             _check_nul(path, 1, header, header)
             _check_header(path, header, expected)
             order = [header.index(column) for column in expected]
+            cells = itemgetter(*order) if len(order) > 1 else lambda r: [r[i] for i in order]
             line = reader.line_num + 1
             for record in reader:
                 first, line = line, reader.line_num + 1
                 _check_nul(path, first, record, header)
-                if not any(cell.strip() for cell in record):
+                if not any(map(str.strip, record)):
                     continue
                 if len(record) != len(header):
                     raise DataError(
                         path, first, None, f"has {len(record)} fields, the header has {len(header)}"
                     )
-                yield [*(record[i] for i in order), first]
+                yield [*cells(record), first]
     except OSError as err:
         raise _open_error(path, err) from None
     except UnicodeDecodeError as err:
@@ -143,6 +145,8 @@ def _utf16(path: Path) -> str:
 
 
 def _check_nul(path: Path, line: int, record: list[str], header: list[str]) -> None:
+    if "\x00" not in "".join(record):
+        return
     for number, cell in enumerate(record):
         if "\x00" in cell:
             column = header[number] if number < len(header) else None
@@ -207,11 +211,14 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> Iterat
 def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
     """Raise :class:`DataError` at the first empty cell of any of ``columns``."""
     columns = list(columns)
-    empty = [[not str(value).strip() for value in frame[column]] for column in columns]
-    for at, row in enumerate(zip(*empty, strict=True)):  # the first row, then its first column
-        if any(row):
-            column = columns[row.index(True)]
-            raise DataError(path, int(frame["_row"].iloc[at]), column, "must not be empty")
+    empty = []  # (position of the first empty cell, column) of each column that has one
+    for order, column in enumerate(columns):
+        cells = list(map(str, frame[column].tolist()))
+        if not all(map(str.strip, cells)):
+            empty.append((next(i for i, cell in enumerate(cells) if not cell.strip()), order))
+    if empty:  # the first row, then its first column
+        at, order = min(empty)
+        raise DataError(path, int(frame["_row"].iloc[at]), columns[order], "must not be empty")
 
 
 def check_allowed(
