@@ -301,3 +301,24 @@ def test_one_column_tables_nul_bytes_and_cells_that_are_not_text(tmp_path):
     with pytest.raises(DataError) as caught:  # NaN reads "nan" and 0 "0": neither is empty
         check_required(frame, ["n", "s"], "t.csv")
     assert (caught.value.row, caught.value.column) == (4, "s")
+
+
+def test_own_csv_reads_what_csv_wrote_as_read_table_does(tmp_path):
+    import csv
+
+    from helpers.tables import read_own_csv
+
+    cells = ["", " ", "a,b", 'say "no"', "two\nlines", "crlf\r\nend", "\u0160tr\u00e9", "=1+1", "0"]
+    path = tmp_path / "own.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "n", "other"])
+        writer.writerows([cell, i, cells[-1 - i]] for i, cell in enumerate(cells))
+    own = read_own_csv(path, ["other", "text", "n"], integers=["n"])
+    read = read_table(path, ["other", "text", "n"]).drop(columns="_row")
+    read["n"] = read["n"].astype("int64")
+    assert own.equals(read) and list(own.dtypes) == list(read.dtypes)
+    assert own["text"].tolist() == cells
+    path.write_text("text,n\nx,notanumber\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"own\.csv: cannot read"):
+        read_own_csv(path, ["text", "n"], integers=["n"])

@@ -855,7 +855,8 @@ def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, list]) 
 
 def _typed(table: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
     """The rows typed (see :func:`load_events`), built column by column from their cells and
-    the values :func:`_columns` derived from them."""
+    the values :func:`_columns` derived from them (the dates from their cells, which the
+    checks found to be real dates ``YYYY-MM-DD``)."""
     typed = {
         "goldstein": pd.array(columns["goldstein:value"], dtype="float64"),
         "sign": pd.array(_derived(int, columns["sign"]), dtype="int64"),
@@ -863,8 +864,8 @@ def _typed(table: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
         "quote_end": pd.array(columns["quote_end:value"], dtype="int64"),
         "time_start": pd.array(columns["time_start:value"], dtype="Int64"),
         "time_end": pd.array(columns["time_end:value"], dtype="Int64"),
-        "date_start": np.array(columns["date_start:value"], dtype="datetime64[s]"),
-        "date_end": np.array(columns["date_end:value"], dtype="datetime64[s]"),
+        "date_start": np.array(columns["date_start"], dtype="datetime64[s]"),
+        "date_end": np.array(columns["date_end"], dtype="datetime64[s]"),
     }
     text = {c: table[c].astype("str").array for c in COLUMNS if c not in typed}
     return pd.DataFrame(
