@@ -589,11 +589,10 @@ _CODE_RULES = [
     ),
 ]
 
-_OFFSET = re.compile(r"[0-9]+")
-
 
 def _offset(cell: str) -> int | None:
-    return int(cell) if _OFFSET.fullmatch(cell) else None
+    """The offset in a cell of ASCII digits, else None."""
+    return int(cell) if cell.isascii() and cell.isdigit() else None
 
 
 def _offset_problem(cell: str) -> Problem:

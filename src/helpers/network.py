@@ -464,23 +464,37 @@ def event_tension_sums(events: pd.DataFrame, rule: str = "goldstein_sum") -> pd.
     """``tension_sums(event_graph(events))`` without building the graph: the same table,
     row for row, from the edges of :func:`event_edges`."""
     found = event_edges(events)
-    columns = [c for c in ("goldstein", "sign", "modality") if c in events.columns]
-    values = [(c, events[c].tolist(), events[c].isna().tolist()) for c in columns]
-    cells = [  # the cells that score an edge; missing ones omitted, as on the graph's edges
-        {c: cell[row] for c, cell, missing in values if not missing[row]}
-        for row in range(len(events))
-    ]
+    data = _scoring_cells(events)
     adjacency: dict[str, dict[str, dict[str, int]]] = {n: {} for n in sorted(found.nodes)}
     for source, target, key, row in found.edges:  # as G.edges of the graph iterates its edges
         adjacency[source].setdefault(target, {})[key] = row
     edges = (
-        (u, v, key, cells[row])
+        (u, v, key, data[row])
         for u, targets in adjacency.items()
         for v, keys in targets.items()
         for key, row in keys.items()
     )
     order = {n: i for i, n in enumerate(sorted_nodes(found.nodes))}
     return _sum_table(*_scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)[:2])
+
+
+def _scoring_cells(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per event, the cells that score its edges (``goldstein``, ``sign``, ``modality``; a
+    missing cell omitted, as on the edges of :func:`event_graph`): one dict per distinct
+    combination, shared by the events that have it."""
+    columns = [c for c in ("goldstein", "sign", "modality") if c in events.columns]
+    cells = [
+        [None if missing else value for value, missing in zip(values, isna, strict=True)]
+        for values, isna in ((events[c].tolist(), events[c].isna().tolist()) for c in columns)
+    ]
+    combinations: dict[tuple, dict[str, Any]] = {}
+    data = []
+    for key in zip(*cells, strict=True):
+        if key not in combinations:
+            pairs = zip(columns, key, strict=True)
+            combinations[key] = {c: value for c, value in pairs if value is not None}
+        data.append(combinations[key])
+    return data
 
 
 def _sum_table(pairs: dict, internal: dict) -> pd.DataFrame:
