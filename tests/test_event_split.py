@@ -15,7 +15,7 @@ from helpers import event_split
 from helpers.article import file_article_id
 from helpers.event_split import LINE_COLUMN, split_events
 from helpers.events import COLUMNS
-from helpers.tables import DataError, read_table
+from helpers.tables import DataError, read_own_csv, read_table
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,8 @@ def _outcome(events: Path, parts, folder: Path, others=(), plain: bool = True, r
             continue
         table = read_table(file, [*COLUMNS, LINE_COLUMN]).drop(columns="_row")
         rows.append(table.to_dict("records"))
+        fast = read_own_csv(file, [*COLUMNS, LINE_COLUMN])  # as the checks stage reads it
+        assert fast.to_dict("records") == rows[-1]
     outside = None if split.outside is None else str(split.outside)
     assert sorted(p.name for p in folder.glob("*")) == sorted(
         Path(f).name for f in split.files if f

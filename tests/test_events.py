@@ -167,6 +167,40 @@ def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
         assert error.column in ("date_start", "date_end"), str(error)
 
 
+def test_the_first_bad_row_is_named_whatever_its_check(tmp_path, article):
+    """Rows are checked at once, column by column, yet the error is the one a reading row by
+    row meets first: row 3's late check (precision) before row 4's first one (event id)."""
+    records = rows()
+    records[1]["date_precision"] = "day"
+    records[2]["event_id"] = "event-3"
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError) as caught:
+        load_events(path, article=article)
+    assert (caught.value.row, caught.value.column) == (3, "date_precision")
+
+
+def test_in_one_row_the_first_check_in_order_is_named(tmp_path, article):
+    """A row with several problems: the one checked first (the CAMEO code before the dates,
+    an offset that is not a number before the quote it would cut)."""
+    path = mutate(tmp_path, cameo_code="999", date_precision="day")
+    with pytest.raises(DataError, match="'999' is not a CAMEO event code") as caught:
+        load_events(path, article=article)
+    assert (caught.value.row, caught.value.column) == (2, "cameo_code")
+    path = mutate(tmp_path, quote_start="twelve", date_end="2022-13-01")
+    with pytest.raises(DataError, match="'twelve' is not a non-negative integer offset"):
+        load_events(path, article=article)
+
+
+def test_a_repeated_bad_value_is_named_at_its_first_row(tmp_path, article):
+    records = rows()
+    for record in records[4:]:
+        record["goldstein"] = "many"
+    path = write(tmp_path / "events.csv", records)
+    with pytest.raises(DataError, match="'many' is not a number") as caught:
+        load_events(path, article=article)
+    assert (caught.value.row, caught.value.column) == (6, "goldstein")
+
+
 def test_early_dates_are_refused(tmp_path, article):
     path = mutate(tmp_path, date_start="1850-01-01", date_end="1850-12-31", date_precision="year")
     with pytest.raises(DataError, match="before 1900"):

@@ -20,7 +20,9 @@ from helpers.network import (
     balance_over_time,
     collapse,
     ego_network,
+    event_edges,
     event_graph,
+    event_tension_sums,
     export_graphs,
     membership_layer,
     monthly_snapshots,
@@ -165,6 +167,31 @@ def test_self_pairs_are_skipped_and_listed():
     G = event_graph(frame(event("E1", "ARM;RUS", "ARM", -3, "2022-10-01")))
     assert list(G.edges(keys=True)) == [("RUS", "ARM", "E1")]
     assert G.graph["self_pairs"] == ["E1"]
+
+
+def test_event_edges_are_the_edges_of_the_event_graph(events):
+    found = event_edges(events.iloc[::-1])  # the events in the order of their ids
+    assert found.edges[:4] == [
+        ("ARM", "RUS", "E01", 8),
+        ("PASHINYAN", "CSTO", "E02", 7),
+        ("ARM", "RUS", "E03", 6),
+        ("KAZ", "RUS", "E03", 6),
+    ]
+    assert found.no_recipient == ["E06"] and found.self_pairs == []
+    assert found.nodes == {"ARM", "CSTO", "KAZ", "PASHINYAN", "PUTIN", "RUS", "TOKAYEV", "UKR"}
+    G = event_graph(events)
+    assert sorted(G.edges(keys=True)) == sorted((a, r, k) for a, r, k, _ in found.edges)
+    assert G.graph["no_recipient"] == found.no_recipient
+
+
+def test_event_tension_sums_are_the_sums_of_the_event_graph(events, actors):
+    events = pd.concat([events, frame(event("E10", "ARM;KAZ", "RUS;KAZ", -3.0, "2022-01-05"))])
+    direct, of_graph = event_tension_sums(events), tension_sums(event_graph(events, actors))
+    assert direct.equals(of_graph) and len(direct) == 7  # E10 adds ARM-KAZ
+    assert event_tension_sums(events, "sign_sum").equals(
+        tension_sums(event_graph(events), "sign_sum")
+    )
+    assert event_tension_sums(events.iloc[:0]).equals(tension_sums(event_graph(events.iloc[:0])))
 
 
 def test_event_graph_does_not_depend_on_row_order(events, actors):
@@ -674,6 +701,9 @@ def test_tension_sums_of_parts_give_the_collapse_of_the_whole(rows):
     whole = collapse(event_graph(table))
     summed = tension_from_sums(tension_sums(event_graph(part)) for part in parts)
     assert _without_event_ids(summed) == _without_event_ids(whole)
+    for part in [table, *parts]:  # the same table without the graph, row for row
+        direct, of_graph = event_tension_sums(part), tension_sums(event_graph(part))
+        assert direct.equals(of_graph) and list(direct.dtypes) == list(of_graph.dtypes)
 
 
 def test_tension_sums_carry_actor_attributes(events, actors):

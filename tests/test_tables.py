@@ -284,3 +284,41 @@ def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_orde
     check_allowed(frame.iloc[:2], "kind", {"k"}, "t.csv")
     with pytest.raises(DataError, match=r"row 7, column 'kind': 'q' is not one of \['k'\]"):
         check_allowed(frame, "kind", {"k"}, "t.csv")
+
+
+def test_one_column_tables_nul_bytes_and_cells_that_are_not_text(tmp_path):
+    from helpers.tables import check_required
+
+    path = tmp_path / "one.csv"
+    path.write_text("name\nab\n\n cd \n", encoding="utf-8")
+    table = read_table(path, ["name"])
+    assert table["name"].tolist() == ["ab", " cd "] and table["_row"].tolist() == [2, 4]
+    path.write_text("name,other\nab,c\nd,e\x00f\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, ["other", "name"])
+    assert (caught.value.row, caught.value.column) == (3, "other")
+    frame = pd.DataFrame({"n": [1.5, float("nan"), 0], "s": ["a", "b", "  "], "_row": [2, 3, 4]})
+    with pytest.raises(DataError) as caught:  # NaN reads "nan" and 0 "0": neither is empty
+        check_required(frame, ["n", "s"], "t.csv")
+    assert (caught.value.row, caught.value.column) == (4, "s")
+
+
+def test_own_csv_reads_what_csv_wrote_as_read_table_does(tmp_path):
+    import csv
+
+    from helpers.tables import read_own_csv
+
+    cells = ["", " ", "a,b", 'say "no"', "two\nlines", "crlf\r\nend", "\u0160tr\u00e9", "=1+1", "0"]
+    path = tmp_path / "own.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "n", "other"])
+        writer.writerows([cell, i, cells[-1 - i]] for i, cell in enumerate(cells))
+    own = read_own_csv(path, ["other", "text", "n"], integers=["n"])
+    read = read_table(path, ["other", "text", "n"]).drop(columns="_row")
+    read["n"] = read["n"].astype("int64")
+    assert own.equals(read) and list(own.dtypes) == list(read.dtypes)
+    assert own["text"].tolist() == cells
+    path.write_text("text,n\nx,notanumber\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"own\.csv: cannot read"):
+        read_own_csv(path, ["text", "n"], integers=["n"])

@@ -15,12 +15,11 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 
 from helpers.actors import load_actors
@@ -466,20 +465,26 @@ class _Checks:
     registry: str  # the registry's file, for messages
     unchecked: Counter = field(default_factory=Counter)
 
-    def fail(self, r: SimpleNamespace, column: str, problem: str) -> NoReturn:
-        raise DataError(self.path, int(r._row), column, problem)
 
-    def integer(self, r: SimpleNamespace, column: str) -> int:
-        value = getattr(r, column)
-        if not re.fullmatch(r"[0-9]+", value):
-            self.fail(r, column, f"{value!r} is not a non-negative integer offset")
-        return int(value)
+# --- the checks of the rows ---------------------------------------------------------------------
+#
+# Every check of a row is a rule: the column an error names, the cells (or values derived from
+# cells) it reads, and a function of those that returns the problem, or None. A rule is called
+# once per distinct combination of what it reads, not once per row. The error raised is the one
+# a row-by-row reading meets first: the first failing row, and in it the first failing rule in
+# the order below. A rule need not hold where a rule before it fails in the same row, so each
+# rule returns None for values that an earlier rule rejects (the ``None`` of a derived value).
 
-    def date(self, r: SimpleNamespace, column: str) -> datetime.date:
-        return parse_date_cell(getattr(r, column), self.path, int(r._row), column)
+Problem = str | None
 
 
-# --- the checks of one row ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rule:
+    """One check: ``problem(*values)`` of the ``reads`` of a row; an error names ``column``."""
+
+    column: str
+    reads: tuple[str, ...]
+    problem: Callable[..., Problem]
 
 
 def _check_table(table: pd.DataFrame, path: Path) -> None:
@@ -494,150 +499,279 @@ def _check_table(table: pd.DataFrame, path: Path) -> None:
     check_allowed(table, "sign", ("1", "-1", "+1"), path)
 
 
-def _check_ids(r: SimpleNamespace, checks: _Checks) -> _Source:
-    """The event id's form, the article (registered or given), the actor and recipient ids."""
-    if not _EVENT_ID.fullmatch(r.event_id):
-        checks.fail(r, "event_id", f"{r.event_id!r} is not like E01")
-    if r.article_id not in checks.sources:
-        checks.fail(
-            r,
-            "article_id",
-            f"{r.article_id!r} is not a registered article ({checks.registry}): "
-            "register its text with `python3 tasks.py add FILE`",
-        )
-    row = int(r._row)
-    actors = parse_ids(r.actor_ids, checks.path, row, "actor_ids", checks.known, "actor id")
-    parse_ids(r.recipient_ids, checks.path, row, "recipient_ids", checks.known, "actor id")
-    if not actors:
-        checks.fail(r, "actor_ids", "must name at least one actor")
-    return checks.sources[r.article_id]
-
-
-def _check_codes(r: SimpleNamespace, checks: _Checks) -> tuple[float, int]:
-    """CAMEO code, PLOVER type and mode, Goldstein score, quad class and sign agree; returns
-    (goldstein, sign)."""
-    code = r.cameo_code
-    if not _CAMEO_CODE.fullmatch(code) or code not in GOLDSTEIN:
-        checks.fail(r, "cameo_code", f"{code!r} is not a CAMEO event code{_leading_zero(code)}")
-    expected_type = plover_type_of(code)
-    if r.plover_event_type != expected_type:
-        problem = f"{r.plover_event_type} does not match CAMEO {code} ({expected_type})"
-        checks.fail(r, "plover_event_type", problem + _leading_zero(code))
-    allowed_modes = PLOVER_MODES.get(r.plover_event_type, frozenset())
-    if r.plover_mode and r.plover_mode not in allowed_modes:
-        problem = f"{r.plover_mode!r} is not a mode of {r.plover_event_type}"
-        checks.fail(r, "plover_mode", f"{problem}: {sorted(allowed_modes)}")
+def _ids_problem(value: str, known: frozenset[str]) -> Problem:
+    """What :func:`helpers.tables.parse_ids` says of an id cell (None: its ids are fine)."""
     try:
-        goldstein = float(r.goldstein)
+        parse_ids(value, "", 0, "", known, "actor id")
+    except DataError as err:
+        return err.problem
+    return None
+
+
+def _id_rules(checks: _Checks) -> list[_Rule]:
+    """The event id's form, the article (registered or given), the actor and recipient ids."""
+
+    def article(article_id: str) -> Problem:
+        if article_id in checks.sources:
+            return None
+        return (
+            f"{article_id!r} is not a registered article ({checks.registry}): "
+            "register its text with `python3 tasks.py add FILE`"
+        )
+
+    return [
+        _Rule(
+            "event_id",
+            ("event_id",),
+            lambda e: None if _EVENT_ID.fullmatch(e) else f"{e!r} is not like E01",
+        ),
+        _Rule("article_id", ("article_id",), article),
+        _Rule("actor_ids", ("actor_ids",), lambda v: _ids_problem(v, checks.known)),
+        _Rule("recipient_ids", ("recipient_ids",), lambda v: _ids_problem(v, checks.known)),
+        _Rule("actor_ids", ("actor_ids",), lambda v: None if v else "must name at least one actor"),
+    ]
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
     except ValueError:
-        checks.fail(r, "goldstein", f"{r.goldstein!r} is not a number")
-    if goldstein != GOLDSTEIN[code]:
-        problem = f"{goldstein} is not the Goldstein score of CAMEO {code} ({GOLDSTEIN[code]})"
-        checks.fail(r, "goldstein", problem)
-    if r.quad_class != quad_class_of(code):
-        problem = f"{r.quad_class} does not match CAMEO {code} ({quad_class_of(code)})"
-        checks.fail(r, "quad_class", problem)
-    sign = int(r.sign)
-    if sign != sign_of(r.quad_class):
-        checks.fail(r, "sign", f"{r.sign} does not match {r.quad_class}")
-    return goldstein, sign
+        return None
 
 
-def _check_span(
-    r: SimpleNamespace, checks: _Checks, text: str, columns: tuple[str, str], raw: str | None
-) -> tuple[int, int]:
-    """Offsets ``columns`` (start, end) of ``text`` (a column name): integers, end after
-    start, and, when the article's text is here, ``raw[start:end] == text``."""
-    start, end = (checks.integer(r, column) for column in columns)
-    if end <= start:
-        checks.fail(r, columns[1], f"end {end} is not after start {start}")
-    if raw is not None and raw[start:end] != getattr(r, text):
-        checks.fail(r, text, f"raw[{start}:{end}] is {raw[start:end]!r}, not the {text} cell")
-    return start, end
+def _code_problem(code: str) -> Problem:
+    if _CAMEO_CODE.fullmatch(code) and code in GOLDSTEIN:
+        return None
+    return f"{code!r} is not a CAMEO event code{_leading_zero(code)}"
 
 
-def _check_offsets(
-    r: SimpleNamespace, checks: _Checks, raw: str | None
-) -> tuple[int, int, int | None, int | None]:
-    """The quote's and the time phrase's offsets; returns (quote start, end, time start, end)."""
-    start, end = _check_span(r, checks, "quote_nl", ("quote_start", "quote_end"), raw)
-    time_cells = (r.time_phrase_nl, r.time_start, r.time_end)
-    if not any(time_cells):
-        if r.timex_value:
-            checks.fail(r, "timex_value", "a TIMEX3 value needs a time phrase")
-        return start, end, None, None
-    if not all(time_cells):
-        checks.fail(r, "time_phrase_nl", "time phrase, time_start and time_end go together")
-    time_start, time_end = _check_span(r, checks, "time_phrase_nl", ("time_start", "time_end"), raw)
-    return start, end, time_start, time_end
+def _type_problem(event_type: str, code: str) -> Problem:
+    if code not in GOLDSTEIN or event_type == (expected := plover_type_of(code)):
+        return None
+    return f"{event_type} does not match CAMEO {code} ({expected}){_leading_zero(code)}"
 
 
-def _check_dates(
-    r: SimpleNamespace, checks: _Checks, source: _Source
-) -> tuple[datetime.date, datetime.date]:
-    """The interval: real dates, in order, from 1900 to the end of the article's publication
-    period, honestly described by its precision; returns (date_start, date_end)."""
-    date_start, date_end = checks.date(r, "date_start"), checks.date(r, "date_end")
-    if date_end < date_start:
-        checks.fail(r, "date_end", f"{date_end} is before {date_start}")
-    if date_start < EARLIEST:
-        checks.fail(r, "date_start", f"{date_start} is before {EARLIEST}")
-    if date_end > source.latest:
-        problem = f"{date_end} is after the end of the publication period ({source.latest})"
-        checks.fail(r, "date_end", problem)
-    if not fits(r.date_precision, date_start, date_end):
-        checks.fail(
-            r, "date_precision", f"{r.date_precision!r} does not fit {date_start}..{date_end}"
-        )
-    return date_start, date_end
+def _mode_problem(event_type: str, mode: str) -> Problem:
+    allowed = PLOVER_MODES.get(event_type, frozenset())
+    if not mode or mode in allowed:
+        return None
+    return f"{mode!r} is not a mode of {event_type}: {sorted(allowed)}"
 
 
-def _check_reference(
-    r: SimpleNamespace, checks: _Checks, dates: tuple[datetime.date, datetime.date]
-) -> None:
+def _score_problem(goldstein: float | None, code: str) -> Problem:
+    if goldstein is None or code not in GOLDSTEIN or goldstein == GOLDSTEIN[code]:
+        return None
+    return f"{goldstein} is not the Goldstein score of CAMEO {code} ({GOLDSTEIN[code]})"
+
+
+def _quad_problem(quad_class: str, code: str) -> Problem:
+    if code not in GOLDSTEIN or quad_class == (expected := quad_class_of(code)):
+        return None
+    return f"{quad_class} does not match CAMEO {code} ({expected})"
+
+
+# CAMEO code, PLOVER type and mode, Goldstein score, quad class and sign agree.
+_CODE_RULES = [
+    _Rule("cameo_code", ("cameo_code",), _code_problem),
+    _Rule("plover_event_type", ("plover_event_type", "cameo_code"), _type_problem),
+    _Rule("plover_mode", ("plover_event_type", "plover_mode"), _mode_problem),
+    _Rule(
+        "goldstein",
+        ("goldstein",),
+        lambda g: None if _number(g) is not None else f"{g!r} is not a number",
+    ),
+    _Rule("goldstein", ("goldstein:value", "cameo_code"), _score_problem),
+    _Rule("quad_class", ("quad_class", "cameo_code"), _quad_problem),
+    _Rule(
+        "sign",
+        ("sign", "quad_class"),
+        lambda s, q: None if int(s) == sign_of(q) else f"{s} does not match {q}",
+    ),
+]
+
+
+def _offset(cell: str) -> int | None:
+    """The offset in a cell of ASCII digits, else None."""
+    return int(cell) if cell.isascii() and cell.isdigit() else None
+
+
+def _offset_problem(cell: str) -> Problem:
+    if _offset(cell) is not None:
+        return None
+    return f"{cell!r} is not a non-negative integer offset"
+
+
+def _order_problem(start: int | None, end: int | None) -> Problem:
+    if start is None or end is None or end > start:
+        return None
+    return f"end {end} is not after start {start}"
+
+
+def _span_rules(text: str, columns: tuple[str, str], optional: bool = False) -> list[_Rule]:
+    """Offsets ``columns`` (start, end) of ``text`` (a column name): integers, end after start,
+    and, when the article's text is here, ``raw[start:end] == text``. ``optional``: empty
+    offset cells are not checked (the time phrase's; :func:`_time_cells` says when they may be
+    empty)."""
+    start, end = columns
+
+    def integer(cell: str) -> Problem:
+        return None if optional and not cell else _offset_problem(cell)
+
+    def at(raw: str | None, first: int | None, last: int | None, cell: str) -> Problem:
+        if raw is None or first is None or last is None or raw[first:last] == cell:
+            return None
+        return f"raw[{first}:{last}] is {raw[first:last]!r}, not the {text} cell"
+
+    return [
+        _Rule(start, (start,), integer),
+        _Rule(end, (end,), integer),
+        _Rule(end, (f"{start}:value", f"{end}:value"), _order_problem),
+        _Rule(text, ("raw", f"{start}:value", f"{end}:value", text), at),
+    ]
+
+
+def _time_cells(phrase: str, start: str, end: str) -> Problem:
+    if all((phrase, start, end)) or not any((phrase, start, end)):
+        return None
+    return "time phrase, time_start and time_end go together"
+
+
+# The quote's and the time phrase's offsets.
+_TIME_CELLS = ("time_phrase_nl", "time_start", "time_end")
+_OFFSET_RULES = [
+    *_span_rules("quote_nl", ("quote_start", "quote_end")),
+    _Rule(
+        "timex_value",
+        (*_TIME_CELLS, "timex_value"),
+        lambda p, s, e, v: (
+            "a TIMEX3 value needs a time phrase" if v and not any((p, s, e)) else None
+        ),
+    ),
+    _Rule("time_phrase_nl", _TIME_CELLS, _time_cells),
+    *_span_rules("time_phrase_nl", ("time_start", "time_end"), optional=True),
+]
+
+
+def _date(cell: str) -> datetime.date | None:
+    try:
+        return parse_date_cell(cell, "", 0, "")
+    except DataError:
+        return None
+
+
+def _date_problem(cell: str) -> Problem:
+    """What :func:`helpers.tables.parse_date_cell` says of a date cell (None: a date)."""
+    try:
+        parse_date_cell(cell, "", 0, "")
+    except DataError as err:
+        return err.problem
+    return None
+
+
+def _before_problem(start: datetime.date | None, end: datetime.date | None) -> Problem:
+    if start is None or end is None or not end < start:
+        return None
+    return f"{end} is before {start}"
+
+
+def _earliest_problem(start: datetime.date | None) -> Problem:
+    return f"{start} is before {EARLIEST}" if start is not None and start < EARLIEST else None
+
+
+def _latest_problem(end: datetime.date | None, latest: datetime.date | None) -> Problem:
+    if end is None or latest is None or not end > latest:
+        return None
+    return f"{end} is after the end of the publication period ({latest})"
+
+
+def _fits_problem(
+    precision: str, start: datetime.date | None, end: datetime.date | None
+) -> Problem:
+    if start is None or end is None or fits(precision, start, end):
+        return None
+    return f"{precision!r} does not fit {start}..{end}"
+
+
+_DATES = ("date_start:value", "date_end:value")
+# The interval: real dates, in order, from 1900 to the end of the article's publication
+# period, honestly described by its precision.
+_DATE_RULES = [
+    _Rule("date_start", ("date_start",), _date_problem),
+    _Rule("date_end", ("date_end",), _date_problem),
+    _Rule("date_end", _DATES, _before_problem),
+    _Rule("date_start", ("date_start:value",), _earliest_problem),
+    _Rule("date_end", ("date_end:value", "latest"), _latest_problem),
+    _Rule("date_precision", ("date_precision", *_DATES), _fits_problem),
+]
+
+
+def _reference_rules(checks: _Checks) -> list[_Rule]:
     """The reference fact exists, and basis ``reference`` copies its interval."""
-    fact = r.reference_fact_id
-    if fact and not _FACT_ID.fullmatch(fact):
-        checks.fail(r, "reference_fact_id", f"{fact!r} is not like F01")
-    if fact and checks.facts and fact not in checks.facts:
-        checks.fail(r, "reference_fact_id", f"unknown reference fact {fact!r}")
-    if r.date_basis != "reference":
-        return
-    if not fact:
-        checks.fail(r, "reference_fact_id", "basis 'reference' needs a fact")
-    if checks.facts and checks.facts[fact] != dates:
-        ref_start, ref_end = checks.facts[fact]
-        problem = f"basis 'reference' but {fact} runs {ref_start}..{ref_end}"
-        checks.fail(r, "date_start", problem)
+    facts = checks.facts
+
+    def known(fact: str) -> Problem:
+        return f"unknown reference fact {fact!r}" if fact and facts and fact not in facts else None
+
+    def copied(
+        basis: str, fact: str, start: datetime.date | None, end: datetime.date | None
+    ) -> Problem:
+        if basis != "reference" or fact not in facts or start is None or end is None:
+            return None
+        if facts[fact] == (start, end):
+            return None
+        ref_start, ref_end = facts[fact]
+        return f"basis 'reference' but {fact} runs {ref_start}..{ref_end}"
+
+    return [
+        _Rule(
+            "reference_fact_id",
+            ("reference_fact_id",),
+            lambda f: f"{f!r} is not like F01" if f and not _FACT_ID.fullmatch(f) else None,
+        ),
+        _Rule("reference_fact_id", ("reference_fact_id",), known),
+        _Rule(
+            "reference_fact_id",
+            ("date_basis", "reference_fact_id"),
+            lambda b, f: "basis 'reference' needs a fact" if b == "reference" and not f else None,
+        ),
+        _Rule("date_start", ("date_basis", "reference_fact_id", *_DATES), copied),
+    ]
 
 
-def _check_phrase(
-    r: SimpleNamespace,
-    checks: _Checks,
-    source: _Source,
-    offsets: tuple[int, int, int | None, int | None],
-    dates: tuple[datetime.date, datetime.date],
-) -> None:
-    """Basis ``stated`` or ``publication`` with a time phrase: the phrase lies inside the quote
-    and the interval within what it means against the article's publication date."""
-    if r.date_basis not in ("stated", "publication") or not r.time_phrase_nl:
-        return
+def _inside_problem(basis: str, phrase: str, *offsets: int | None) -> Problem:
     start, end, time_start, time_end = offsets
-    if not (start <= time_start and time_end <= end):
-        checks.fail(
-            r,
-            "date_basis",
-            f"basis {r.date_basis!r} needs the time phrase inside the quote "
-            "(use 'context' for a phrase elsewhere)",
-        )
-    resolved = _resolve(r.time_phrase_nl, source.published)
-    if resolved is not None and not (resolved.start <= dates[0] and dates[1] <= resolved.end):
-        checks.fail(
-            r,
-            "date_start",
-            f"{dates[0]}..{dates[1]} is outside what {r.time_phrase_nl!r} means "
-            f"({resolved.start}..{resolved.end})",
-        )
+    if basis not in ("stated", "publication") or not phrase or None in offsets:
+        return None
+    if start <= time_start and time_end <= end:
+        return None
+    return (
+        f"basis {basis!r} needs the time phrase inside the quote "
+        "(use 'context' for a phrase elsewhere)"
+    )
+
+
+def _meaning_problem(
+    basis: str,
+    phrase: str,
+    published: str | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> Problem:
+    if basis not in ("stated", "publication") or not phrase or None in (published, start, end):
+        return None
+    resolved = _resolve(phrase, published)
+    if resolved is None or (resolved.start <= start and end <= resolved.end):
+        return None
+    return f"{start}..{end} is outside what {phrase!r} means ({resolved.start}..{resolved.end})"
+
+
+# Basis ``stated`` or ``publication`` with a time phrase: the phrase lies inside the quote and
+# the interval within what it means against the article's publication date.
+_OFFSETS = ("quote_start:value", "quote_end:value", "time_start:value", "time_end:value")
+_PHRASE_RULES = [
+    _Rule("date_basis", ("date_basis", "time_phrase_nl", *_OFFSETS), _inside_problem),
+    _Rule("date_start", ("date_basis", "time_phrase_nl", "published", *_DATES), _meaning_problem),
+]
 
 
 def _resolve(phrase: str, published: str) -> TimeInterval | None:
@@ -654,29 +788,88 @@ def _leading_zero(code: str) -> str:
     return ""
 
 
-def _check_row(cells: dict, checks: _Checks) -> dict:
-    """Every check of one row, in order; returns the row typed."""
-    r = SimpleNamespace(**cells)
-    source = _check_ids(r, checks)
-    goldstein, sign = _check_codes(r, checks)
-    offsets = _check_offsets(r, checks, source.raw)
-    if source.raw is None:
-        checks.unchecked[r.article_id] += 1
-    dates = _check_dates(r, checks, source)
-    _check_reference(r, checks, dates)
-    _check_phrase(r, checks, source, offsets, dates)
-    start, end, time_start, time_end = offsets
-    return {
-        **{c: getattr(r, c) for c in COLUMNS},
-        "goldstein": goldstein,
-        "sign": sign,
-        "quote_start": start,
-        "quote_end": end,
-        "time_start": time_start,
-        "time_end": time_end,
-        "date_start": pd.Timestamp(dates[0]),
-        "date_end": pd.Timestamp(dates[1]),
+def _rules(checks: _Checks) -> list[_Rule]:
+    """Every check of a row, in the order a row is checked."""
+    return [
+        *_id_rules(checks),
+        *_CODE_RULES,
+        *_OFFSET_RULES,
+        *_DATE_RULES,
+        *_reference_rules(checks),
+        *_PHRASE_RULES,
+    ]
+
+
+def _derived(convert: Callable[[str], object], cells: list) -> list:
+    """``convert`` of each cell of a column, called once per distinct cell."""
+    values = {cell: convert(cell) for cell in set(cells)}
+    return [values[cell] for cell in cells]
+
+
+def _columns(table: pd.DataFrame, checks: _Checks) -> dict[str, list]:
+    """The cells of ``table`` by column, and what the rules read that is derived from them:
+    ``C:value`` (the number, offset or date in column ``C``; None where it holds none) and
+    the row's article's ``raw`` text, ``published`` date and ``latest`` day (None for an
+    article that is not known; ``raw`` also for one whose text is not here)."""
+    columns = {c: table[c].tolist() for c in COLUMNS}
+    columns["goldstein:value"] = _derived(_number, columns["goldstein"])
+    for column in ("quote_start", "quote_end", "time_start", "time_end"):
+        columns[f"{column}:value"] = _derived(_offset, columns[column])
+    for column in ("date_start", "date_end"):
+        columns[f"{column}:value"] = _derived(_date, columns[column])
+    sources = [checks.sources.get(a) for a in columns["article_id"]]
+    for name in ("raw", "published", "latest"):
+        columns[name] = [None if s is None else getattr(s, name) for s in sources]
+    return columns
+
+
+def _first_failure(rule: _Rule, columns: dict[str, list]) -> tuple[int, str] | None:
+    """The first row (position) where ``rule`` fails and its problem; ``rule.problem`` is
+    called once per distinct combination of what it reads."""
+    if len(rule.reads) == 1:
+        keys = columns[rule.reads[0]]
+        problems = {key: rule.problem(key) for key in set(keys)}
+    else:
+        keys = list(zip(*(columns[c] for c in rule.reads), strict=True))
+        problems = {key: rule.problem(*key) for key in set(keys)}
+    bad = {key: problem for key, problem in problems.items() if problem is not None}
+    if not bad:
+        return None
+    at = next(i for i, key in enumerate(keys) if key in bad)
+    return at, bad[keys[at]]
+
+
+def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, list]) -> None:
+    """Raise the :class:`DataError` of the first failing row and, in it, its first failing
+    rule (the error a row-by-row reading raises)."""
+    failures = []
+    for order, rule in enumerate(_rules(checks)):
+        found = _first_failure(rule, columns)
+        if found is not None:
+            failures.append((found[0], order, rule.column, found[1]))
+    if failures:
+        at, _, column, problem = min(failures)
+        raise DataError(checks.path, int(table["_row"].iloc[at]), column, problem)
+
+
+def _typed(table: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
+    """The rows typed (see :func:`load_events`), built column by column from their cells and
+    the values :func:`_columns` derived from them (the dates from their cells, which the
+    checks found to be real dates ``YYYY-MM-DD``)."""
+    typed = {
+        "goldstein": pd.array(columns["goldstein:value"], dtype="float64"),
+        "sign": pd.array(_derived(int, columns["sign"]), dtype="int64"),
+        "quote_start": pd.array(columns["quote_start:value"], dtype="int64"),
+        "quote_end": pd.array(columns["quote_end:value"], dtype="int64"),
+        "time_start": pd.array(columns["time_start:value"], dtype="Int64"),
+        "time_end": pd.array(columns["time_end:value"], dtype="Int64"),
+        "date_start": np.array(columns["date_start"], dtype="datetime64[s]"),
+        "date_end": np.array(columns["date_end"], dtype="datetime64[s]"),
     }
+    text = {c: table[c].astype("str").array for c in COLUMNS if c not in typed}
+    return pd.DataFrame(
+        {c: typed.get(c, text.get(c)) for c in COLUMNS}, index=pd.RangeIndex(len(table))
+    )
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -759,12 +952,14 @@ def check_event_rows(
 
 def _checked(table: pd.DataFrame, checks: _Checks) -> pd.DataFrame:
     """Each row's checks against ``checks`` (after :func:`_check_table`); the rows typed."""
-    path = checks.path
-    records = [_check_row(cells, checks) for cells in table.to_dict("records")]
+    columns = _columns(table, checks)
+    _check_rows(table, checks, columns)
+    checks.unchecked.update(
+        a for a, raw in zip(columns["article_id"], columns["raw"], strict=True) if raw is None
+    )
     # Every column typed explicitly: a table without rows gets the dtypes of a full one.
-    frame = pd.DataFrame(records, columns=list(COLUMNS))
-    frame = frame.astype({c: DTYPES.get(c, "str") for c in COLUMNS})
-    frame.attrs["path"] = str(path)
+    frame = _typed(table, columns)
+    frame.attrs["path"] = str(checks.path)
     frame.attrs["offsets_not_checked"] = dict(sorted(checks.unchecked.items()))
     return frame
 

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,7 @@ __all__ = [
     "MODALITIES",
     "RULES",
     "TENSION_MODALITIES",
+    "EventEdges",
     "Window",
     "actor_strength",
     "analysis_window",
@@ -39,8 +41,10 @@ __all__ = [
     "criticisms",
     "edge_table",
     "ego_network",
+    "event_edges",
     "event_graph",
     "event_keys",
+    "event_tension_sums",
     "export_graphs",
     "membership_layer",
     "month_window",
@@ -141,6 +145,16 @@ def event_keys(events: pd.DataFrame, key: str | None = None) -> pd.Series:
     return ids
 
 
+def _each_distinct(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """``column.map(function)``, with ``function`` called once per distinct value."""
+    cells = column.tolist()
+    try:
+        values = {cell: function(cell) for cell in set(cells)}
+    except TypeError:  # unhashable cells: one call each
+        return column.map(function)
+    return pd.Series([values[cell] for cell in cells], index=column.index)
+
+
 def _check_events(events: pd.DataFrame, ids: pd.Series) -> None:
     """Column-wise checks (fast on large tables); the first bad event is named by its key."""
     missing = [c for c in REQUIRED_COLUMNS if c not in events.columns]
@@ -172,13 +186,59 @@ def _check_events(events: pd.DataFrame, ids: pd.Series) -> None:
     end = pd.to_datetime(events["date_end"])
     if (bad := first((start > end).fillna(False))) is not None:
         raise ValueError(f"event {bad}: date_start is after date_end")
-    no_actor = events["actor_ids"].map(lambda v: not split_ids(v))
+    no_actor = _each_distinct(events["actor_ids"], lambda v: not split_ids(v))
     if (bad := first(no_actor)) is not None:
         raise ValueError(f"event {bad}: no actor_ids")
 
 
 COLLAPSE_COLUMNS = ("event_id", "actor_ids", "recipient_ids", "goldstein", "sign", "modality",
                     "date_start", "date_end")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EventEdges:
+    """Which events become edges of :func:`event_graph`: ``edges`` lists one
+    ``(actor, recipient, event key, row)`` per edge (``row``: the event's position in the
+    table), events in the order of their keys; ``nodes``, every actor and recipient id;
+    ``no_recipient`` and ``self_pairs``, the keys of the events without recipient (no edge)
+    and of those naming an actor among their recipients (that pair skipped)."""
+
+    edges: list[tuple[str, str, str, int]]
+    nodes: set[str]
+    no_recipient: list[str]
+    self_pairs: list[str]
+
+
+def event_edges(events: pd.DataFrame, key: str | None = None) -> EventEdges:
+    """The edges of the events (see :func:`event_graph`), after its checks of the table: one
+    per (actor, recipient) pair of each event with a recipient, actor != recipient."""
+    keys = event_keys(events, key).astype(str)
+    _check_events(events, keys)
+    keys = keys.tolist()
+    actors, recipients = events["actor_ids"].tolist(), events["recipient_ids"].tolist()
+    ids = {cell: split_ids(cell) for cell in {*actors, *recipients}}  # each distinct cell once
+    found = EventEdges([], set(), [], [])
+    for row in sorted(range(len(keys)), key=keys.__getitem__):
+        sources, targets = ids[actors[row]], ids[recipients[row]]
+        found.nodes.update(sources, targets)
+        if not targets:
+            found.no_recipient.append(keys[row])
+            continue
+        if not set(sources).isdisjoint(targets):
+            found.self_pairs.append(keys[row])
+        found.edges.extend((a, r, keys[row], row) for a in sources for r in targets if a != r)
+    return found
+
+
+def _edge_record(row: dict[str, Any]) -> dict[str, Any]:
+    """An event's row as edge attributes: missing cells omitted, dates as ``pd.Timestamp``."""
+    record = {k: v for k, v in ((k, _python(v)) for k, v in row.items()) if v is not None}
+    if "event_id" in record:
+        record["event_id"] = str(record["event_id"])
+    for column in ("date_start", "date_end"):
+        if column in record:
+            record[column] = pd.Timestamp(record[column])
+    return record
 
 
 def event_graph(
@@ -196,52 +256,27 @@ def event_graph(
     Nodes are all actor and recipient ids of the events; with ``actors`` (indexed by actor id or
     with an ``actor_id`` column) they carry its columns, and an id missing from it is an error.
     Events without recipient give no edge and are listed in ``G.graph["no_recipient"]``; pairs
-    with actor == recipient are skipped and their events listed in ``G.graph["self_pairs"]``.
+    with actor == recipient are skipped and their events listed in ``G.graph["self_pairs"]``
+    (the edges: :func:`event_edges`).
     """
-    keys = event_keys(events, key).astype(str)
-    _check_events(events, keys)
+    found = event_edges(events, key)
     if columns is not None:
         kept = [*REQUIRED_COLUMNS, *columns, *([key] if key is not None else [])]
         events = events[[c for c in dict.fromkeys(kept) if c in events.columns]]
     attributes = _actor_attributes(actors) if actors is not None else None
-    records = sorted(
-        zip(
-            keys,
-            (
-                {k: v for k, v in ((k, _python(v)) for k, v in row.items()) if v is not None}
-                for row in events.to_dict("records")
-            ),
-            strict=True,
-        ),
-        key=lambda item: item[0],
-    )
-    nodes: set[str] = set()
-    edges = []
-    no_recipient, self_pairs = [], []
-    for event_id, record in records:
-        if "event_id" in record:
-            record["event_id"] = str(record["event_id"])
-        for column in ("date_start", "date_end"):
-            if column in record:
-                record[column] = pd.Timestamp(record[column])
-        sources = split_ids(record.get("actor_ids"))
-        targets = split_ids(record.get("recipient_ids"))
-        nodes.update(sources, targets)
-        if not targets:
-            no_recipient.append(event_id)
-            continue
-        if set(sources) & set(targets):
-            self_pairs.append(event_id)
-        edges.extend((a, r, event_id, record) for a in sources for r in targets if a != r)
     if attributes is not None:
-        unknown = sorted(nodes - set(attributes))
+        unknown = sorted(found.nodes - set(attributes))
         if unknown:
             raise ValueError(f"events: actor id(s) not in the actors table: {unknown}")
-    G = nx.MultiDiGraph(no_recipient=no_recipient, self_pairs=self_pairs)
-    for node in sorted(nodes):
+    G = nx.MultiDiGraph(no_recipient=found.no_recipient, self_pairs=found.self_pairs)
+    for node in sorted(found.nodes):
         G.add_node(node, **(attributes[node] if attributes is not None else {}))
-    for source, target, key, record in edges:
-        G.add_edge(source, target, key=key, **record)
+    rows = list(records(events))
+    edge_records: dict[int, dict[str, Any]] = {}
+    for source, target, event, row in found.edges:
+        if row not in edge_records:
+            edge_records[row] = _edge_record(rows[row])
+        G.add_edge(source, target, key=event, **edge_records[row])
     return G
 
 
@@ -289,7 +324,7 @@ def _report_counts(stories: Mapping[str, tuple[int, list[str]]] | None) -> dict[
 
 
 def _scores(
-    G: nx.MultiDiGraph,
+    edges: Iterable[tuple[Hashable, Hashable, Hashable, Mapping[str, Any]]],
     first: pd.Timestamp | None,
     last: pd.Timestamp | None,
     score: Callable[[Mapping[str, Any]], float],
@@ -297,12 +332,16 @@ def _scores(
     order: Mapping[Hashable, int],
 ) -> tuple[dict, dict, dict]:
     """The events that count in a window, by tie: each pair's (in ``order``) and each node's
-    own (``internal``) scores by event key, and the story events' report counts."""
+    own (``internal``) scores by event key, and the story events' report counts. ``edges``:
+    ``(u, v, key, data)`` as ``G.edges(keys=True, data=True)`` gives them."""
     pairs: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
     internal: dict[Hashable, dict[str, Any]] = {}
     reports: dict[Hashable, dict[str, tuple[int, list[str]]]] = {}  # pair or node -> key -> ...
-    for u, v, key, data in G.edges(keys=True, data=True):
-        if data.get("modality") not in modalities or not _overlaps(data, first, last):
+    windowed = first is not None or last is not None  # without a window, every event overlaps
+    for u, v, key, data in edges:
+        if data.get("modality") not in modalities:
+            continue
+        if windowed and not _overlaps(data, first, last):
             continue
         if u == v:  # e.g. Tokayev against Kazakh protesters, once both are Kazakhstan
             inside = internal.setdefault(u, {"scores": {}, "pairs": set()})
@@ -357,7 +396,8 @@ def collapse(
         raise ValueError(f"unknown modality {unknown}; choose from {MODALITIES}")
     first, last = _day(start), _day(end)
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
-    pairs, internal, reports = _scores(G, first, last, score, modalities, order)
+    edges = G.edges(keys=True, data=True)
+    pairs, internal, reports = _scores(edges, first, last, score, modalities, order)
     H = nx.Graph(
         window_start=None if first is None else _iso(first),
         window_end=None if last is None else _iso(last),
@@ -416,14 +456,58 @@ def tension_sums(G: nx.MultiDiGraph, rule: str = "goldstein_sum") -> pd.DataFram
     then rounds as collapse's ``math.fsum`` does). Default modalities, no window.
     """
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
-    pairs, internal, _ = _scores(G, None, None, RULES[rule], TENSION_MODALITIES, order)
+    edges = G.edges(keys=True, data=True)
+    return _sum_table(*_scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)[:2])
+
+
+def event_tension_sums(events: pd.DataFrame, rule: str = "goldstein_sum") -> pd.DataFrame:
+    """``tension_sums(event_graph(events))`` without building the graph: the same table,
+    row for row, from the edges of :func:`event_edges`."""
+    found = event_edges(events)
+    data = _scoring_cells(events)
+    adjacency: dict[str, dict[str, dict[str, int]]] = {n: {} for n in sorted(found.nodes)}
+    for source, target, key, row in found.edges:  # as G.edges of the graph iterates its edges
+        adjacency[source].setdefault(target, {})[key] = row
+    edges = (
+        (u, v, key, data[row])
+        for u, targets in adjacency.items()
+        for v, keys in targets.items()
+        for key, row in keys.items()
+    )
+    order = {n: i for i, n in enumerate(sorted_nodes(found.nodes))}
+    return _sum_table(*_scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)[:2])
+
+
+def _scoring_cells(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per event, the cells that score its edges (``goldstein``, ``sign``, ``modality``; a
+    missing cell omitted, as on the edges of :func:`event_graph`): one dict per distinct
+    combination, shared by the events that have it."""
+    columns = [c for c in ("goldstein", "sign", "modality") if c in events.columns]
+    cells = [
+        [None if missing else value for value, missing in zip(values, isna, strict=True)]
+        for values, isna in ((events[c].tolist(), events[c].isna().tolist()) for c in columns)
+    ]
+    combinations: dict[tuple, dict[str, Any]] = {}
+    data = []
+    for key in zip(*cells, strict=True):
+        if key not in combinations:
+            pairs = zip(columns, key, strict=True)
+            combinations[key] = {c: value for c, value in pairs if value is not None}
+        data.append(combinations[key])
+    return data
+
+
+def _sum_table(pairs: dict, internal: dict) -> pd.DataFrame:
+    """The rows of :func:`tension_sums` from the scores :func:`_scores` found by tie."""
     ties = [*pairs.items(), *(((n, n), inside["scores"]) for n, inside in internal.items())]
     rows = []
     for (a, b), scores in ties:
-        values = [Fraction(x) for x in scores.values()]
-        conflict = sum((-x for x in values if x < 0), Fraction(0))
-        cooperation = sum((x for x in values if x > 0), Fraction(0))
-        rows.append((a, b, len(values), sum(values, Fraction(0)), conflict, cooperation))
+        counts = Counter(scores.values())  # each distinct score made a Fraction once
+        values = [(Fraction(x), n) for x, n in counts.items()]
+        conflict = sum((-x * n for x, n in values if x < 0), Fraction(0))
+        cooperation = sum((x * n for x, n in values if x > 0), Fraction(0))
+        total = sum((x * n for x, n in values), Fraction(0))
+        rows.append((a, b, len(scores), total, conflict, cooperation))
     frame = pd.DataFrame(rows, columns=TENSION_SUM_COLUMNS)
     return frame.astype({"n_events": "int64"})
 

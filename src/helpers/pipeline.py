@@ -65,7 +65,6 @@ from typing import IO
 import networkx as nx
 import pandas as pd
 
-from helpers import tables
 from helpers.actors import (
     Gazetteer,
     add_actor_nodes,
@@ -79,9 +78,9 @@ from helpers.event_split import SplitEvents, in_process, remove_rows, split_even
 from helpers.events import COLUMNS as EVENT_COLUMNS
 from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
-from helpers.network import COLLAPSE_COLUMNS, event_graph, tension_from_sums, tension_sums
+from helpers.network import event_tension_sums, tension_from_sums
 from helpers.suggest import Lexicon, load_cues, suggest_events
-from helpers.tables import DataError
+from helpers.tables import DataError, read_own_csv
 from helpers.timex import find_time_expressions
 
 STAGES = ("parse", "tag", "timex", "events", "checks")
@@ -261,8 +260,8 @@ def _event_rows(path: str | Path | None) -> pd.DataFrame:
     if path is None:
         empty = {c: pd.Series([], dtype="str") for c in EVENT_COLUMNS}
         return pd.DataFrame({**empty, "_row": pd.Series([], dtype="int64")})
-    table = tables.read_table(path, [*EVENT_COLUMNS, "line"]).drop(columns="_row")
-    return table.assign(_row=table.pop("line").astype("int64"))
+    table = read_own_csv(path, [*EVENT_COLUMNS, "line"], integers=["line"])
+    return table.assign(_row=table.pop("line"))
 
 
 @lru_cache(maxsize=2)
@@ -365,7 +364,7 @@ def run_partition(
         started = time.perf_counter()
         checked = checked_table(events[0], events[1], articles)
         _write(out, "checked", index, checked)
-        result["tension"] = tension_sums(event_graph(checked, columns=COLLAPSE_COLUMNS))
+        result["tension"] = event_tension_sums(checked)
         figures.done("checks", started, len(checked))
     result.update(seconds=figures.seconds, rows=figures.rows)
     return result
