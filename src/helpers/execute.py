@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +207,18 @@ class _KernelManager(AsyncKernelManager):
 
     process: subprocess.Popen | None = None
 
+    def __init__(self, **kwargs: Any) -> None:
+        # On POSIX the kernel talks over Unix sockets beside its connection file, not over
+        # local TCP ports: nothing to eavesdrop on, so ipykernel does not warn about it.
+        # The sockets' path is absolute: the kernel runs in the notebook's folder, this
+        # process elsewhere (jupyter_client's default, "kernel-ipc", is relative).
+        if os.name == "posix":
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault(
+                "ip", str(Path(tempfile.gettempdir()) / f"csto-kernel-{uuid.uuid4().hex}")
+            )
+        super().__init__(**kwargs)
+
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -219,6 +232,8 @@ class _KernelManager(AsyncKernelManager):
             kill_process_group(self.process.pid)
         if self.process is not None and self.connection_file:
             Path(self.connection_file).unlink(missing_ok=True)
+        if self.process is not None and self.transport == "ipc":
+            self.cleanup_ipc_files()
 
 
 async def _execute_job(job: Job, env: dict[str, str], timeout: int) -> None:
