@@ -19,13 +19,14 @@ from helpers.pipeline import (
     TABLES,
     StageBars,
     engine_of,
+    mentions_by_article,
     pair_sums,
     partition_files,
     read_table,
     run_corpus,
     time_table,
 )
-from helpers.suggest import load_cues, suggest_events
+from helpers.suggest import SUGGESTION_COLUMNS, Tables, load_cues, suggest_events
 from helpers.tables import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -133,6 +134,23 @@ def test_suggestions_equal_suggest_events_per_article(corpus, serial):
     written = read_table(serial.out, "suggestions")
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
     assert len(written) > 40
+    assert list(written.columns) == list(SUGGESTION_COLUMNS)
+    assert set(written.dtypes.astype(str)) == {"str"}
+
+
+def test_mentions_by_article_groups_rows_in_table_order():
+    mentions = pd.DataFrame(
+        {
+            "article": ["b", "a", "b", "a"],
+            "actor_id": ["ARM", "RUS", "CSTO", "PASHINYAN"],
+            "start": [5, 0, 20, 9],
+            "end": [12, 7, 24, 18],
+        }
+    )
+    found = mentions_by_article(mentions, Tables.of())
+    assert list(found) == ["b", "a"]
+    assert [m.actor_id for m in found["b"]] == ["ARM", "CSTO"]
+    assert [(m.start, m.end, m.state) for m in found["a"]] == [(0, 7, "RUS"), (9, 18, "ARM")]
 
 
 def test_checked_rows_equal_load_events(corpus, events, serial):

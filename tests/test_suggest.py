@@ -8,19 +8,23 @@ import shutil
 
 import pytest
 
-from helpers.actors import load_actors
+from helpers.actors import load_actors, tag_mentions
 from helpers.events import COLUMNS, EVENTS, load_events
 from helpers.suggest import (
     CUE_COLUMNS,
     CUES,
     SHEET_COLUMNS,
+    SUGGESTION_COLUMNS,
+    Tables,
     accept_sheet,
     load_cues,
     main,
     match_events,
+    mentions_of,
     scores,
     sheet_text,
     suggest_events,
+    suggestion_rows,
 )
 from helpers.tables import DataError
 
@@ -169,3 +173,29 @@ def test_a_coder_extends_the_lexicon_without_code(tmp_path, article):
     cues.write_text(CUES.read_text(encoding="utf-8") + extra, encoding="utf-8")
     found = suggest_events(article, load_cues(cues), load_actors(world=True))
     assert "former Soviet states" in " ".join(found["gloss_en"])
+
+
+def test_mentions_of_keeps_order_and_resolves_kind_and_state():
+    table = Tables.of().actors
+    found = mentions_of(["PASHINYAN", "CSTO", "NOT_AN_ACTOR"], [30, 0, 50], [39, 4, 52], table)
+    assert [(m.start, m.end, m.actor_id) for m in found] == [
+        (30, 39, "PASHINYAN"),
+        (0, 4, "CSTO"),
+        (50, 52, "NOT_AN_ACTOR"),
+    ]
+    assert [(m.kind, m.state) for m in found] == [
+        ("person", "ARM"),
+        ("organisation", "CSTO"),
+        ("state", "NOT_AN_ACTOR"),  # unknown: a state of its own
+    ]
+
+
+def test_suggestion_rows_are_the_cells_of_suggest_events(suggestions, article):
+    tables = Tables.of()
+    frame = tag_mentions(article)
+    found = mentions_of(frame["actor_id"], frame["start"], frame["end"], tables.actors)
+    rows = suggestion_rows(article, tables, found)
+    assert list(suggestions.columns) == list(SUGGESTION_COLUMNS)
+    assert rows == list(suggestions.itertuples(index=False, name=None))
+    assert len(rows) >= 30
+    assert suggestion_rows(article, tables, []) == []  # no actor mentioned: nothing suggested

@@ -61,16 +61,20 @@ __all__ = [
     "CUES",
     "CUE_COLUMNS",
     "SHEET_COLUMNS",
+    "SUGGESTION_COLUMNS",
     "Cue",
     "Lexicon",
+    "Tables",
     "accept_sheet",
     "load_cues",
     "match_events",
+    "mentions_of",
     "missed",
     "resolve_ids",
     "scores",
     "side_by_side",
     "suggest_events",
+    "suggestion_rows",
     "write_sheet",
 ]
 
@@ -91,7 +95,8 @@ CUE_COLUMNS = (
 CUE_KINDS = ("event", "negation", "not_negation", "hypothesis", "reported")
 ACTOR_RULES = ("subject", "subject|context", "after", "van", "inside", "speaker", "location")
 RECIPIENT_RULES = ("object", "preposition", "object|context", "context", "inside", "same", "van")
-SHEET_COLUMNS = ("suggestion_id", "decision", "confidence", "rule", *COLUMNS)
+SUGGESTION_COLUMNS = ("confidence", "rule", *COLUMNS)  # a suggestion's cells, in order
+SHEET_COLUMNS = ("suggestion_id", "decision", *SUGGESTION_COLUMNS)
 DECISIONS = ("", "accept", "edited", "reject")
 ACCEPTED = ("accept", "edited")
 
@@ -208,6 +213,41 @@ def _actor_table(actors: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
         a: (k, s or a)
         for a, k, s in zip(actors["actor_id"], actors["kind"], actors["state_id"], strict=True)
     }
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What suggestions are made with, read once for many articles: the cue lexicon, each
+    actor's kind and the state or organisation it resolves to, and its English name."""
+
+    lexicon: Lexicon
+    actors: dict[str, tuple[str, str]]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon | None = None, actors: pd.DataFrame | None = None) -> Tables:
+        """The tables of ``lexicon`` (default :func:`load_cues`) and the actor table
+        ``actors`` (default ``load_actors(world=True)``)."""
+        lexicon = lexicon if lexicon is not None else load_cues()
+        actors = actors if actors is not None else load_actors(world=True)
+        names = dict(zip(actors["actor_id"], actors["name_en"], strict=True))
+        return cls(lexicon, _actor_table(actors), names)
+
+
+def mentions_of(
+    actor_ids: Iterable[str],
+    starts: Iterable[int],
+    ends: Iterable[int],
+    table: dict[str, tuple[str, str]],
+) -> list[Mention]:
+    """Mentions from the columns ``actor_id``, ``start`` and ``end`` of a mention table
+    (:func:`helpers.actors.tag_mentions`), in its order; ``table``: :attr:`Tables.actors` (an
+    actor not in it counts as a state of its own)."""
+    found = []
+    for actor_id, start, end in zip(actor_ids, starts, ends, strict=True):
+        kind, state = table.get(actor_id, ("state", actor_id))
+        found.append(Mention(int(start), int(end), actor_id, kind, state))
+    return found
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
@@ -625,6 +665,7 @@ def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _Wh
 # --- suggestions --------------------------------------------------------------------------------
 
 _GAPPED = re.compile(r"\s*(?:en|maar|of)\s", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
 
 
 def _row(
@@ -681,15 +722,6 @@ def _row(
     }
 
 
-def _mentions(article: Article, table: dict[str, tuple[str, str]], mentions=None) -> list[Mention]:
-    frame = mentions if mentions is not None else tag_mentions(article)
-    found = []
-    for actor_id, start, end in zip(frame["actor_id"], frame["start"], frame["end"], strict=True):
-        kind, state = table.get(actor_id, ("state", actor_id))
-        found.append(Mention(int(start), int(end), actor_id, kind, state))
-    return found
-
-
 def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
     """A clause "en Armeniërs tegen de CSTO" without a verb of its own repeats the cue of the
     previous suggestion in the sentence: (cue, attribution) or None."""
@@ -714,15 +746,29 @@ def suggest_events(
 ) -> pd.DataFrame:
     """Candidate events of one article: one row per cue that fired and found an actor, with
     every column of ``data/events.csv`` (``event_id`` empty) plus ``confidence`` and ``rule``
-    (the lexicon row and the attribution rules that fired). ``mentions``: the article's
-    :func:`helpers.actors.tag_mentions` table, and ``phrases``: its
-    ``find_time_expressions(article.raw)``, when already made."""
-    lexicon = lexicon if lexicon is not None else load_cues()
-    actors = actors if actors is not None else load_actors(world=True)
-    table = _actor_table(actors)
-    names = dict(zip(actors["actor_id"], actors["name_en"], strict=True))
-    found = _mentions(article, table, mentions)
-    ctx = _Context(article, found, Counter(m.state for m in found), lexicon)
+    (the lexicon row and the attribution rules that fired): :data:`SUGGESTION_COLUMNS`.
+    ``mentions``: the article's :func:`helpers.actors.tag_mentions` table, and ``phrases``:
+    its ``find_time_expressions(article.raw)``, when already made. Many articles:
+    :func:`suggestion_rows` with one :class:`Tables`."""
+    tables = Tables.of(lexicon, actors)
+    frame = mentions if mentions is not None else tag_mentions(article)
+    found = mentions_of(frame["actor_id"], frame["start"], frame["end"], tables.actors)
+    rows = suggestion_rows(article, tables, found, phrases)
+    return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
+
+
+def suggestion_rows(
+    article: Article,
+    tables: Tables,
+    mentions: list[Mention],
+    phrases: Sequence[tuple[int, int, str]] | None = None,
+) -> list[tuple[str, ...]]:
+    """The rows of :func:`suggest_events` as tuples of text cells, in the order of
+    :data:`SUGGESTION_COLUMNS`: for many articles, without a table per article.
+    ``mentions``: the article's actor mentions (:func:`mentions_of`), ``phrases`` its time
+    expressions (found here when None)."""
+    lexicon = tables.lexicon
+    ctx = _Context(article, mentions, Counter(m.state for m in mentions), lexicon)
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
     for index, sentence in enumerate(article.sentences):
@@ -736,7 +782,7 @@ def suggest_events(
             for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
                 if match is None:
                     who = gapped[1]
-                    match = re.compile(r"\S").search(text, clause[0])
+                    match = _NON_SPACE.search(text, clause[0])
                 else:
                     who = attribute(ctx, cue, match, clause, index)
                 if who is None:
@@ -745,22 +791,20 @@ def suggest_events(
                 past = _PAST.search(text, clause[0], clause[1]) is not None
                 when = _when(article, phrases, clause, quote, sentence, past)
                 modality = _modality(lexicon, text, clause, match, sentence)
-                row = _row(ctx, cue, who, quote, index, modality, when, names)
+                row = _row(ctx, cue, who, quote, index, modality, when, tables.names)
                 row["_cue"] = cue
                 ctx.made.append(row)
-    rows = _unique(ctx.made)
-    frame = pd.DataFrame(rows, columns=["confidence", "rule", *COLUMNS])
-    return frame.reset_index(drop=True)
+    return _unique(ctx.made)
 
 
-def _unique(rows: list[dict]) -> list[dict]:
-    """One suggestion per (quote, type, actors, recipients): the first."""
+def _unique(rows: list[dict]) -> list[tuple[str, ...]]:
+    """One suggestion per (quote, type, actors, recipients): the first, as its cells."""
     seen, kept = set(), []
     for row in rows:
         key = (row["quote_start"], row["plover_event_type"], row["actor_ids"], row["recipient_ids"])
         if key not in seen:
             seen.add(key)
-            kept.append({k: v for k, v in row.items() if not k.startswith("_")})
+            kept.append(tuple(row[c] for c in SUGGESTION_COLUMNS))
     return kept
 
 
