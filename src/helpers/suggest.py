@@ -23,9 +23,11 @@ import io
 import re
 import sys
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -55,7 +57,13 @@ from helpers.tables import (
     split_ids,
     spreadsheet_safe,
 )
-from helpers.timex import TimexError, find_time_expressions, precision_of, resolve
+from helpers.timex import (
+    TimeInterval,
+    TimexError,
+    find_time_expressions,
+    precision_of,
+    resolve,
+)
 
 __all__ = [
     "CUES",
@@ -328,11 +336,34 @@ class _Context:
     mentions: list[Mention]
     counts: Counter  # article-wide mentions per resolved state
     lexicon: Lexicon
-    made: list[dict] = field(default_factory=list)
+    made: list[_Made] = field(default_factory=list)
+    starts: list[int] = field(init=False)  # of the mentions, for bisection when ``ordered``
+    ordered: bool = field(init=False)  # mentions by start, none ending before it starts
+    times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
+
+    def __post_init__(self) -> None:
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(
+            m.start <= m.end for m in self.mentions
+        )
+
+    @cached_property
+    def publication(self) -> _When:
+        """The article's publication period, as the time of a suggestion without one."""
+        return _publication(self.article)
+
+    def window(self, lo: int | None, hi: int) -> list[Mention]:
+        """The mentions that can start in ``[lo, hi]`` (``lo`` None: from the first), in
+        order: those that do when the mentions are ordered (as a tagger's are), else all of
+        them. Callers still test their own bounds."""
+        if not self.ordered:
+            return self.mentions
+        first = 0 if lo is None else bisect_left(self.starts, lo)
+        return self.mentions[first : bisect_right(self.starts, hi)]
 
     def before(self, offset: int, kinds: Sequence[str], skip: frozenset[str] = frozenset()):
         """The last mention of one of ``kinds`` before ``offset``, not among ``skip``."""
-        for m in reversed(self.mentions):
+        for m in reversed(self.window(None, offset)):
             if m.start < offset and m.kind in kinds and m.state not in skip:
                 return m
         return None
@@ -347,11 +378,17 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
     return bool(found and found.group("prep").lower() not in allowed)
 
 
-def _after_preposition(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
-    """``m`` follows one of the prepositions ``allowed`` (with at most three words between)."""
+@lru_cache(maxsize=256)
+def _after_pattern(allowed: tuple[str, ...]) -> re.Pattern[str]:
+    """One of the prepositions ``allowed``, then at most three words, at the end."""
     words = "|".join(re.escape(p) for p in allowed)
-    found = re.search(rf"(?<!\w)(?:{words})\s+(?:\S+\s+){{0,3}}$", text[clause_start : m.start])
-    return bool(words) and found is not None
+    return re.compile(rf"(?<!\w)(?:{words})\s+(?:\S+\s+){{0,3}}$")
+
+
+def _after_preposition(text: str, m: Mention, clause_start: int, allowed: tuple[str, ...]) -> bool:
+    """``m`` follows one of the prepositions ``allowed`` (with at most three words between)."""
+    found = _after_pattern(allowed).search(text[clause_start : m.start])
+    return bool(allowed) and found is not None
 
 
 def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> Mention | None:
@@ -375,18 +412,23 @@ def _no_preposition(text: str, a: int, b: int) -> bool:
     return _PREPOSITION.search(text, a, b) is None
 
 
+_RELATIVE = re.compile(r"\s*(?:die|dat)(?!\w)")
+_AND_OR = re.compile(r"\s*(?:,|en|of)\s*")
+_DASH = re.compile(r"[\s\u2013\u2014,-]*")
+
+
 def _antecedent(ctx: _Context, text: str, clause: tuple[int, int]) -> list[Mention]:
     """For a clause opening with the relative ``die``/``dat``: the coordinated mentions that
     end the text before it ("Loegansk en Donetsk – die ...")."""
-    if not re.match(r"\s*(?:die|dat)(?!\w)", text[clause[0] : clause[1]]):
+    if not _RELATIVE.match(text, clause[0], clause[1]):
         return []
     chain: list[Mention] = []
     edge = clause[0]
-    for m in reversed([m for m in ctx.mentions if m.end <= clause[0]]):
+    for m in reversed([m for m in ctx.window(None, clause[0]) if m.end <= clause[0]]):
         gap = text[m.end : edge]
-        if chain and not re.fullmatch(r"\s*(?:,|en|of)\s*", gap):
+        if chain and not _AND_OR.fullmatch(gap):
             break
-        if not chain and not re.fullmatch(r"[\s\u2013\u2014,-]*", gap):
+        if not chain and not _DASH.fullmatch(gap):
             break
         chain.insert(0, m)
         edge = m.start
@@ -399,14 +441,14 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     previous sentence (ties: most mentioned in the article), never the actor's own."""
     block = ctx.article.sentences[sentence_index].block
     for made in reversed(ctx.made):
-        same = made["_block"] == block and made["plover_event_type"] == cue.plover_event_type
-        if same and made["_recipients"] and not (made["_recipients"] & skip):
-            return list(made["_recipient_mentions"])
+        same = made.block == block and made.cue.plover_event_type == cue.plover_event_type
+        if same and made.recipient_states and not (made.recipient_states & skip):
+            return list(made.recipients)
     near = Counter()
     first = ctx.article.sentences[max(0, sentence_index - 1)].start
     last = ctx.article.sentences[sentence_index].end
     examples = {}
-    for m in ctx.mentions:
+    for m in ctx.window(first, last):
         if first <= m.start < last and m.state not in skip and m.kind != "city":
             near[m.state] += 1
             examples.setdefault(m.state, m)
@@ -423,6 +465,10 @@ class _Attribution:
     rule: str
 
 
+_VAN = re.compile(r"(?<!\w)van(?!\w)")
+_IN = re.compile(r"(?<!\w)in\s")
+
+
 def attribute(
     ctx: _Context, cue: Cue, match: re.Match[str], clause: tuple[int, int], sentence_index: int
 ) -> _Attribution | None:
@@ -436,13 +482,13 @@ def attribute(
     def actors_in(lo: int, hi: int) -> list[Mention]:
         return [
             m
-            for m in ctx.mentions
+            for m in ctx.window(lo, hi)
             if lo <= m.start and m.end <= hi and not _is_location(text, m, a, allowed)
         ]
 
     before = actors_in(a, match.start())
     after = actors_in(match.start(), b)
-    inside = actors_in(match.start(), match.end())
+    inside = actors_in(match.start(), match.end()) if "inside" in (cue.actor, cue.recipient) else []
     rules = []
     actors: list[Mention] = []
     recipients: list[Mention] = []
@@ -456,18 +502,18 @@ def attribute(
         found = actors_in(match.end(), b)
         actors, rules, after = found[:1], ["actor:after"], found[1:]
     elif cue.actor == "van":
-        van = re.search(r"(?<!\w)van(?!\w)", text[match.end() : b])
+        van = _VAN.search(text[match.end() : b])
         if van:
             start = match.end() + van.end()
             found = actors_in(start, b)
             people = [m for m in found if m.kind == "person"]
             actors, rules = (people or found)[:1], ["actor:van"]
     elif cue.actor == "location":
-        place = re.search(r"(?<!\w)in\s", text[match.end() : b])
+        place = _IN.search(text[match.end() : b])
         if place:
             start = match.end() + place.end()
             land = _pronoun(ctx, text, start, b, frozenset())
-            found = [m for m in ctx.mentions if start <= m.start < b]
+            found = [m for m in ctx.window(start, b) if start <= m.start < b]
             if found:
                 actors = [found[0]]
             elif land is not None:
@@ -478,7 +524,7 @@ def attribute(
         if marker:
             speakers = [
                 m
-                for m in ctx.mentions
+                for m in ctx.window(marker.end(), sentence.end)
                 if marker.end() <= m.start < sentence.end and m.kind != "city"
             ]
             actors, rules = speakers[:1], ["actor:speaker"]
@@ -560,13 +606,16 @@ def attribute(
     return _Attribution(actors, recipients, "; ".join([*rules, rule]))
 
 
+_AND = re.compile(r"\s*(?:,|en)\s*")
+
+
 def _coordinated(text: str, candidates: list[Mention]) -> list[Mention]:
     """The first candidate and those joined to it by "en" (Loegansk en Donetsk)."""
     if not candidates:
         return []
     chosen = [candidates[0]]
     for m in candidates[1:]:
-        if re.fullmatch(r"\s*(?:,|en)\s*", text[chosen[-1].end : m.start]):
+        if _AND.fullmatch(text[chosen[-1].end : m.start]):
             chosen.append(m)
         else:
             break
@@ -577,8 +626,8 @@ def _inherit(ctx: _Context, sentence_index: int):
     """The actors and recipients of the previous suggestion in the same sentence (a clause
     whose subject is left out: "..., maar had erkend")."""
     for made in reversed(ctx.made):
-        if made["_sentence"] == sentence_index:
-            return list(made["_actor_mentions"]), list(made["_recipient_mentions"])
+        if made.sentence == sentence_index:
+            return list(made.actors), list(made.recipients)
     return None
 
 
@@ -631,21 +680,31 @@ def _publication(article: Article) -> _When:
     )
 
 
-def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _When:
+def _resolved(ctx: _Context, phrase: str, past: bool) -> TimeInterval | None:
+    """``resolve(phrase, article.date, past=past)``, None if it is no time expression;
+    remembered for the article (its date does not change)."""
+    key = (phrase, past)
+    if key not in ctx.times:
+        try:
+            ctx.times[key] = resolve(phrase, ctx.article.date, past=past)
+        except TimexError:
+            ctx.times[key] = None
+    return ctx.times[key]
+
+
+def _when(ctx: _Context, phrases, clause, quote, sentence, past: bool) -> _When:
     """The time of a suggestion: the time phrase in its clause, else in its sentence, else
     the last one before it in the paragraph (basis ``context``); resolved with
     :func:`helpers.timex.resolve` (``past`` when the clause's verb is in a past tense). Else
     the publication period."""
+    article = ctx.article
     in_clause = [p for p in phrases if clause[0] <= p[0] < clause[1]]
     in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
     block = article.blocks[sentence.block]
     earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
     for start, end, phrase in [*in_clause, *in_sentence, *reversed(earlier)]:
-        try:
-            interval = resolve(phrase, article.date, past=past)
-        except TimexError:
-            continue
-        if interval.precision not in ("day", "week", "month", "season", "year"):
+        interval = _resolved(ctx, phrase, past)
+        if interval is None or interval.precision not in ("day", "week", "month", "season", "year"):
             continue
         inside = quote[0] <= start and end <= quote[1]
         basis = interval.basis if inside and interval.basis != "context" else "context"
@@ -659,13 +718,31 @@ def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _Wh
             interval.precision,
             basis,
         )
-    return _publication(article)
+    return ctx.publication
 
 
 # --- suggestions --------------------------------------------------------------------------------
 
 _GAPPED = re.compile(r"\s*(?:en|maar|of)\s", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """A suggestion made: its cells (:data:`SUGGESTION_COLUMNS`) and what later clauses of
+    the article read of it."""
+
+    cells: tuple[str, ...]
+    key: tuple[str, ...]  # quote start, type, actors, recipients: one suggestion per key
+    cue: Cue
+    sentence: int
+    block: int
+    actors: tuple[Mention, ...]
+    recipients: tuple[Mention, ...]
+    recipient_states: frozenset[str]
+
+
+_NOTE = "suggested by helpers.suggest; check before accepting"
 
 
 def _row(
@@ -677,7 +754,7 @@ def _row(
     modality: str,
     when: _When,
     names: dict[str, str],
-) -> dict:
+) -> _Made:
     text = ctx.article.raw
     actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
     recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
@@ -686,40 +763,46 @@ def _row(
     to = [names.get(a, a) for a in split_ids(recipient_ids)]
     gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
     confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
-    return {
-        "confidence": f"{confidence:.2f}",
-        "rule": f"cues.csv row {cue.row}; {who.rule}",
-        "article_id": ctx.article.id,
-        "event_id": "",
-        "actor_ids": actor_ids,
-        "recipient_ids": recipient_ids,
-        "plover_event_type": cue.plover_event_type,
-        "plover_mode": cue.plover_mode,
-        "cameo_code": cue.cameo_code,
-        "goldstein": f"{GOLDSTEIN[cue.cameo_code]:.1f}",
-        "quad_class": quad,
-        "sign": str(sign_of(quad)),
-        "quote_nl": text[quote[0] : quote[1]],
-        "quote_start": str(quote[0]),
-        "quote_end": str(quote[1]),
-        "gloss_en": gloss,
-        "time_phrase_nl": when.phrase,
-        "time_start": "" if when.start is None else str(when.start),
-        "time_end": "" if when.end is None else str(when.end),
-        "timex_value": when.value,
-        "date_start": when.date_start,
-        "date_end": when.date_end,
-        "date_precision": when.precision,
-        "date_basis": when.basis,
-        "reference_fact_id": "",
-        "modality": modality,
-        "coder_note": "suggested by helpers.suggest; check before accepting",
-        "_sentence": sentence_index,
-        "_block": ctx.article.sentences[sentence_index].block,
-        "_actor_mentions": tuple(who.actors),
-        "_recipient_mentions": tuple(who.recipients),
-        "_recipients": frozenset(m.state for m in who.recipients),
-    }
+    quote_start = str(quote[0])
+    cells = (
+        f"{confidence:.2f}",  # confidence
+        f"cues.csv row {cue.row}; {who.rule}",  # rule
+        ctx.article.id,  # article_id
+        "",  # event_id
+        actor_ids,
+        recipient_ids,
+        cue.plover_event_type,
+        cue.plover_mode,
+        cue.cameo_code,
+        f"{GOLDSTEIN[cue.cameo_code]:.1f}",  # goldstein
+        quad,  # quad_class
+        str(sign_of(quad)),  # sign
+        text[quote[0] : quote[1]],  # quote_nl
+        quote_start,
+        str(quote[1]),  # quote_end
+        gloss,  # gloss_en
+        when.phrase,  # time_phrase_nl
+        "" if when.start is None else str(when.start),  # time_start
+        "" if when.end is None else str(when.end),  # time_end
+        when.value,  # timex_value
+        when.date_start,
+        when.date_end,
+        when.precision,  # date_precision
+        when.basis,  # date_basis
+        "",  # reference_fact_id
+        modality,
+        _NOTE,  # coder_note
+    )
+    return _Made(
+        cells,
+        (quote_start, cue.plover_event_type, actor_ids, recipient_ids),
+        cue,
+        sentence_index,
+        ctx.article.sentences[sentence_index].block,
+        tuple(who.actors),
+        tuple(who.recipients),
+        frozenset(m.state for m in who.recipients),
+    )
 
 
 def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
@@ -727,11 +810,13 @@ def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
     previous suggestion in the sentence: (cue, attribution) or None."""
     if not _GAPPED.match(text, clause[0]):
         return None
-    previous = [m for m in ctx.made if m["_sentence"] == sentence_index]
+    previous = [m for m in ctx.made if m.sentence == sentence_index]
     if not previous:
         return None
-    cue = previous[-1]["_cue"]
-    inside = [m for m in ctx.mentions if clause[0] <= m.start < clause[1] and m.kind != "city"]
+    cue = previous[-1].cue
+    inside = [
+        m for m in ctx.window(*clause) if clause[0] <= m.start < clause[1] and m.kind != "city"
+    ]
     if len(inside) < 2:
         return None
     return cue, _Attribution(inside[:1], inside[1:2], "gapped: the verb of the clause before")
@@ -779,6 +864,7 @@ def suggestion_rows(
             if not hits:
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
+            past = None  # the clause's verb in a past tense: looked up for its first suggestion
             for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
                 if match is None:
                     who = gapped[1]
@@ -788,23 +874,21 @@ def suggestion_rows(
                 if who is None:
                     continue
                 quote = _trim(text, clause[0], max(clause[1], match.end()))
-                past = _PAST.search(text, clause[0], clause[1]) is not None
-                when = _when(article, phrases, clause, quote, sentence, past)
+                if past is None:
+                    past = _PAST.search(text, clause[0], clause[1]) is not None
+                when = _when(ctx, phrases, clause, quote, sentence, past)
                 modality = _modality(lexicon, text, clause, match, sentence)
-                row = _row(ctx, cue, who, quote, index, modality, when, tables.names)
-                row["_cue"] = cue
-                ctx.made.append(row)
+                ctx.made.append(_row(ctx, cue, who, quote, index, modality, when, tables.names))
     return _unique(ctx.made)
 
 
-def _unique(rows: list[dict]) -> list[tuple[str, ...]]:
+def _unique(made: list[_Made]) -> list[tuple[str, ...]]:
     """One suggestion per (quote, type, actors, recipients): the first, as its cells."""
     seen, kept = set(), []
-    for row in rows:
-        key = (row["quote_start"], row["plover_event_type"], row["actor_ids"], row["recipient_ids"])
-        if key not in seen:
-            seen.add(key)
-            kept.append(tuple(row[c] for c in SUGGESTION_COLUMNS))
+    for row in made:
+        if row.key not in seen:
+            seen.add(row.key)
+            kept.append(row.cells)
     return kept
 
 
