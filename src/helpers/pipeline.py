@@ -243,7 +243,7 @@ def suggestion_table(
     columns = zip(*rows, strict=True) if rows else ([] for _ in SUGGESTION_COLUMNS)
     return pd.DataFrame(
         {
-            c: pd.Series(list(cells), dtype="str")
+            c: pd.array(list(cells), dtype="str")
             for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)
         }
     )

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -127,6 +128,15 @@ class Cue:
     confidence: float
     gloss_en: str
 
+    @cached_property
+    def codes(self) -> tuple[str, str, str, str, str, str]:
+        """The cells it gives a suggestion, as text: plover_event_type, plover_mode,
+        cameo_code, goldstein, quad_class, sign (found once per cue)."""
+        quad = quad_class_of(self.cameo_code)
+        goldstein = f"{GOLDSTEIN[self.cameo_code]:.1f}"
+        kind, mode, code = self.plover_event_type, self.plover_mode, self.cameo_code
+        return (kind, mode, code, goldstein, quad, str(sign_of(quad)))
+
 
 _LEAD = r"(?<!\w)"  # a cue begins a word
 
@@ -205,8 +215,9 @@ def load_cues(path: str | Path | None = None) -> Lexicon:
 # --- mentions and clauses -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """An actor mention of an article (immutable: a named tuple, quick to make)."""
+
     start: int
     end: int
     actor_id: str
@@ -458,7 +469,7 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     return [examples[best]]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Attribution:
     actors: list[Mention]
     recipients: list[Mention]
@@ -588,8 +599,7 @@ def attribute(
         if cue.recipient == "preposition":
             candidates = [m for m in candidates if _after_preposition(text, m, a, allowed)]
         rule = "recipient:after"
-        pronoun = _OBJECT_PRONOUN.search(text, a, b)
-        if not candidates and pronoun:
+        if not candidates and (pronoun := _OBJECT_PRONOUN.search(text, a, b)):
             person = ctx.before(pronoun.start(), ("person",), skip)
             candidates, rule = ([person] if person else []), "recipient:pronoun"
         if not candidates:
@@ -625,9 +635,17 @@ def _coordinated(text: str, candidates: list[Mention]) -> list[Mention]:
 def _inherit(ctx: _Context, sentence_index: int):
     """The actors and recipients of the previous suggestion in the same sentence (a clause
     whose subject is left out: "..., maar had erkend")."""
+    made = _last_made(ctx, sentence_index)
+    return None if made is None else (list(made.actors), list(made.recipients))
+
+
+def _last_made(ctx: _Context, sentence_index: int) -> _Made | None:
+    """The last suggestion made in the sentence (suggestions are made sentence by sentence)."""
     for made in reversed(ctx.made):
         if made.sentence == sentence_index:
-            return list(made.actors), list(made.recipients)
+            return made
+        if made.sentence < sentence_index:
+            return None
     return None
 
 
@@ -661,8 +679,7 @@ def _modality(lexicon: Lexicon, text: str, clause: tuple[int, int], match, sente
     return "asserted"
 
 
-@dataclass(frozen=True)
-class _When:
+class _When(NamedTuple):
     phrase: str
     start: int | None
     end: int | None
@@ -727,8 +744,7 @@ _GAPPED = re.compile(r"\s*(?:en|maar|of)\s", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
 
 
-@dataclass(frozen=True, slots=True)
-class _Made:
+class _Made(NamedTuple):
     """A suggestion made: its cells (:data:`SUGGESTION_COLUMNS`) and what later clauses of
     the article read of it."""
 
@@ -758,7 +774,6 @@ def _row(
     text = ctx.article.raw
     actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
     recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
-    quad = quad_class_of(cue.cameo_code)
     named = [names.get(a, a) for a in split_ids(actor_ids)]
     to = [names.get(a, a) for a in split_ids(recipient_ids)]
     gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
@@ -771,12 +786,7 @@ def _row(
         "",  # event_id
         actor_ids,
         recipient_ids,
-        cue.plover_event_type,
-        cue.plover_mode,
-        cue.cameo_code,
-        f"{GOLDSTEIN[cue.cameo_code]:.1f}",  # goldstein
-        quad,  # quad_class
-        str(sign_of(quad)),  # sign
+        *cue.codes,  # plover_event_type, plover_mode, cameo_code, goldstein, quad_class, sign
         text[quote[0] : quote[1]],  # quote_nl
         quote_start,
         str(quote[1]),  # quote_end
@@ -810,10 +820,10 @@ def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
     previous suggestion in the sentence: (cue, attribution) or None."""
     if not _GAPPED.match(text, clause[0]):
         return None
-    previous = [m for m in ctx.made if m.sentence == sentence_index]
-    if not previous:
+    previous = _last_made(ctx, sentence_index)
+    if previous is None:
         return None
-    cue = previous[-1].cue
+    cue = previous.cue
     inside = [
         m for m in ctx.window(*clause) if clause[0] <= m.start < clause[1] and m.kind != "city"
     ]
@@ -859,6 +869,8 @@ def suggestion_rows(
     for index, sentence in enumerate(article.sentences):
         cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
         sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
+        if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
+            continue
         for clause in _clauses(text, sentence.start, sentence.end):
             hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
             if not hits:
