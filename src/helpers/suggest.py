@@ -351,6 +351,7 @@ class _Context:
     starts: list[int] = field(init=False)  # of the mentions, for bisection when ``ordered``
     ordered: bool = field(init=False)  # mentions by start, none ending before it starts
     times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
+    marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
@@ -503,7 +504,6 @@ def attribute(
     rules = []
     actors: list[Mention] = []
     recipients: list[Mention] = []
-    reciprocal = _RECIPROCAL.search(text, a, b) is not None
 
     # the actor
     if cue.actor == "inside":
@@ -540,7 +540,7 @@ def attribute(
             ]
             actors, rules = speakers[:1], ["actor:speaker"]
     else:
-        if reciprocal and before:
+        if before and _RECIPROCAL.search(text, a, b):
             actors, rules = before, ["actor:reciprocal"]
         elif before and len(before) >= 2 and not after and _OBJECT_PRONOUN.search(text, a, b):
             actors, rules = before, ["actor:before-verb"]
@@ -551,10 +551,13 @@ def attribute(
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
             pronoun = _pronoun(ctx, text, a, match.start(), frozenset())
-            personal = _SUBJECT_PRONOUN.search(text, match.end(), b)
-            if pronoun is None and personal:
+            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, match.end(), b)):
                 pronoun = ctx.before(personal.start(), ("person",))
-            inverted = [m for m in after if _no_preposition(text, match.end(), m.start)]
+            inverted = (
+                [m for m in after if _no_preposition(text, match.end(), m.start)]
+                if pronoun is None
+                else []
+            )
             if pronoun is not None:
                 actors, rules = [pronoun], ["actor:pronoun"]
             elif inverted:
@@ -566,10 +569,9 @@ def attribute(
                     for m in actors_in(sentence.start, a)
                     if not _is_location(text, m, sentence.start, allowed)
                 ]
-                pronoun = _pronoun(ctx, text, match.start(), b, frozenset())
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
-                elif pronoun is not None:
+                elif (pronoun := _pronoun(ctx, text, match.start(), b, frozenset())) is not None:
                     actors, rules = [pronoun], ["actor:pronoun-after"]
     if not actors and cue.actor == "subject|context":
         named = frozenset(m.state for m in after)
@@ -589,7 +591,7 @@ def attribute(
     # the recipient
     if cue.recipient == "same":
         recipients, rule = list(actors), "recipient:same"
-    elif reciprocal and cue.actor == "subject":
+    elif cue.actor == "subject" and _RECIPROCAL.search(text, a, b):
         recipients = list(actors) if len(skip) == 1 else []
         rule = "recipient:reciprocal"
     else:
@@ -652,31 +654,37 @@ def _last_made(ctx: _Context, sentence_index: int) -> _Made | None:
 # --- modality and time --------------------------------------------------------------------------
 
 
-def _modality(lexicon: Lexicon, text: str, clause: tuple[int, int], match, sentence) -> str:
+def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     """negated, hypothetical, reported_speech or asserted: the markers of the clause (words
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
-    markers = lexicon.markers
-
-    def marked(kind: str, lo: int, hi: int) -> bool:
-        pattern = markers.get(kind)
-        if pattern is None:
-            return False
-        for m in pattern.finditer(text, lo, hi):
-            if not (match.start() <= m.start() < match.end()):
-                yet = markers.get("not_negation") if kind == "negation" else None
-                if yet and yet.search(text, max(lo, m.start() - 4), m.end()):
-                    continue
-                return True
-        return False
-
-    if marked("negation", *clause):
-        return "negated"
-    if marked("hypothesis", *clause):
-        return "hypothetical"
-    if marked("reported", sentence.start, sentence.end):
-        return "reported_speech"
+    cue = range(match.start(), match.end())
+    for kind, (lo, hi), modality in (
+        ("negation", clause, "negated"),
+        ("hypothesis", clause, "hypothetical"),
+        ("reported", (sentence.start, sentence.end), "reported_speech"),
+    ):
+        for at in _markers(ctx, kind, lo, hi):
+            if at not in cue:
+                return modality
     return "asserted"
+
+
+def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
+    """Where the lexicon's markers of ``kind`` begin in ``text[lo:hi]`` (a negation that a
+    ``not_negation`` marker covers does not count); remembered for the span."""
+    key = (kind, lo, hi)
+    found = ctx.marks.get(key)
+    if found is None:
+        text, markers = ctx.article.raw, ctx.lexicon.markers
+        pattern = markers.get(kind)
+        yet = markers.get("not_negation") if kind == "negation" else None
+        found = ctx.marks[key] = [
+            m.start()
+            for m in (pattern.finditer(text, lo, hi) if pattern is not None else ())
+            if not (yet and yet.search(text, max(lo, m.start() - 4), m.end()))
+        ]
+    return found
 
 
 class _When(NamedTuple):
@@ -709,17 +717,31 @@ def _resolved(ctx: _Context, phrase: str, past: bool) -> TimeInterval | None:
     return ctx.times[key]
 
 
-def _when(ctx: _Context, phrases, clause, quote, sentence, past: bool) -> _When:
-    """The time of a suggestion: the time phrase in its clause, else in its sentence, else
-    the last one before it in the paragraph (basis ``context``); resolved with
-    :func:`helpers.timex.resolve` (``past`` when the clause's verb is in a past tense). Else
-    the publication period."""
-    article = ctx.article
-    in_clause = [p for p in phrases if clause[0] <= p[0] < clause[1]]
+_Phrase = tuple[int, int, str]  # a time expression: start, end, text
+
+
+def _sentence_phrases(article: Article, phrases: Sequence[_Phrase], sentence) -> tuple[list, list]:
+    """The time phrases of a sentence, and those before it in its paragraph (nearest first)."""
     in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
     block = article.blocks[sentence.block]
     earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
-    for start, end, phrase in [*in_clause, *in_sentence, *reversed(earlier)]:
+    return in_sentence, earlier[::-1]
+
+
+def _clause_phrases(in_sentence: list[_Phrase], earlier: list[_Phrase], clause) -> list[_Phrase]:
+    """The time phrases a suggestion of ``clause`` may be dated by, in the order tried: those
+    of the clause, of its sentence, then those before it in the paragraph, nearest first
+    (``in_sentence`` and ``earlier``: :func:`_sentence_phrases`)."""
+    in_clause = [p for p in in_sentence if clause[0] <= p[0] < clause[1]]
+    return [*in_clause, *in_sentence, *earlier]
+
+
+def _when(ctx: _Context, phrases: list[_Phrase], quote, past: bool) -> _When:
+    """The time of a suggestion: the first of ``phrases`` (:func:`_clause_phrases`) resolved
+    to a day, week, month, season or year with :func:`helpers.timex.resolve` (``past`` when
+    the clause's verb is in a past tense; basis ``context`` unless the phrase is in the
+    quote). Else the publication period."""
+    for start, end, phrase in phrases:
         interval = _resolved(ctx, phrase, past)
         if interval is None or interval.precision not in ("day", "week", "month", "season", "year"):
             continue
@@ -871,12 +893,13 @@ def suggestion_rows(
         sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
         if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
             continue
+        in_sentence, earlier = _sentence_phrases(article, phrases, sentence)
         for clause in _clauses(text, sentence.start, sentence.end):
             hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
             if not hits:
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
-            past = None  # the clause's verb in a past tense: looked up for its first suggestion
+            near, past = None, None  # its time phrases and tense: for its first suggestion
             for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
                 if match is None:
                     who = gapped[1]
@@ -886,10 +909,11 @@ def suggestion_rows(
                 if who is None:
                     continue
                 quote = _trim(text, clause[0], max(clause[1], match.end()))
-                if past is None:
-                    past = _PAST.search(text, clause[0], clause[1]) is not None
-                when = _when(ctx, phrases, clause, quote, sentence, past)
-                modality = _modality(lexicon, text, clause, match, sentence)
+                if near is None:
+                    near = _clause_phrases(in_sentence, earlier, clause)
+                    past = bool(near) and _PAST.search(text, clause[0], clause[1]) is not None
+                when = _when(ctx, near, quote, past)
+                modality = _modality(ctx, clause, match, sentence)
                 ctx.made.append(_row(ctx, cue, who, quote, index, modality, when, tables.names))
     return _unique(ctx.made)
 
