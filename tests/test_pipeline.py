@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
-from helpers.article import ArticleError, load_corpus
+from helpers.article import ArticleError, load_corpus, parse_article
 from helpers.events import load_events
 from helpers.network import collapse, event_graph
 from helpers.pipeline import (
@@ -24,6 +24,7 @@ from helpers.pipeline import (
     partition_files,
     read_table,
     run_corpus,
+    suggestion_table,
     time_table,
 )
 from helpers.suggest import SUGGESTION_COLUMNS, Tables, load_cues, suggest_events
@@ -136,6 +137,15 @@ def test_suggestions_equal_suggest_events_per_article(corpus, serial):
     assert len(written) > 40
     assert list(written.columns) == list(SUGGESTION_COLUMNS)
     assert set(written.dtypes.astype(str)) == {"str"}
+
+
+def test_suggestion_table_of_articles_without_suggestions_has_the_text_columns():
+    articles = [parse_article("date 2022-11 Niets te zien.\n\nHet bleef stil.")]
+    mentions = tag_corpus(articles, aliases=build_gazetteer())
+    table = suggestion_table(articles, mentions)
+    assert len(table) == 0
+    assert list(table.columns) == list(SUGGESTION_COLUMNS)
+    assert set(table.dtypes.astype(str)) == {"str"}
 
 
 def test_mentions_by_article_groups_rows_in_table_order():
