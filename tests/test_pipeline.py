@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
-from helpers.article import ArticleError, load_corpus
+from helpers.article import ArticleError, load_corpus, parse_article
 from helpers.events import load_events
 from helpers.network import collapse, event_graph
 from helpers.pipeline import (
@@ -19,13 +19,15 @@ from helpers.pipeline import (
     TABLES,
     StageBars,
     engine_of,
+    mentions_by_article,
     pair_sums,
     partition_files,
     read_table,
     run_corpus,
+    suggestion_table,
     time_table,
 )
-from helpers.suggest import load_cues, suggest_events
+from helpers.suggest import SUGGESTION_COLUMNS, Tables, load_cues, suggest_events
 from helpers.tables import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -133,6 +135,32 @@ def test_suggestions_equal_suggest_events_per_article(corpus, serial):
     written = read_table(serial.out, "suggestions")
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
     assert len(written) > 40
+    assert list(written.columns) == list(SUGGESTION_COLUMNS)
+    assert set(written.dtypes.astype(str)) == {"str"}
+
+
+def test_suggestion_table_of_articles_without_suggestions_has_the_text_columns():
+    articles = [parse_article("date 2022-11 Niets te zien.\n\nHet bleef stil.")]
+    mentions = tag_corpus(articles, aliases=build_gazetteer())
+    table = suggestion_table(articles, mentions)
+    assert len(table) == 0
+    assert list(table.columns) == list(SUGGESTION_COLUMNS)
+    assert set(table.dtypes.astype(str)) == {"str"}
+
+
+def test_mentions_by_article_groups_rows_in_table_order():
+    mentions = pd.DataFrame(
+        {
+            "article": ["b", "a", "b", "a"],
+            "actor_id": ["ARM", "RUS", "CSTO", "PASHINYAN"],
+            "start": [5, 0, 20, 9],
+            "end": [12, 7, 24, 18],
+        }
+    )
+    found = mentions_by_article(mentions, Tables.of())
+    assert list(found) == ["b", "a"]
+    assert [m.actor_id for m in found["b"]] == ["ARM", "CSTO"]
+    assert [(m.start, m.end, m.state) for m in found["a"]] == [(0, 7, "RUS"), (9, 18, "ARM")]
 
 
 def test_checked_rows_equal_load_events(corpus, events, serial):

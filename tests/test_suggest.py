@@ -4,23 +4,37 @@ the review sheet and ``accept``."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+from collections import Counter
 
 import pytest
 
-from helpers.actors import load_actors
-from helpers.events import COLUMNS, EVENTS, load_events
-from helpers.suggest import (
+from helpers.actors import load_actors, tag_mentions
+from helpers.article import parse_article
+from helpers.events import COLUMNS, EVENTS, GOLDSTEIN, load_events, quad_class_of
+from helpers.suggest import (  # and the internals tested below
     CUE_COLUMNS,
     CUES,
     SHEET_COLUMNS,
+    SUGGESTION_COLUMNS,
+    Mention,
+    Tables,
+    _clause_phrases,
+    _Context,
+    _markers,
+    _modality,
+    _resolved,
+    _sentence_phrases,
     accept_sheet,
     load_cues,
     main,
     match_events,
+    mentions_of,
     scores,
     sheet_text,
     suggest_events,
+    suggestion_rows,
 )
 from helpers.tables import DataError
 
@@ -169,3 +183,98 @@ def test_a_coder_extends_the_lexicon_without_code(tmp_path, article):
     cues.write_text(CUES.read_text(encoding="utf-8") + extra, encoding="utf-8")
     found = suggest_events(article, load_cues(cues), load_actors(world=True))
     assert "former Soviet states" in " ".join(found["gloss_en"])
+
+
+def test_mentions_of_keeps_order_and_resolves_kind_and_state():
+    table = Tables.of().actors
+    found = mentions_of(["PASHINYAN", "CSTO", "NOT_AN_ACTOR"], [30, 0, 50], [39, 4, 52], table)
+    assert [(m.start, m.end, m.actor_id) for m in found] == [
+        (30, 39, "PASHINYAN"),
+        (0, 4, "CSTO"),
+        (50, 52, "NOT_AN_ACTOR"),
+    ]
+    assert [(m.kind, m.state) for m in found] == [
+        ("person", "ARM"),
+        ("organisation", "CSTO"),
+        ("state", "NOT_AN_ACTOR"),  # unknown: a state of its own
+    ]
+
+
+def test_suggestion_rows_are_the_cells_of_suggest_events(suggestions, article):
+    tables = Tables.of()
+    frame = tag_mentions(article)
+    found = mentions_of(frame["actor_id"], frame["start"], frame["end"], tables.actors)
+    rows = suggestion_rows(article, tables, found)
+    assert list(suggestions.columns) == list(SUGGESTION_COLUMNS)
+    assert rows == list(suggestions.itertuples(index=False, name=None))
+    assert len(rows) >= 30
+    assert suggestion_rows(article, tables, []) == []  # no actor mentioned: nothing suggested
+
+
+def _context(text: str, mentions: list[Mention]) -> _Context:
+    article = parse_article(f"date 2022-11-23 {text}")
+    return _Context(article, mentions, Counter(m.state for m in mentions), load_cues())
+
+
+def test_window_bisects_ordered_mentions_and_takes_all_of_unordered_ones():
+    m1, m2, m3 = (
+        Mention(0, 4, "ARM", "state", "ARM"),
+        Mention(10, 14, "PASHINYAN", "person", "ARM"),
+        Mention(20, 25, "RUS", "state", "RUS"),
+    )
+    ctx = _context("x" * 40, [m1, m2, m3])
+    assert ctx.ordered
+    assert ctx.window(10, 20) == [m2, m3]  # starts in [10, 20]
+    assert ctx.window(5, 9) == []
+    assert ctx.window(None, 10) == [m1, m2]
+    assert ctx.before(20, ("person",)) is m2
+    assert ctx.before(10, ("state",)) is m1
+    assert ctx.before(30, ("state",), frozenset({"RUS"})) is m1
+    shuffled = _context("x" * 40, [m3, m1, m2])
+    assert not shuffled.ordered
+    assert shuffled.window(5, 9) == [m3, m1, m2]  # every mention; callers test the bounds
+    assert shuffled.before(20, ("state",)) is m1
+
+
+def test_markers_skip_a_not_yet_and_modality_skips_markers_inside_the_cue():
+    text = "Armenië wil nog niet tekenen, maar Rusland zei dat het niet zou wachten."
+    ctx = _context(text, [])
+    raw = ctx.article.raw
+    clause = (raw.index("Armenië"), raw.index(","))
+    assert _markers(ctx, "negation", *clause) == []  # "nog niet": not a negation
+    rest = (raw.index("dat"), raw.index("."))
+    assert _markers(ctx, "negation", *rest) == [raw.index("niet zou")]
+    assert ctx.marks[("negation", *rest)] == [raw.index("niet zou")]  # remembered
+    sentence = ctx.article.sentences[0]
+    cue = re.compile("wachten").search(raw)
+    assert _modality(ctx, rest, cue, sentence) == "negated"
+    on_niet = re.compile("niet(?= zou)").search(raw)  # a marker inside the cue does not count
+    assert _modality(ctx, rest, on_niet, sentence) == "hypothetical"
+    tekenen = re.compile("tekenen").search(raw)
+    assert _modality(ctx, clause, tekenen, sentence) == "reported_speech"  # "zei" in the sentence
+
+
+def test_clause_phrases_in_the_order_tried_and_resolved_once_per_article():
+    text = "Op 1 november sprak Armenië.\n\nIn oktober viel Rusland aan, gisteren zweeg het."
+    ctx = _context(text, [])
+    raw, article = ctx.article.raw, ctx.article
+    phrases = [
+        (raw.index(p), raw.index(p) + len(p), p) for p in ("1 november", "oktober", "gisteren")
+    ]
+    second = article.sentences[1]
+    in_sentence, earlier = _sentence_phrases(article, phrases, second)
+    assert in_sentence == phrases[1:] and earlier == []  # another paragraph: not earlier
+    clause = (raw.index("gisteren"), raw.index(".", raw.index("gisteren")))
+    assert _clause_phrases(in_sentence, earlier, clause) == [phrases[2], *phrases[1:]]
+    assert _resolved(ctx, "gisteren", True).value == "2022-11-22"
+    assert _resolved(ctx, "geen tijd", True) is None  # no time expression: None, remembered
+    assert set(ctx.times) == {("gisteren", True), ("geen tijd", True)}
+
+
+def test_cue_codes_are_its_cells():
+    for cue in load_cues().cues:
+        quad = quad_class_of(cue.cameo_code)
+        sign = "1" if quad.endswith("cooperation") else "-1"
+        goldstein = f"{GOLDSTEIN[cue.cameo_code]:.1f}"
+        kind, mode, code = cue.plover_event_type, cue.plover_mode, cue.cameo_code
+        assert cue.codes == (kind, mode, code, goldstein, quad, sign)

@@ -79,7 +79,14 @@ from helpers.events import COLUMNS as EVENT_COLUMNS
 from helpers.events import check_event_rows, known_actor_ids
 from helpers.io import atomic_write
 from helpers.network import event_tension_sums, tension_from_sums
-from helpers.suggest import Lexicon, load_cues, suggest_events
+from helpers.suggest import (
+    SUGGESTION_COLUMNS,
+    Mention,
+    Tables,
+    load_cues,
+    mentions_of,
+    suggestion_rows,
+)
 from helpers.tables import DataError, read_own_csv
 from helpers.timex import find_time_expressions
 
@@ -89,7 +96,6 @@ PARTITION_SIZE = 250
 TABLES = ("articles", "mentions", "pairs", "counts", "times", "suggestions", "checked")
 ARTICLE_COLUMNS = ["article", "file", "date", "date_precision", "bytes", "sentences", "quotes"]
 TIME_COLUMNS = ["article", "start", "end", "phrase"]
-SUGGESTION_COLUMNS = ["confidence", "rule", *EVENT_COLUMNS]
 ROWS_FOLDER = ".events-rows"  # in the output folder during a run: each partition's event rows
 NO_EVENTS = "no events table given (events=PATH, --events PATH)"
 Phrases = list[tuple[int, int, str]]
@@ -226,23 +232,38 @@ def suggestion_table(
     """Candidate events of the articles (:func:`helpers.suggest.suggest_events` per article,
     with the cue lexicon ``data/cues.csv``), from their rows of ``mentions`` (the table of
     :func:`tag_corpus`) and ``phrases`` (each article's time expressions; found here when
-    None). Every cell is text."""
-    lexicon, actors = _suggest_tables(world)
-    rows_of = mentions.groupby("article", sort=False).indices
-    frames = [
-        suggest_events(
-            article,
-            lexicon,
-            actors,
-            mentions.iloc[rows_of.get(article.id, [])],
-            None if phrases is None else phrases[i],
-        )
+    None). Every cell is text. One table for all articles (:func:`suggestion_rows` each)."""
+    tables = _suggest_tables(world)
+    found = mentions_by_article(mentions, tables)
+    rows = [
+        row
         for i, article in enumerate(articles)
+        for row in suggestion_rows(
+            article, tables, found.get(article.id, []), None if phrases is None else phrases[i]
+        )
     ]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series([], dtype="str") for c in SUGGESTION_COLUMNS})
-    return pd.concat(frames, ignore_index=True)[SUGGESTION_COLUMNS]
+    columns = zip(*rows, strict=True) if rows else ([] for _ in SUGGESTION_COLUMNS)
+    return pd.DataFrame(
+        {
+            c: pd.array(list(cells), dtype="str")
+            for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)
+        }
+    )
+
+
+def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, list[Mention]]:
+    """The rows of a mention table of :func:`tag_corpus` as :func:`helpers.suggest.mentions_of`
+    lists, per article id (rows in table order)."""
+    found: dict[str, list[Mention]] = {}
+    every = mentions_of(
+        mentions["actor_id"].tolist(),
+        mentions["start"].tolist(),
+        mentions["end"].tolist(),
+        tables.actors,
+    )
+    for article, mention in zip(mentions["article"].tolist(), every, strict=True):
+        found.setdefault(article, []).append(mention)
+    return found
 
 
 def checked_table(events: str | Path, rows: str | Path | None, articles: Sequence[Article]):
@@ -270,8 +291,8 @@ def _gazetteer(world: bool) -> Gazetteer:
 
 
 @lru_cache(maxsize=2)
-def _suggest_tables(world: bool) -> tuple[Lexicon, pd.DataFrame]:
-    return load_cues(), load_actors(world=world)
+def _suggest_tables(world: bool) -> Tables:
+    return Tables.of(load_cues(), load_actors(world=world))
 
 
 @lru_cache(maxsize=1)

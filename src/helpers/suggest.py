@@ -23,11 +23,14 @@ import io
 import re
 import sys
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -55,22 +58,32 @@ from helpers.tables import (
     split_ids,
     spreadsheet_safe,
 )
-from helpers.timex import TimexError, find_time_expressions, precision_of, resolve
+from helpers.timex import (
+    TimeInterval,
+    TimexError,
+    find_time_expressions,
+    precision_of,
+    resolve,
+)
 
 __all__ = [
     "CUES",
     "CUE_COLUMNS",
     "SHEET_COLUMNS",
+    "SUGGESTION_COLUMNS",
     "Cue",
     "Lexicon",
+    "Tables",
     "accept_sheet",
     "load_cues",
     "match_events",
+    "mentions_of",
     "missed",
     "resolve_ids",
     "scores",
     "side_by_side",
     "suggest_events",
+    "suggestion_rows",
     "write_sheet",
 ]
 
@@ -91,7 +104,8 @@ CUE_COLUMNS = (
 CUE_KINDS = ("event", "negation", "not_negation", "hypothesis", "reported")
 ACTOR_RULES = ("subject", "subject|context", "after", "van", "inside", "speaker", "location")
 RECIPIENT_RULES = ("object", "preposition", "object|context", "context", "inside", "same", "van")
-SHEET_COLUMNS = ("suggestion_id", "decision", "confidence", "rule", *COLUMNS)
+SUGGESTION_COLUMNS = ("confidence", "rule", *COLUMNS)  # a suggestion's cells, in order
+SHEET_COLUMNS = ("suggestion_id", "decision", *SUGGESTION_COLUMNS)
 DECISIONS = ("", "accept", "edited", "reject")
 ACCEPTED = ("accept", "edited")
 
@@ -113,6 +127,15 @@ class Cue:
     prepositions: tuple[str, ...]
     confidence: float
     gloss_en: str
+
+    @cached_property
+    def codes(self) -> tuple[str, str, str, str, str, str]:
+        """The cells it gives a suggestion, as text: plover_event_type, plover_mode,
+        cameo_code, goldstein, quad_class, sign (found once per cue)."""
+        quad = quad_class_of(self.cameo_code)
+        goldstein = f"{GOLDSTEIN[self.cameo_code]:.1f}"
+        kind, mode, code = self.plover_event_type, self.plover_mode, self.cameo_code
+        return (kind, mode, code, goldstein, quad, str(sign_of(quad)))
 
 
 _LEAD = r"(?<!\w)"  # a cue begins a word
@@ -192,8 +215,9 @@ def load_cues(path: str | Path | None = None) -> Lexicon:
 # --- mentions and clauses -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """An actor mention of an article (immutable: a named tuple, quick to make)."""
+
     start: int
     end: int
     actor_id: str
@@ -208,6 +232,41 @@ def _actor_table(actors: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
         a: (k, s or a)
         for a, k, s in zip(actors["actor_id"], actors["kind"], actors["state_id"], strict=True)
     }
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What suggestions are made with, read once for many articles: the cue lexicon, each
+    actor's kind and the state or organisation it resolves to, and its English name."""
+
+    lexicon: Lexicon
+    actors: dict[str, tuple[str, str]]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon | None = None, actors: pd.DataFrame | None = None) -> Tables:
+        """The tables of ``lexicon`` (default :func:`load_cues`) and the actor table
+        ``actors`` (default ``load_actors(world=True)``)."""
+        lexicon = lexicon if lexicon is not None else load_cues()
+        actors = actors if actors is not None else load_actors(world=True)
+        names = dict(zip(actors["actor_id"], actors["name_en"], strict=True))
+        return cls(lexicon, _actor_table(actors), names)
+
+
+def mentions_of(
+    actor_ids: Iterable[str],
+    starts: Iterable[int],
+    ends: Iterable[int],
+    table: dict[str, tuple[str, str]],
+) -> list[Mention]:
+    """Mentions from the columns ``actor_id``, ``start`` and ``end`` of a mention table
+    (:func:`helpers.actors.tag_mentions`), in its order; ``table``: :attr:`Tables.actors` (an
+    actor not in it counts as a state of its own)."""
+    found = []
+    for actor_id, start, end in zip(actor_ids, starts, ends, strict=True):
+        kind, state = table.get(actor_id, ("state", actor_id))
+        found.append(Mention(int(start), int(end), actor_id, kind, state))
+    return found
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
@@ -288,11 +347,35 @@ class _Context:
     mentions: list[Mention]
     counts: Counter  # article-wide mentions per resolved state
     lexicon: Lexicon
-    made: list[dict] = field(default_factory=list)
+    made: list[_Made] = field(default_factory=list)
+    starts: list[int] = field(init=False)  # of the mentions, for bisection when ``ordered``
+    ordered: bool = field(init=False)  # mentions by start, none ending before it starts
+    times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
+    marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
+
+    def __post_init__(self) -> None:
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(
+            m.start <= m.end for m in self.mentions
+        )
+
+    @cached_property
+    def publication(self) -> _When:
+        """The article's publication period, as the time of a suggestion without one."""
+        return _publication(self.article)
+
+    def window(self, lo: int | None, hi: int) -> list[Mention]:
+        """The mentions that can start in ``[lo, hi]`` (``lo`` None: from the first), in
+        order: those that do when the mentions are ordered (as a tagger's are), else all of
+        them. Callers still test their own bounds."""
+        if not self.ordered:
+            return self.mentions
+        first = 0 if lo is None else bisect_left(self.starts, lo)
+        return self.mentions[first : bisect_right(self.starts, hi)]
 
     def before(self, offset: int, kinds: Sequence[str], skip: frozenset[str] = frozenset()):
         """The last mention of one of ``kinds`` before ``offset``, not among ``skip``."""
-        for m in reversed(self.mentions):
+        for m in reversed(self.window(None, offset)):
             if m.start < offset and m.kind in kinds and m.state not in skip:
                 return m
         return None
@@ -307,11 +390,17 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
     return bool(found and found.group("prep").lower() not in allowed)
 
 
-def _after_preposition(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
-    """``m`` follows one of the prepositions ``allowed`` (with at most three words between)."""
+@lru_cache(maxsize=256)
+def _after_pattern(allowed: tuple[str, ...]) -> re.Pattern[str]:
+    """One of the prepositions ``allowed``, then at most three words, at the end."""
     words = "|".join(re.escape(p) for p in allowed)
-    found = re.search(rf"(?<!\w)(?:{words})\s+(?:\S+\s+){{0,3}}$", text[clause_start : m.start])
-    return bool(words) and found is not None
+    return re.compile(rf"(?<!\w)(?:{words})\s+(?:\S+\s+){{0,3}}$")
+
+
+def _after_preposition(text: str, m: Mention, clause_start: int, allowed: tuple[str, ...]) -> bool:
+    """``m`` follows one of the prepositions ``allowed`` (with at most three words between)."""
+    found = _after_pattern(allowed).search(text[clause_start : m.start])
+    return bool(allowed) and found is not None
 
 
 def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> Mention | None:
@@ -335,18 +424,23 @@ def _no_preposition(text: str, a: int, b: int) -> bool:
     return _PREPOSITION.search(text, a, b) is None
 
 
+_RELATIVE = re.compile(r"\s*(?:die|dat)(?!\w)")
+_AND_OR = re.compile(r"\s*(?:,|en|of)\s*")
+_DASH = re.compile(r"[\s\u2013\u2014,-]*")
+
+
 def _antecedent(ctx: _Context, text: str, clause: tuple[int, int]) -> list[Mention]:
     """For a clause opening with the relative ``die``/``dat``: the coordinated mentions that
     end the text before it ("Loegansk en Donetsk – die ...")."""
-    if not re.match(r"\s*(?:die|dat)(?!\w)", text[clause[0] : clause[1]]):
+    if not _RELATIVE.match(text, clause[0], clause[1]):
         return []
     chain: list[Mention] = []
     edge = clause[0]
-    for m in reversed([m for m in ctx.mentions if m.end <= clause[0]]):
+    for m in reversed([m for m in ctx.window(None, clause[0]) if m.end <= clause[0]]):
         gap = text[m.end : edge]
-        if chain and not re.fullmatch(r"\s*(?:,|en|of)\s*", gap):
+        if chain and not _AND_OR.fullmatch(gap):
             break
-        if not chain and not re.fullmatch(r"[\s\u2013\u2014,-]*", gap):
+        if not chain and not _DASH.fullmatch(gap):
             break
         chain.insert(0, m)
         edge = m.start
@@ -359,14 +453,14 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     previous sentence (ties: most mentioned in the article), never the actor's own."""
     block = ctx.article.sentences[sentence_index].block
     for made in reversed(ctx.made):
-        same = made["_block"] == block and made["plover_event_type"] == cue.plover_event_type
-        if same and made["_recipients"] and not (made["_recipients"] & skip):
-            return list(made["_recipient_mentions"])
+        same = made.block == block and made.cue.plover_event_type == cue.plover_event_type
+        if same and made.recipient_states and not (made.recipient_states & skip):
+            return list(made.recipients)
     near = Counter()
     first = ctx.article.sentences[max(0, sentence_index - 1)].start
     last = ctx.article.sentences[sentence_index].end
     examples = {}
-    for m in ctx.mentions:
+    for m in ctx.window(first, last):
         if first <= m.start < last and m.state not in skip and m.kind != "city":
             near[m.state] += 1
             examples.setdefault(m.state, m)
@@ -376,11 +470,15 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     return [examples[best]]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Attribution:
     actors: list[Mention]
     recipients: list[Mention]
     rule: str
+
+
+_VAN = re.compile(r"(?<!\w)van(?!\w)")
+_IN = re.compile(r"(?<!\w)in\s")
 
 
 def attribute(
@@ -396,17 +494,16 @@ def attribute(
     def actors_in(lo: int, hi: int) -> list[Mention]:
         return [
             m
-            for m in ctx.mentions
+            for m in ctx.window(lo, hi)
             if lo <= m.start and m.end <= hi and not _is_location(text, m, a, allowed)
         ]
 
     before = actors_in(a, match.start())
     after = actors_in(match.start(), b)
-    inside = actors_in(match.start(), match.end())
+    inside = actors_in(match.start(), match.end()) if "inside" in (cue.actor, cue.recipient) else []
     rules = []
     actors: list[Mention] = []
     recipients: list[Mention] = []
-    reciprocal = _RECIPROCAL.search(text, a, b) is not None
 
     # the actor
     if cue.actor == "inside":
@@ -416,18 +513,18 @@ def attribute(
         found = actors_in(match.end(), b)
         actors, rules, after = found[:1], ["actor:after"], found[1:]
     elif cue.actor == "van":
-        van = re.search(r"(?<!\w)van(?!\w)", text[match.end() : b])
+        van = _VAN.search(text[match.end() : b])
         if van:
             start = match.end() + van.end()
             found = actors_in(start, b)
             people = [m for m in found if m.kind == "person"]
             actors, rules = (people or found)[:1], ["actor:van"]
     elif cue.actor == "location":
-        place = re.search(r"(?<!\w)in\s", text[match.end() : b])
+        place = _IN.search(text[match.end() : b])
         if place:
             start = match.end() + place.end()
             land = _pronoun(ctx, text, start, b, frozenset())
-            found = [m for m in ctx.mentions if start <= m.start < b]
+            found = [m for m in ctx.window(start, b) if start <= m.start < b]
             if found:
                 actors = [found[0]]
             elif land is not None:
@@ -438,12 +535,12 @@ def attribute(
         if marker:
             speakers = [
                 m
-                for m in ctx.mentions
+                for m in ctx.window(marker.end(), sentence.end)
                 if marker.end() <= m.start < sentence.end and m.kind != "city"
             ]
             actors, rules = speakers[:1], ["actor:speaker"]
     else:
-        if reciprocal and before:
+        if before and _RECIPROCAL.search(text, a, b):
             actors, rules = before, ["actor:reciprocal"]
         elif before and len(before) >= 2 and not after and _OBJECT_PRONOUN.search(text, a, b):
             actors, rules = before, ["actor:before-verb"]
@@ -454,10 +551,13 @@ def attribute(
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
             pronoun = _pronoun(ctx, text, a, match.start(), frozenset())
-            personal = _SUBJECT_PRONOUN.search(text, match.end(), b)
-            if pronoun is None and personal:
+            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, match.end(), b)):
                 pronoun = ctx.before(personal.start(), ("person",))
-            inverted = [m for m in after if _no_preposition(text, match.end(), m.start)]
+            inverted = (
+                [m for m in after if _no_preposition(text, match.end(), m.start)]
+                if pronoun is None
+                else []
+            )
             if pronoun is not None:
                 actors, rules = [pronoun], ["actor:pronoun"]
             elif inverted:
@@ -469,10 +569,9 @@ def attribute(
                     for m in actors_in(sentence.start, a)
                     if not _is_location(text, m, sentence.start, allowed)
                 ]
-                pronoun = _pronoun(ctx, text, match.start(), b, frozenset())
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
-                elif pronoun is not None:
+                elif (pronoun := _pronoun(ctx, text, match.start(), b, frozenset())) is not None:
                     actors, rules = [pronoun], ["actor:pronoun-after"]
     if not actors and cue.actor == "subject|context":
         named = frozenset(m.state for m in after)
@@ -492,7 +591,7 @@ def attribute(
     # the recipient
     if cue.recipient == "same":
         recipients, rule = list(actors), "recipient:same"
-    elif reciprocal and cue.actor == "subject":
+    elif cue.actor == "subject" and _RECIPROCAL.search(text, a, b):
         recipients = list(actors) if len(skip) == 1 else []
         rule = "recipient:reciprocal"
     else:
@@ -502,8 +601,7 @@ def attribute(
         if cue.recipient == "preposition":
             candidates = [m for m in candidates if _after_preposition(text, m, a, allowed)]
         rule = "recipient:after"
-        pronoun = _OBJECT_PRONOUN.search(text, a, b)
-        if not candidates and pronoun:
+        if not candidates and (pronoun := _OBJECT_PRONOUN.search(text, a, b)):
             person = ctx.before(pronoun.start(), ("person",), skip)
             candidates, rule = ([person] if person else []), "recipient:pronoun"
         if not candidates:
@@ -520,13 +618,16 @@ def attribute(
     return _Attribution(actors, recipients, "; ".join([*rules, rule]))
 
 
+_AND = re.compile(r"\s*(?:,|en)\s*")
+
+
 def _coordinated(text: str, candidates: list[Mention]) -> list[Mention]:
     """The first candidate and those joined to it by "en" (Loegansk en Donetsk)."""
     if not candidates:
         return []
     chosen = [candidates[0]]
     for m in candidates[1:]:
-        if re.fullmatch(r"\s*(?:,|en)\s*", text[chosen[-1].end : m.start]):
+        if _AND.fullmatch(text[chosen[-1].end : m.start]):
             chosen.append(m)
         else:
             break
@@ -536,44 +637,57 @@ def _coordinated(text: str, candidates: list[Mention]) -> list[Mention]:
 def _inherit(ctx: _Context, sentence_index: int):
     """The actors and recipients of the previous suggestion in the same sentence (a clause
     whose subject is left out: "..., maar had erkend")."""
+    made = _last_made(ctx, sentence_index)
+    return None if made is None else (list(made.actors), list(made.recipients))
+
+
+def _last_made(ctx: _Context, sentence_index: int) -> _Made | None:
+    """The last suggestion made in the sentence (suggestions are made sentence by sentence)."""
     for made in reversed(ctx.made):
-        if made["_sentence"] == sentence_index:
-            return list(made["_actor_mentions"]), list(made["_recipient_mentions"])
+        if made.sentence == sentence_index:
+            return made
+        if made.sentence < sentence_index:
+            return None
     return None
 
 
 # --- modality and time --------------------------------------------------------------------------
 
 
-def _modality(lexicon: Lexicon, text: str, clause: tuple[int, int], match, sentence) -> str:
+def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     """negated, hypothetical, reported_speech or asserted: the markers of the clause (words
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
-    markers = lexicon.markers
-
-    def marked(kind: str, lo: int, hi: int) -> bool:
-        pattern = markers.get(kind)
-        if pattern is None:
-            return False
-        for m in pattern.finditer(text, lo, hi):
-            if not (match.start() <= m.start() < match.end()):
-                yet = markers.get("not_negation") if kind == "negation" else None
-                if yet and yet.search(text, max(lo, m.start() - 4), m.end()):
-                    continue
-                return True
-        return False
-
-    if marked("negation", *clause):
-        return "negated"
-    if marked("hypothesis", *clause):
-        return "hypothetical"
-    if marked("reported", sentence.start, sentence.end):
-        return "reported_speech"
+    cue = range(match.start(), match.end())
+    for kind, (lo, hi), modality in (
+        ("negation", clause, "negated"),
+        ("hypothesis", clause, "hypothetical"),
+        ("reported", (sentence.start, sentence.end), "reported_speech"),
+    ):
+        for at in _markers(ctx, kind, lo, hi):
+            if at not in cue:
+                return modality
     return "asserted"
 
 
-@dataclass(frozen=True)
-class _When:
+def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
+    """Where the lexicon's markers of ``kind`` begin in ``text[lo:hi]`` (a negation that a
+    ``not_negation`` marker covers does not count); remembered for the span."""
+    key = (kind, lo, hi)
+    found = ctx.marks.get(key)
+    if found is None:
+        text, markers = ctx.article.raw, ctx.lexicon.markers
+        pattern = markers.get(kind)
+        yet = markers.get("not_negation") if kind == "negation" else None
+        found = ctx.marks[key] = [
+            m.start()
+            for m in (pattern.finditer(text, lo, hi) if pattern is not None else ())
+            if not (yet and yet.search(text, max(lo, m.start() - 4), m.end()))
+        ]
+    return found
+
+
+class _When(NamedTuple):
     phrase: str
     start: int | None
     end: int | None
@@ -591,21 +705,45 @@ def _publication(article: Article) -> _When:
     )
 
 
-def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _When:
-    """The time of a suggestion: the time phrase in its clause, else in its sentence, else
-    the last one before it in the paragraph (basis ``context``); resolved with
-    :func:`helpers.timex.resolve` (``past`` when the clause's verb is in a past tense). Else
-    the publication period."""
-    in_clause = [p for p in phrases if clause[0] <= p[0] < clause[1]]
+def _resolved(ctx: _Context, phrase: str, past: bool) -> TimeInterval | None:
+    """``resolve(phrase, article.date, past=past)``, None if it is no time expression;
+    remembered for the article (its date does not change)."""
+    key = (phrase, past)
+    if key not in ctx.times:
+        try:
+            ctx.times[key] = resolve(phrase, ctx.article.date, past=past)
+        except TimexError:
+            ctx.times[key] = None
+    return ctx.times[key]
+
+
+_Phrase = tuple[int, int, str]  # a time expression: start, end, text
+
+
+def _sentence_phrases(article: Article, phrases: Sequence[_Phrase], sentence) -> tuple[list, list]:
+    """The time phrases of a sentence, and those before it in its paragraph (nearest first)."""
     in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
     block = article.blocks[sentence.block]
     earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
-    for start, end, phrase in [*in_clause, *in_sentence, *reversed(earlier)]:
-        try:
-            interval = resolve(phrase, article.date, past=past)
-        except TimexError:
-            continue
-        if interval.precision not in ("day", "week", "month", "season", "year"):
+    return in_sentence, earlier[::-1]
+
+
+def _clause_phrases(in_sentence: list[_Phrase], earlier: list[_Phrase], clause) -> list[_Phrase]:
+    """The time phrases a suggestion of ``clause`` may be dated by, in the order tried: those
+    of the clause, of its sentence, then those before it in the paragraph, nearest first
+    (``in_sentence`` and ``earlier``: :func:`_sentence_phrases`)."""
+    in_clause = [p for p in in_sentence if clause[0] <= p[0] < clause[1]]
+    return [*in_clause, *in_sentence, *earlier]
+
+
+def _when(ctx: _Context, phrases: list[_Phrase], quote, past: bool) -> _When:
+    """The time of a suggestion: the first of ``phrases`` (:func:`_clause_phrases`) resolved
+    to a day, week, month, season or year with :func:`helpers.timex.resolve` (``past`` when
+    the clause's verb is in a past tense; basis ``context`` unless the phrase is in the
+    quote). Else the publication period."""
+    for start, end, phrase in phrases:
+        interval = _resolved(ctx, phrase, past)
+        if interval is None or interval.precision not in ("day", "week", "month", "season", "year"):
             continue
         inside = quote[0] <= start and end <= quote[1]
         basis = interval.basis if inside and interval.basis != "context" else "context"
@@ -619,12 +757,30 @@ def _when(article: Article, phrases, clause, quote, sentence, past: bool) -> _Wh
             interval.precision,
             basis,
         )
-    return _publication(article)
+    return ctx.publication
 
 
 # --- suggestions --------------------------------------------------------------------------------
 
 _GAPPED = re.compile(r"\s*(?:en|maar|of)\s", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
+
+
+class _Made(NamedTuple):
+    """A suggestion made: its cells (:data:`SUGGESTION_COLUMNS`) and what later clauses of
+    the article read of it."""
+
+    cells: tuple[str, ...]
+    key: tuple[str, ...]  # quote start, type, actors, recipients: one suggestion per key
+    cue: Cue
+    sentence: int
+    block: int
+    actors: tuple[Mention, ...]
+    recipients: tuple[Mention, ...]
+    recipient_states: frozenset[str]
+
+
+_NOTE = "suggested by helpers.suggest; check before accepting"
 
 
 def _row(
@@ -636,58 +792,49 @@ def _row(
     modality: str,
     when: _When,
     names: dict[str, str],
-) -> dict:
+) -> _Made:
     text = ctx.article.raw
     actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
     recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
-    quad = quad_class_of(cue.cameo_code)
     named = [names.get(a, a) for a in split_ids(actor_ids)]
     to = [names.get(a, a) for a in split_ids(recipient_ids)]
     gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
     confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
-    return {
-        "confidence": f"{confidence:.2f}",
-        "rule": f"cues.csv row {cue.row}; {who.rule}",
-        "article_id": ctx.article.id,
-        "event_id": "",
-        "actor_ids": actor_ids,
-        "recipient_ids": recipient_ids,
-        "plover_event_type": cue.plover_event_type,
-        "plover_mode": cue.plover_mode,
-        "cameo_code": cue.cameo_code,
-        "goldstein": f"{GOLDSTEIN[cue.cameo_code]:.1f}",
-        "quad_class": quad,
-        "sign": str(sign_of(quad)),
-        "quote_nl": text[quote[0] : quote[1]],
-        "quote_start": str(quote[0]),
-        "quote_end": str(quote[1]),
-        "gloss_en": gloss,
-        "time_phrase_nl": when.phrase,
-        "time_start": "" if when.start is None else str(when.start),
-        "time_end": "" if when.end is None else str(when.end),
-        "timex_value": when.value,
-        "date_start": when.date_start,
-        "date_end": when.date_end,
-        "date_precision": when.precision,
-        "date_basis": when.basis,
-        "reference_fact_id": "",
-        "modality": modality,
-        "coder_note": "suggested by helpers.suggest; check before accepting",
-        "_sentence": sentence_index,
-        "_block": ctx.article.sentences[sentence_index].block,
-        "_actor_mentions": tuple(who.actors),
-        "_recipient_mentions": tuple(who.recipients),
-        "_recipients": frozenset(m.state for m in who.recipients),
-    }
-
-
-def _mentions(article: Article, table: dict[str, tuple[str, str]], mentions=None) -> list[Mention]:
-    frame = mentions if mentions is not None else tag_mentions(article)
-    found = []
-    for actor_id, start, end in zip(frame["actor_id"], frame["start"], frame["end"], strict=True):
-        kind, state = table.get(actor_id, ("state", actor_id))
-        found.append(Mention(int(start), int(end), actor_id, kind, state))
-    return found
+    quote_start = str(quote[0])
+    cells = (
+        f"{confidence:.2f}",  # confidence
+        f"cues.csv row {cue.row}; {who.rule}",  # rule
+        ctx.article.id,  # article_id
+        "",  # event_id
+        actor_ids,
+        recipient_ids,
+        *cue.codes,  # plover_event_type, plover_mode, cameo_code, goldstein, quad_class, sign
+        text[quote[0] : quote[1]],  # quote_nl
+        quote_start,
+        str(quote[1]),  # quote_end
+        gloss,  # gloss_en
+        when.phrase,  # time_phrase_nl
+        "" if when.start is None else str(when.start),  # time_start
+        "" if when.end is None else str(when.end),  # time_end
+        when.value,  # timex_value
+        when.date_start,
+        when.date_end,
+        when.precision,  # date_precision
+        when.basis,  # date_basis
+        "",  # reference_fact_id
+        modality,
+        _NOTE,  # coder_note
+    )
+    return _Made(
+        cells,
+        (quote_start, cue.plover_event_type, actor_ids, recipient_ids),
+        cue,
+        sentence_index,
+        ctx.article.sentences[sentence_index].block,
+        tuple(who.actors),
+        tuple(who.recipients),
+        frozenset(m.state for m in who.recipients),
+    )
 
 
 def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
@@ -695,11 +842,13 @@ def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
     previous suggestion in the sentence: (cue, attribution) or None."""
     if not _GAPPED.match(text, clause[0]):
         return None
-    previous = [m for m in ctx.made if m["_sentence"] == sentence_index]
-    if not previous:
+    previous = _last_made(ctx, sentence_index)
+    if previous is None:
         return None
-    cue = previous[-1]["_cue"]
-    inside = [m for m in ctx.mentions if clause[0] <= m.start < clause[1] and m.kind != "city"]
+    cue = previous.cue
+    inside = [
+        m for m in ctx.window(*clause) if clause[0] <= m.start < clause[1] and m.kind != "city"
+    ]
     if len(inside) < 2:
         return None
     return cue, _Attribution(inside[:1], inside[1:2], "gapped: the verb of the clause before")
@@ -714,53 +863,68 @@ def suggest_events(
 ) -> pd.DataFrame:
     """Candidate events of one article: one row per cue that fired and found an actor, with
     every column of ``data/events.csv`` (``event_id`` empty) plus ``confidence`` and ``rule``
-    (the lexicon row and the attribution rules that fired). ``mentions``: the article's
-    :func:`helpers.actors.tag_mentions` table, and ``phrases``: its
-    ``find_time_expressions(article.raw)``, when already made."""
-    lexicon = lexicon if lexicon is not None else load_cues()
-    actors = actors if actors is not None else load_actors(world=True)
-    table = _actor_table(actors)
-    names = dict(zip(actors["actor_id"], actors["name_en"], strict=True))
-    found = _mentions(article, table, mentions)
-    ctx = _Context(article, found, Counter(m.state for m in found), lexicon)
+    (the lexicon row and the attribution rules that fired): :data:`SUGGESTION_COLUMNS`.
+    ``mentions``: the article's :func:`helpers.actors.tag_mentions` table, and ``phrases``:
+    its ``find_time_expressions(article.raw)``, when already made. Many articles:
+    :func:`suggestion_rows` with one :class:`Tables`."""
+    tables = Tables.of(lexicon, actors)
+    frame = mentions if mentions is not None else tag_mentions(article)
+    found = mentions_of(frame["actor_id"], frame["start"], frame["end"], tables.actors)
+    rows = suggestion_rows(article, tables, found, phrases)
+    return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
+
+
+def suggestion_rows(
+    article: Article,
+    tables: Tables,
+    mentions: list[Mention],
+    phrases: Sequence[tuple[int, int, str]] | None = None,
+) -> list[tuple[str, ...]]:
+    """The rows of :func:`suggest_events` as tuples of text cells, in the order of
+    :data:`SUGGESTION_COLUMNS`: for many articles, without a table per article.
+    ``mentions``: the article's actor mentions (:func:`mentions_of`), ``phrases`` its time
+    expressions (found here when None)."""
+    lexicon = tables.lexicon
+    ctx = _Context(article, mentions, Counter(m.state for m in mentions), lexicon)
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
     for index, sentence in enumerate(article.sentences):
         cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
         sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
+        if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
+            continue
+        in_sentence, earlier = _sentence_phrases(article, phrases, sentence)
         for clause in _clauses(text, sentence.start, sentence.end):
             hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
             if not hits:
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
+            near, past = None, None  # its time phrases and tense: for its first suggestion
             for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
                 if match is None:
                     who = gapped[1]
-                    match = re.compile(r"\S").search(text, clause[0])
+                    match = _NON_SPACE.search(text, clause[0])
                 else:
                     who = attribute(ctx, cue, match, clause, index)
                 if who is None:
                     continue
                 quote = _trim(text, clause[0], max(clause[1], match.end()))
-                past = _PAST.search(text, clause[0], clause[1]) is not None
-                when = _when(article, phrases, clause, quote, sentence, past)
-                modality = _modality(lexicon, text, clause, match, sentence)
-                row = _row(ctx, cue, who, quote, index, modality, when, names)
-                row["_cue"] = cue
-                ctx.made.append(row)
-    rows = _unique(ctx.made)
-    frame = pd.DataFrame(rows, columns=["confidence", "rule", *COLUMNS])
-    return frame.reset_index(drop=True)
+                if near is None:
+                    near = _clause_phrases(in_sentence, earlier, clause)
+                    past = bool(near) and _PAST.search(text, clause[0], clause[1]) is not None
+                when = _when(ctx, near, quote, past)
+                modality = _modality(ctx, clause, match, sentence)
+                ctx.made.append(_row(ctx, cue, who, quote, index, modality, when, tables.names))
+    return _unique(ctx.made)
 
 
-def _unique(rows: list[dict]) -> list[dict]:
-    """One suggestion per (quote, type, actors, recipients): the first."""
+def _unique(made: list[_Made]) -> list[tuple[str, ...]]:
+    """One suggestion per (quote, type, actors, recipients): the first, as its cells."""
     seen, kept = set(), []
-    for row in rows:
-        key = (row["quote_start"], row["plover_event_type"], row["actor_ids"], row["recipient_ids"])
-        if key not in seen:
-            seen.add(key)
-            kept.append({k: v for k, v in row.items() if not k.startswith("_")})
+    for row in made:
+        if row.key not in seen:
+            seen.add(row.key)
+            kept.append(row.cells)
     return kept
 
 
