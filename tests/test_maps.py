@@ -19,8 +19,12 @@ import pytest
 from helpers.actors import load_actors, members_on
 from helpers.events import load_events
 from helpers.maps import (
+    ANGLES,
     DEFAULT_EXTENT,
     HEADQUARTERS,
+    RINGS,
+    _alignment,
+    _extent_at,
     alliance_map,
     label_boxes,
     load_outlines,
@@ -277,3 +281,25 @@ def test_map_is_byte_identical(real_graph, tmp_path):
     finally:
         plt.close(first)
         plt.close(second)
+
+
+def test_label_extents_worked_out_once_are_matplotlibs(real_graph):
+    """_extent_at gives, for every label of the map and every spot and alignment tried, the
+    box text.get_window_extent gives, to the last bit, and leaves the label as placed."""
+    fig = real_map(real_graph)
+    try:
+        renderer = fig.canvas.get_renderer()
+        texts = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label:")]
+        assert len(texts) == real_graph.number_of_nodes()
+        for text in texts:
+            extent = _extent_at(text, renderer)
+            for ring in RINGS:
+                for angle in ANGLES:
+                    dx, dy = ring * np.cos(np.radians(angle)), ring * np.sin(np.radians(angle))
+                    ha, va = _alignment(angle)
+                    fast = extent(float(dx), float(dy), ha, va)
+                    assert text.xyann == (dx, dy)
+                    assert (text.get_ha(), text.get_va()) == (ha, va)
+                    assert fast.bounds == text.get_window_extent(renderer).bounds
+    finally:
+        plt.close(fig)

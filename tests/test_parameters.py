@@ -6,6 +6,7 @@ the committed notebooks and outputs as they were."""
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import os
 import subprocess
@@ -19,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from conftest import CORPUS
 from helpers import corpus as corpus_module
 from helpers.execute import INJECTED_TAG, default_out, inject_parameters, main, notebook_paths
-from helpers.parameters import ALL, DEFAULTS, Setting, parameter_values
+from helpers.parameters import ALL, DEFAULTS, Setting, parameter_values, settle_imports
 from helpers.paths import OUTPUT_ENV, OUTPUT_FOLDERS, REGISTRY, ROOT, TABLES_FOLDER
 from helpers.pipeline import STAGES, TABLES
 from helpers.tables import DataError
@@ -243,3 +244,18 @@ def test_run_corpus_writes_its_own_folder_and_touches_nothing_committed(tmp_path
     assert lines[0][3] == "6"  # articles: the seed article and the five invented ones
     assert lines[4][5] == str(len(exported.splitlines()) - 1)  # every event row checked
     assert sorted(p.name for p in (out / TABLES_FOLDER).iterdir()) == sorted(TABLES)
+
+
+def test_a_setting_settles_the_imports_once():
+    """Setting.of moves the objects alive at its first call out of the collector's way
+    (gc.freeze), once per process: objects made after it stay collectable."""
+    settle_imports.cache_clear()
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    Setting.of()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    later = [[]]  # a new object, tracked by the collector
+    Setting.of()
+    assert gc.get_freeze_count() == frozen  # not frozen again
+    assert gc.is_tracked(later)

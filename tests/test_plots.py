@@ -94,6 +94,75 @@ def test_the_box_worked_out_once_is_savefigs_tight_box(tmp_path, layout):
     plt.close(fig)
 
 
+def _collection_figures(events, article):
+    """Figures of every kind the notebooks draw, from the committed data (one each)."""
+    from helpers.actors import (
+        comention_graph,
+        load_actors,
+        load_membership,
+        members_on,
+        membership_spans,
+        tag_mentions,
+    )
+    from helpers.events import load_reference_events
+    from helpers.keydates import key_dates
+    from helpers.maps import alliance_map
+    from helpers.network import (
+        analysis_window,
+        balance_over_time,
+        collapse,
+        criticisms,
+        event_graph,
+        monthly_snapshots,
+        monthly_totals,
+        to_states,
+    )
+    from helpers.plots import (
+        balance_figure,
+        comention_figure,
+        criticism_figure,
+        membership_figure,
+        timeline_figure,
+    )
+
+    actors = load_actors()
+    names = actors.set_index("actor_id")["name_en"].to_dict()
+    reference = load_reference_events()
+    window = analysis_window(events, published=(article.date_start, article.date_end))
+    states = to_states(event_graph(events, actors), actors)
+    months = monthly_snapshots(states, window)
+    spans = membership_spans(membership=load_membership(actors=actors))
+    return {
+        "comention": comention_figure(comention_graph(tag_mentions(article, actors), actors)),
+        "membership": membership_figure(
+            spans,
+            names,
+            key_dates(reference, roles=["turning_point"]),
+            ("article (Nov 2022)", "2022-11-01", "2022-11-30"),
+        ),
+        "timeline": timeline_figure(events, window),
+        "map": alliance_map(
+            collapse(states, window.start, window.end), actors, members_on("2022-11-23")
+        ),
+        "criticism": criticism_figure(
+            criticisms(events, actors, members_on), names, key_dates(reference, window), window
+        ),
+        "balance": balance_figure(balance_over_time(months), monthly_totals(months)),
+    }
+
+
+def test_the_box_without_a_layout_draw_is_savefigs_for_the_collections_figures(events, article):
+    """tight_box leaves out savefig's draw without rendering for figures laid out once: for
+    every kind of figure the collection draws, the box is still the one savefig works out
+    (its PNG with bbox_inches="tight" is the same)."""
+    use_style()
+    for name, fig in _collection_figures(events, article).items():
+        with matplotlib.rc_context(project_rc()):
+            box = tight_box(fig)
+        assert _png_tight(fig, box) == _png_tight(fig, "tight"), name
+        plt.close(fig)
+
+
 def test_show_figure_needs_alt_text(tmp_path):
     with pytest.raises(ValueError, match="alt text"):
         show_figure(make_figure(), "x", "  ", tmp_path)

@@ -6,7 +6,7 @@ import json
 import math
 import textwrap
 import warnings
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -329,6 +329,45 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+def _extent_at(text, renderer) -> Callable[[float, float, str, str], Bbox]:
+    """``extent(dx, dy, ha, va)``: ``text.get_window_extent(renderer)`` of the annotation
+    ``text`` with its text at offset ``(dx, dy)`` and that alignment (which it is left with),
+    worked out as matplotlib 3.11 does (``Annotation`` then ``Text.get_window_extent``), but
+    with what is the same for every spot tried worked out once: the offset transform from the
+    annotated point, and the text's layout for each alignment. A label whose point is hidden,
+    that is empty or has an arrow goes the whole way every time."""
+
+    def place(dx: float, dy: float, ha: str, va: str) -> None:
+        text.xyann = (dx, dy)
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+
+    if (
+        not text.get_visible()
+        or not text.get_text()
+        or text.arrowprops is not None
+        or not text._check_xy(renderer)
+    ):
+
+        def whole_way(dx: float, dy: float, ha: str, va: str) -> Bbox:
+            place(dx, dy, ha, va)
+            return text.get_window_extent(renderer)
+
+        return whole_way
+    text.get_window_extent(renderer)  # sets the text's renderer and its offset transform
+    to_display = text.get_transform()
+    layouts: dict[tuple[str, str], Bbox] = {}
+
+    def extent(dx: float, dy: float, ha: str, va: str) -> Bbox:
+        place(dx, dy, ha, va)
+        if (ha, va) not in layouts:
+            layouts[ha, va] = text._get_layout(renderer)[0]
+        x, y = to_display.transform(text.get_unitless_position())
+        return Bbox.union([layouts[ha, va].translated(x, y)])
+
+    return extent
+
+
 def _place_labels(fig, ax, labels, positions, radii, edges_px, importance) -> None:
     """Deterministic label placement: nodes in order of importance; for each, candidate spots
     on rings around the marker (nearest ring first), keeping the cheapest spot that overlaps
@@ -347,6 +386,7 @@ def _place_labels(fig, ax, labels, positions, radii, edges_px, importance) -> No
     placed: list[Bbox] = []
     for node in importance:
         text = labels[node]
+        extent = _extent_at(text, renderer)
         best = fallback = None
         for ring_no, ring in enumerate(RINGS):
             distance = radii[node] + ring
@@ -354,11 +394,7 @@ def _place_labels(fig, ax, labels, positions, radii, edges_px, importance) -> No
                 dx = distance * math.cos(math.radians(angle))
                 dy = distance * math.sin(math.radians(angle))
                 ha, va = _alignment(angle)
-                text.set_position(positions[node])
-                text.xyann = (dx, dy)
-                text.set_horizontalalignment(ha)
-                text.set_verticalalignment(va)
-                box = text.get_window_extent(renderer).padded(gap)
+                box = extent(dx, dy, ha, va).padded(gap)
                 inside = (
                     box.x0 >= frame.x0
                     and box.x1 <= frame.x1

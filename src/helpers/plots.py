@@ -79,22 +79,36 @@ def use_style() -> None:
 
 def tight_box(fig: Figure) -> Bbox:
     """The area (inches) that ``savefig(bbox_inches="tight")`` saves at the current
-    ``savefig.dpi`` with ``savefig.pad_inches``, worked out as savefig does for a PNG (a draw
-    without rendering by the Agg renderer, then the figure's tight box, padded), so that it can
-    be worked out once for every format of a figure."""
+    ``savefig.dpi`` with ``savefig.pad_inches``, worked out with the Agg renderer as savefig
+    does for a PNG (the figure's tight box, padded), so that it can be worked out once for
+    every format of a figure.
+
+    savefig first draws the figure without rendering; that pass is left out when the figure
+    has no layout engine that lays it out on every draw (none, or the placeholder
+    ``tight_layout()`` leaves): ``get_tightbbox`` itself updates what the box depends on
+    (ticks, titles, aspect, legends, annotations), so the box is the same for a third less
+    work (tests/test_plots.py checks it for every kind of figure the collection draws)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     dpi, original = mpl.rcParams["savefig.dpi"], fig.dpi
     fig.dpi = dpi
     try:
         renderer = RendererAgg(fig.bbox.width, fig.bbox.height, dpi)
-        with renderer._draw_disabled():  # as savefig's own layout pass (matplotlib 3.11)
-            fig.draw(renderer)
+        if not _laid_out_once(fig):
+            with renderer._draw_disabled():  # as savefig's own layout pass (matplotlib 3.11)
+                fig.draw(renderer)
         box = fig.get_tightbbox(renderer)
     finally:
         fig.dpi = original
     pad = mpl.rcParams["savefig.pad_inches"]
     return box.padded(pad, pad)
+
+
+def _laid_out_once(fig: Figure) -> bool:
+    """Whether ``fig`` has no layout engine that lays it out on every draw: none, or the
+    placeholder ``tight_layout()`` leaves (a real engine, e.g. constrained, does)."""
+    engine = fig.get_layout_engine()
+    return engine is None or isinstance(engine, PlaceHolderLayoutEngine)
 
 
 @contextlib.contextmanager
