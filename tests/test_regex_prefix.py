@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings
+from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings, beginnings_regex
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,68 @@ def test_a_pattern_without_the_lead_is_refused():
 def test_characters_that_fold_to_ascii_are_not_skipped(pattern, text):
     index = PrefixIndex([pattern, r"(?<!\w)x"], re.IGNORECASE, lead=r"(?<!\w)")
     assert [m.span() for _, m in index.finditer(text)] == [(0, len(text))]
+
+
+# Patterns that may begin with an optional (or a required) preposition, read apart with skip.
+SKIP = r"(?:(?:in|op|tijdens)\s+)"
+SKIP_PATTERNS = [
+    rf"(?<!\w){SKIP}?(?:maart|mei)(?:\s+[0-9]{{4}})?(?!\w)",
+    rf"(?<!\w){SKIP}[0-9]{{4}}(?!\w)",  # the preposition required
+    rf"(?<!\w){SKIP}?(?:één|een|twee)\s+dagen",  # may begin with a non-ASCII character
+    rf"(?<!\w){SKIP}?\s*-\s*nu",  # may begin with a space
+    r"(?<!\w)(?:de\s+)?tijdens\s+mei",  # no skip: read whole
+    rf"(?<!\w){SKIP}?[\u00a0x]+y",  # may begin with a non-ASCII space
+    rf"(?<!\w){SKIP}?\u212a",  # the Kelvin sign after the skip: tried everywhere after it
+]
+SKIP_TEXTS = st.lists(
+    st.one_of(
+        st.sampled_from([*WORDS, "tijdens", "TIJDENS", "\u00a0y", "x"]),
+        st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ".", ",", "-", "'"]),
+        st.text(max_size=3),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SKIP_TEXTS, st.integers(0, 40), st.integers(0, 60))
+def test_finditer_with_a_skip_equals_every_patterns_own_scan(text, pos, endpos):
+    for patterns in (SKIP_PATTERNS[:-1], SKIP_PATTERNS):
+        index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)", skip=SKIP)
+        assert index._skip is not None
+        found = [(i, m.span()) for i, m in index.finditer(text)]
+        assert found == _own_scans(index.regexes, text)
+        found = [(i, m.span()) for i, m in index.finditer(text, pos, endpos)]
+        assert found == _own_scans(index.regexes, text, pos, endpos)
+
+
+def test_a_skip_is_read_apart_from_what_follows_it():
+    index = PrefixIndex(SKIP_PATTERNS[:2], re.IGNORECASE, lead=r"(?<!\w)", skip=SKIP)
+    # "tijdens " is longer than the key: without the skip every pattern would be tried there
+    assert index._candidates("tijde") == ((), True)
+    assert index._skipped("tijdens  mei", 0, 12) == (0,)
+    assert index._skipped("tijdens 2022", 0, 12) == (1,)
+    assert index._skipped("tijdens de", 0, 10) == ()
+    assert index._skipped("tijdensmei", 0, 10) == ()
+
+
+def test_a_skip_must_end_in_white_space():
+    with pytest.raises(ValueError, match="does not end in white space"):
+        PrefixIndex(SKIP_PATTERNS[:1], lead=r"(?<!\w)", skip="(?:in|op)")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IN\t2022", True),
+        ("in 2022", True),
+        ("Op", True),
+        ("in de", False),
+        ("o", False),  # shorter than every beginning
+        ("xy\u212a", True),  # the Kelvin sign in the next five characters: maybe "k"
+        ("xyzuv\u212a", False),
+    ],
+)
+def test_beginnings_regex(text, expected):
+    regex = re.compile(beginnings_regex({"in 0", "op"}))
+    assert bool(regex.match(text)) is expected

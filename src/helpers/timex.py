@@ -1158,7 +1158,7 @@ def _finder(rule: Rule) -> re.Pattern[str]:
 def _finders() -> PrefixIndex:
     """Every rule's finder, each tried only where its first characters occur."""
     patterns = [_finder(rule).pattern for rule in RULES]
-    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START)
+    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START, skip=_FIND_PREFIX)
 
 
 def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
