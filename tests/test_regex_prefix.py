@@ -214,3 +214,29 @@ def test_a_skip_must_end_in_white_space():
 def test_beginnings_regex(text, expected):
     regex = re.compile(beginnings_regex({"in 0", "op"}))
     assert bool(regex.match(text)) is expected
+
+
+def test_lowering_keeps_what_the_scan_reads_of_a_character():
+    """PrefixIndex looks for beginnings in the lowered text: lowering must keep each
+    character's length (unless it grows, which the scan checks), whether it is ASCII and
+    whether it is a word character, except for the characters of FOLDS_TO_ASCII."""
+    word = re.compile(r"\w")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        assert len(lowered) >= 1
+        if len(lowered) == 1 and char not in FOLDS_TO_ASCII:
+            assert lowered.isascii() == char.isascii(), ascii(char)
+            assert bool(word.match(lowered)) == bool(word.match(char)), ascii(char)
+
+
+@pytest.mark.parametrize(
+    ("text", "lowered"),
+    [("In 2022 In MEI, OP 7 mei", True), ("İn mei", False), ("\u212aort mei", False)],
+)
+def test_the_scan_reads_the_lowered_text_when_lowering_changes_nothing_it_reads(text, lowered):
+    index = PrefixIndex(PATTERNS[:-1], re.IGNORECASE, lead=r"(?<!\w)")
+    in_text = [m.start() for m in index._starts.finditer(text)]
+    assert list(index._positions(text, 0, len(text))) == in_text
+    in_lowered = [m.start() for m in index._lowered_starts.finditer(text.lower())]
+    assert (in_lowered == in_text) is lowered
