@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import combinations
+from itertools import chain, combinations
 from pathlib import Path
 from typing import IO
 
@@ -200,9 +200,9 @@ def pair_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     """Co-mention sums of a mention table of :func:`tag_corpus`: each sentence (article,
     sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``. The
     sentences are those of :func:`helpers.actors.sentence_actors` (as in ``comention_graph``)."""
-    weights: Counter[tuple[str, str]] = Counter()
-    for _, members in sentence_actors(mentions, ["article", "sentence"]):
-        weights.update(combinations(members, 2))
+    sentences = sentence_actors(mentions, ["article", "sentence"])
+    # one update with every pair (counted in C), not one per sentence
+    weights = Counter(chain.from_iterable(combinations(members, 2) for _, members in sentences))
     frame = pd.DataFrame(
         [(a, b, w) for (a, b), w in sorted(weights.items())], columns=["a", "b", "weight"]
     )
