@@ -596,12 +596,18 @@ def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, s
     return [(*view.raw_span(s, e), actor_id, kind) for s, e, actor_id, kind in found]
 
 
-def _sentence_spans(article: Article | str) -> tuple[str, list[tuple[int, int, int, int]]]:
-    """The raw text and its sentences as (start, end, sentence index, block index)."""
+def _sentence_spans(article: Article | str) -> list[tuple[int, int, int, int]]:
+    """The sentences of an article (or a bare text) as (start, end, sentence index, block
+    index)."""
     if isinstance(article, Article):
-        return article.raw, [(s.start, s.end, s.index, s.block) for s in article.sentences]
+        return [(s.start, s.end, s.index, s.block) for s in article.sentences]
     raw = article
-    return raw, [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+    return [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+
+
+def _view(article: Article | str) -> TextView:
+    """The normalised view of an article (made once per article) or of a bare text."""
+    return article.view if isinstance(article, Article) else text_view(article)
 
 
 class _MentionColumns:
@@ -719,8 +725,8 @@ def tag_mentions(
     gazetteer are used (``build_gazetteer(world=True)``); given tables are used alone.
     """
     gaz = _gazetteer(actors, aliases)
-    raw, sentences = _sentence_spans(article)
-    view = text_view(raw)
+    sentences = _sentence_spans(article)
+    view = _view(article)
     found = _matches(view, gaz)
     return _mention_table(view, sentences, found, gaz.person_state, person_counts_for_state)
 
@@ -740,8 +746,8 @@ def tag_corpus(
     columns = _MentionColumns()
     ids: list[str] = []
     for article in articles:
-        raw, sentences = _sentence_spans(article)
-        view = text_view(raw)
+        sentences = _sentence_spans(article)
+        view = _view(article)
         found = _matches(view, gaz)
         added = columns.add(view, sentences, found, gaz.person_state, person_counts_for_state)
         ids.extend([article.id] * added)
@@ -805,13 +811,13 @@ def unresolved_names(
     says nothing); a longer sequence there is kept. So a name that opens a sentence on its
     own is not listed, the price of not listing every sentence's first word."""
     gaz = _gazetteer(actors, aliases)
-    raw, sentences = _sentence_spans(article)
-    view = text_view(raw)
+    sentences = _sentence_spans(article)
+    view = _view(article)
     text = view.text
     covered = bytearray(len(text) + 1)
     for start, end, _, _ in _matches(view, gaz):
         covered[start:end] = b"\x01" * (end - start)
-    starts = _first_letters(raw, sentences)
+    starts = _first_letters(view.raw, sentences)
     rows: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
 

@@ -190,7 +190,7 @@ def time_table(
     """Every time expression of the articles: article id, start, end (raw offsets), phrase.
     ``phrases``: each article's :func:`find_time_expressions`, when already found."""
     if phrases is None:
-        phrases = [find_time_expressions(a.raw) for a in articles]
+        phrases = [find_time_expressions(a.view) for a in articles]
     rows = [(a.id, *found) for a, own in zip(articles, phrases, strict=True) for found in own]
     frame = pd.DataFrame(rows, columns=TIME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64"})
@@ -349,7 +349,7 @@ def run_partition(
         figures.done("tag", started, len(mentions))
     if "timex" in stages:
         started = time.perf_counter()
-        phrases = [find_time_expressions(a.raw) for a in articles]
+        phrases = [find_time_expressions(a.view) for a in articles]
         times = time_table(articles, phrases)
         _write(out, "times", index, times)
         figures.done("timex", started, len(times))
