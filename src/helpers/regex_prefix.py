@@ -316,6 +316,7 @@ class PrefixIndex:
             self._skip_begins.add(0, beginnings(skip, flags, depth))
         self._cache: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._after_cache: dict[str, tuple[int, ...]] = {}
+        self._merged: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {}
         # where a pattern or the skip can begin (None: anywhere)
         self._everywhere = bool(self._bare.everywhere or self._skip_begins.everywhere)
         known = self._bare.beginnings() | self._skip_begins.beginnings()
@@ -336,26 +337,29 @@ class PrefixIndex:
             return self._after.all
         return self._after.find(_NON_ASCII.sub(_OTHER, key).lower().translate(_FOLD))
 
+    def _after_at(self, text: str, at: int, endpos: int) -> tuple[int, ...]:
+        """The patterns whose part after ``skip`` can begin at ``at``."""
+        key = text[at : min(at + self.depth, endpos)]
+        candidates = self._after_cache.get(key)
+        if candidates is None:
+            candidates = self._after_candidates(key)
+            if len(self._after_cache) < 100_000:
+                self._after_cache[key] = candidates
+        return candidates
+
     def _skipped(self, text: str, position: int, endpos: int) -> tuple[int, ...]:
-        """The patterns that can match at ``position`` with ``skip`` matched first: their part
-        after it may begin anywhere in the white space that ends the skip's match."""
+        """The patterns that can match at ``position`` with ``skip`` matched first, in order:
+        their part after it may begin anywhere in the white space that ends the skip's
+        match."""
         m = self._skip.match(text, position, endpos)  # type: ignore[union-attr]
         if m is None:
             return ()
-        found: set[int] = set()
-        cache, depth = self._after_cache, self.depth
         at = m.end()
-        while True:
-            key = text[at : min(at + depth, endpos)]
-            candidates = cache.get(key)
-            if candidates is None:
-                candidates = self._after_candidates(key)
-                if len(cache) < 100_000:
-                    cache[key] = candidates
-            found.update(candidates)
-            if at - 2 < position or not text[at - 2].isspace():
-                return tuple(found)
+        found = self._after_at(text, at, endpos)
+        while at - 2 >= position and text[at - 2].isspace():
             at -= 1
+            found = tuple(sorted({*found, *self._after_at(text, at, endpos)}))
+        return found
 
     def _positions(self, text: str, pos: int, endpos: int) -> Iterator[int]:
         if self._everywhere:
@@ -379,7 +383,7 @@ class PrefixIndex:
         ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position."""
         endpos = len(text) if endpos is None else min(endpos, len(text))
         resume = [pos] * len(self.regexes)  # where each pattern's own scan would go on
-        cache, depth = self._cache, self.depth
+        cache, depth, merged = self._cache, self.depth, self._merged
         for position in self._positions(text, pos, endpos):
             key = text[position : min(position + depth, endpos)]
             known = cache.get(key)
@@ -391,7 +395,12 @@ class PrefixIndex:
             if may_skip:
                 skipped = self._skipped(text, position, endpos)
                 if skipped:
-                    candidates = tuple(sorted({*candidates, *skipped}))
+                    both = merged.get((candidates, skipped))
+                    if both is None:
+                        both = tuple(sorted({*candidates, *skipped}))
+                        if len(merged) < 100_000:
+                            merged[candidates, skipped] = both
+                    candidates = both
             for i in candidates:
                 if position < resume[i]:
                     continue
