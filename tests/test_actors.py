@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.actors import (
+    _FOLD,
     ACTOR_COLUMNS,
     ALIAS_COLUMNS,
     MEMBERSHIP_COLUMNS,
@@ -297,6 +298,12 @@ def test_empty_text(gazetteer) -> None:
 @given(st.text())
 def test_fold_keeps_length(text: str) -> None:
     assert len(fold(text)) == len(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aAëËÉéçÇ’‘`´ʼ‐‑-İıſ x\u0308Ő")))
+def test_fold_is_the_fold_table_applied_to_the_lowered_text(text: str) -> None:
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    assert fold(text) == lowered.translate(_FOLD)
 
 
 @given(

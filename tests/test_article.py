@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -32,6 +33,7 @@ from helpers.article import (
 )
 from helpers.paths import ARTICLE, ARTICLE_SHA256, RAW, ROOT
 from helpers.registry import load_registry
+from helpers.textview import text_view
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared/article/000_a75c4f9da770a8f6.txt"
 
@@ -687,3 +689,18 @@ def test_unicode_separators_and_spaces_are_white_space():
     article = parse_article("date 2022-11 Een zin.\u2028Nog\u00a0een\ufeff zin.\u2029Klaar.")
     assert [s.text for s in article.sentences] == ["Een zin.", "Nog\u00a0een\ufeff zin.", "Klaar."]
     assert len(article.blocks) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2022-11 Rusland valt aan.\n\nArmenië’s premier zwijgt.",
+        "date 2022 Oekrai\u0308ne\u00ad.",
+    ],
+)
+def test_an_articles_view_is_the_view_of_its_raw_text_made_once(text):
+    article = parse_article(text)
+    assert article.view == text_view(article.raw)
+    assert article.view is article.view
+    other = dataclasses.replace(article, raw=article.raw + " Nu.")  # made afresh from its raw
+    assert other.view == text_view(other.raw) != article.view

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings
+from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings, beginnings_regex
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,94 @@ def test_a_pattern_without_the_lead_is_refused():
 def test_characters_that_fold_to_ascii_are_not_skipped(pattern, text):
     index = PrefixIndex([pattern, r"(?<!\w)x"], re.IGNORECASE, lead=r"(?<!\w)")
     assert [m.span() for _, m in index.finditer(text)] == [(0, len(text))]
+
+
+# Patterns that may begin with an optional (or a required) preposition, read apart with skip.
+SKIP = r"(?:(?:in|op|tijdens)\s+)"
+SKIP_PATTERNS = [
+    rf"(?<!\w){SKIP}?(?:maart|mei)(?:\s+[0-9]{{4}})?(?!\w)",
+    rf"(?<!\w){SKIP}[0-9]{{4}}(?!\w)",  # the preposition required
+    rf"(?<!\w){SKIP}?(?:één|een|twee)\s+dagen",  # may begin with a non-ASCII character
+    rf"(?<!\w){SKIP}?\s*-\s*nu",  # may begin with a space
+    r"(?<!\w)(?:de\s+)?tijdens\s+mei",  # no skip: read whole
+    rf"(?<!\w){SKIP}?[\u00a0x]+y",  # may begin with a non-ASCII space
+    rf"(?<!\w){SKIP}?\u212a",  # the Kelvin sign after the skip: tried everywhere after it
+]
+SKIP_TEXTS = st.lists(
+    st.one_of(
+        st.sampled_from([*WORDS, "tijdens", "TIJDENS", "\u00a0y", "x"]),
+        st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ".", ",", "-", "'"]),
+        st.text(max_size=3),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SKIP_TEXTS, st.integers(0, 40), st.integers(0, 60))
+def test_finditer_with_a_skip_equals_every_patterns_own_scan(text, pos, endpos):
+    for patterns in (SKIP_PATTERNS[:-1], SKIP_PATTERNS):
+        index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)", skip=SKIP)
+        assert index._skip is not None
+        found = [(i, m.span()) for i, m in index.finditer(text)]
+        assert found == _own_scans(index.regexes, text)
+        found = [(i, m.span()) for i, m in index.finditer(text, pos, endpos)]
+        assert found == _own_scans(index.regexes, text, pos, endpos)
+
+
+def test_a_skip_is_read_apart_from_what_follows_it():
+    index = PrefixIndex(SKIP_PATTERNS[:2], re.IGNORECASE, lead=r"(?<!\w)", skip=SKIP)
+    # "tijdens " is longer than the key: without the skip every pattern would be tried there
+    assert index._candidates("tijde") == ((), True)
+    assert index._skipped("tijdens  mei", 0, 12) == (0,)
+    assert index._skipped("tijdens 2022", 0, 12) == (1,)
+    assert index._skipped("tijdens de", 0, 10) == ()
+    assert index._skipped("tijdensmei", 0, 10) == ()
+
+
+def test_a_skip_must_end_in_white_space():
+    with pytest.raises(ValueError, match="does not end in white space"):
+        PrefixIndex(SKIP_PATTERNS[:1], lead=r"(?<!\w)", skip="(?:in|op)")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IN\t2022", True),
+        ("in 2022", True),
+        ("Op", True),
+        ("in de", False),
+        ("o", False),  # shorter than every beginning
+        ("xy\u212a", True),  # the Kelvin sign in the next five characters: maybe "k"
+        ("xyzuv\u212a", False),
+    ],
+)
+def test_beginnings_regex(text, expected):
+    regex = re.compile(beginnings_regex({"in 0", "op"}))
+    assert bool(regex.match(text)) is expected
+
+
+def test_lowering_keeps_what_the_scan_reads_of_a_character():
+    """PrefixIndex looks for beginnings in the lowered text: lowering must keep each
+    character's length (unless it grows, which the scan checks), whether it is ASCII and
+    whether it is a word character, except for the characters of FOLDS_TO_ASCII."""
+    word = re.compile(r"\w")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        assert len(lowered) >= 1
+        if len(lowered) == 1 and char not in FOLDS_TO_ASCII:
+            assert lowered.isascii() == char.isascii(), ascii(char)
+            assert bool(word.match(lowered)) == bool(word.match(char)), ascii(char)
+
+
+@pytest.mark.parametrize(
+    ("text", "lowered"),
+    [("In 2022 In MEI, OP 7 mei", True), ("İn mei", False), ("\u212aort mei", False)],
+)
+def test_the_scan_reads_the_lowered_text_when_lowering_changes_nothing_it_reads(text, lowered):
+    index = PrefixIndex(PATTERNS[:-1], re.IGNORECASE, lead=r"(?<!\w)")
+    in_text = [m.start() for m in index._starts.finditer(text)]
+    assert list(index._positions(text, 0, len(text))) == in_text
+    in_lowered = [m.start() for m in index._lowered_starts.finditer(text.lower())]
+    assert (in_lowered == in_text) is lowered

@@ -897,3 +897,16 @@ def test_resolve_remembers_results_and_not_errors():
     with pytest.raises(TimexError):
         resolve("geen tijd", P)
     assert timex._resolve.cache_info().currsize == 2  # the two readings, not the error
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Op 17 juni 2022 viel Rusland aan; sinds dinsdag is het stil.",
+        "Op 17 juni 2022 viel Rusland\u00ad aan; sinds dinsdag is het stil.",
+        unicodedata.normalize("NFD", "Sinds februari één week later, in de zomer van 2021."),
+    ],
+)
+def test_find_time_expressions_takes_the_text_or_its_view(text):
+    found = find_time_expressions(text)
+    assert found and find_time_expressions(text_view(text)) == found

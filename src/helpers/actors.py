@@ -159,16 +159,15 @@ _FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_
 _FOLD_STR = {chr(code): value for code, value in _FOLD.items()}
 
 
-def _fold_char(match: re.Match[str]) -> str:
-    return _FOLD_STR[match.group()]
-
-
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip Latin accents, keeping its length (offsets stay valid)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. "İ") lower-case to two
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _FOLD_CHARS.sub(_fold_char, lowered)
+    # One str.replace per distinct folded character: faster than a callback per character.
+    for char in set(_FOLD_CHARS.findall(lowered)):
+        lowered = lowered.replace(char, _FOLD_STR[char])
+    return lowered
 
 
 _KEY_SEP = re.compile(r"[\s\-]+")
@@ -573,19 +572,15 @@ def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, 
     found = []
     keys: dict[str, tuple[str, str, str]] = {}  # matched text -> entry, for repeats
     for match in gazetteer.pattern.finditer(fold(text)):
-        key = match.group("alias")
+        key, possessive = match.group("alias", "poss")
         entry = keys.get(key)
         if entry is None:
             entry = keys[key] = entries[_KEY_SEP.sub(" ", key)]
         actor_id, alias_kind, alias = entry
-        if len(alias) <= _EXACT_CASE_MAX:
-            a_start, a_end = match.span("alias")
-            if text[a_start:a_end] != alias:
-                continue
-        if match.group("poss"):
-            alias_kind = "possessive"
-        start, end = match.span()
-        found.append((start, end, actor_id, alias_kind))
+        start, end = match.span()  # the alias is text[start : start + len(key)]
+        if len(alias) <= _EXACT_CASE_MAX and text[start : start + len(key)] != alias:
+            continue
+        found.append((start, end, actor_id, "possessive" if possessive else alias_kind))
     return found
 
 
@@ -601,12 +596,18 @@ def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, s
     return [(*view.raw_span(s, e), actor_id, kind) for s, e, actor_id, kind in found]
 
 
-def _sentence_spans(article: Article | str) -> tuple[str, list[tuple[int, int, int, int]]]:
-    """The raw text and its sentences as (start, end, sentence index, block index)."""
+def _sentence_spans(article: Article | str) -> list[tuple[int, int, int, int]]:
+    """The sentences of an article (or a bare text) as (start, end, sentence index, block
+    index)."""
     if isinstance(article, Article):
-        return article.raw, [(s.start, s.end, s.index, s.block) for s in article.sentences]
+        return [(s.start, s.end, s.index, s.block) for s in article.sentences]
     raw = article
-    return raw, [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+    return [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+
+
+def _view(article: Article | str) -> TextView:
+    """The normalised view of an article (made once per article) or of a bare text."""
+    return article.view if isinstance(article, Article) else text_view(article)
 
 
 class _MentionColumns:
@@ -634,15 +635,12 @@ class _MentionColumns:
     ) -> int:
         """Append the rows of one text's matches (offsets into ``view.text``, mapped to the raw
         text here); return how many rows were added."""
-        columns = self.columns
-        c_actor, c_surface, c_start, c_end = (columns[n] for n in MENTION_COLUMNS[:4])
-        c_sentence, c_block, c_kind, c_via, c_token = (columns[n] for n in MENTION_COLUMNS[4:])
         shared = self.shared
         starts = [s[0] for s in sentences]
         raw, text, mapped = view.raw, view.text, not view.is_raw
         size = len(text)
         bisect_right = bisect.bisect_right
-        before_rows = len(c_actor)
+        rows = []  # in the order of MENTION_COLUMNS
         for v_start, v_end, actor_id, alias_kind in found:
             start, end = view.raw_span(v_start, v_end) if mapped else (v_start, v_end)
             sentence = block = -1
@@ -662,18 +660,14 @@ class _MentionColumns:
                 token = shared.setdefault(token, token)
             else:
                 token = surface
-            repeats = 2 if person_counts_for_state and actor_id in person_state else 1
-            for repeat in range(repeats):
-                c_actor.append(actor_id if repeat == 0 else person_state[actor_id])
-                c_via.append("" if repeat == 0 else actor_id)
-                c_surface.append(surface)
-                c_start.append(start)
-                c_end.append(end)
-                c_sentence.append(sentence)
-                c_block.append(block)
-                c_kind.append(alias_kind)
-                c_token.append(token)
-        return len(c_actor) - before_rows
+            row = (actor_id, surface, start, end, sentence, block, alias_kind, "", token)
+            rows.append(row)
+            if person_counts_for_state and actor_id in person_state:
+                rows.append((person_state[actor_id], *row[1:7], actor_id, token))
+        if rows:
+            for name, values in zip(MENTION_COLUMNS, zip(*rows, strict=True), strict=True):
+                self.columns[name].extend(values)
+        return len(rows)
 
     def frame(self, extra: dict[str, list] | None = None) -> pd.DataFrame:
         """The table (``extra`` columns first), typed as :func:`tag_mentions` documents."""
@@ -731,8 +725,8 @@ def tag_mentions(
     gazetteer are used (``build_gazetteer(world=True)``); given tables are used alone.
     """
     gaz = _gazetteer(actors, aliases)
-    raw, sentences = _sentence_spans(article)
-    view = text_view(raw)
+    sentences = _sentence_spans(article)
+    view = _view(article)
     found = _matches(view, gaz)
     return _mention_table(view, sentences, found, gaz.person_state, person_counts_for_state)
 
@@ -752,8 +746,8 @@ def tag_corpus(
     columns = _MentionColumns()
     ids: list[str] = []
     for article in articles:
-        raw, sentences = _sentence_spans(article)
-        view = text_view(raw)
+        sentences = _sentence_spans(article)
+        view = _view(article)
         found = _matches(view, gaz)
         added = columns.add(view, sentences, found, gaz.person_state, person_counts_for_state)
         ids.extend([article.id] * added)
@@ -817,13 +811,13 @@ def unresolved_names(
     says nothing); a longer sequence there is kept. So a name that opens a sentence on its
     own is not listed, the price of not listing every sentence's first word."""
     gaz = _gazetteer(actors, aliases)
-    raw, sentences = _sentence_spans(article)
-    view = text_view(raw)
+    sentences = _sentence_spans(article)
+    view = _view(article)
     text = view.text
     covered = bytearray(len(text) + 1)
     for start, end, _, _ in _matches(view, gaz):
         covered[start:end] = b"\x01" * (end - start)
-    starts = _first_letters(raw, sentences)
+    starts = _first_letters(view.raw, sentences)
     rows: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
 

@@ -123,6 +123,13 @@ class Article:
     sentences: tuple[Sentence, ...]
     quotes: tuple[Quote, ...]
 
+    @cached_property
+    def view(self) -> TextView:
+        """The normalised view of :attr:`raw` (:func:`helpers.textview.text_view`), made once
+        per article for every stage that searches it (:func:`parse_article` keeps the one it
+        made)."""
+        return text_view(self.raw)
+
     @property
     def lede(self) -> Block:
         return self.blocks[0]
@@ -357,7 +364,8 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     # Sentences and quotations are found in the normalised view (helpers.textview): one view
     # per block for both, or none at all when the whole text is its own view (NFC, nothing
     # invisible), as it usually is.
-    plain = text_view(raw).is_raw
+    view_of_raw = text_view(raw)
+    plain = view_of_raw.is_raw
     for block in blocks:
         first = len(sentences)
         starts = []
@@ -373,7 +381,7 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
             quotes.append(
                 Quote(len(quotes), block.index, sentence, start, end, raw[start:end], marks)
             )
-    return Article(
+    article = Article(
         id=sha[:ID_DIGITS],
         path=path,
         raw=raw,
@@ -385,6 +393,8 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
         sentences=tuple(sentences),
         quotes=tuple(quotes),
     )
+    article.__dict__["view"] = view_of_raw  # what the cached property Article.view would make
+    return article
 
 
 # An article file is at most this many bytes: a news article is a few kilobytes; a file this

@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import combinations
+from itertools import chain, combinations
 from pathlib import Path
 from typing import IO
 
@@ -196,7 +196,7 @@ def time_table(
     """Every time expression of the articles: article id, start, end (raw offsets), phrase.
     ``phrases``: each article's :func:`find_time_expressions`, when already found."""
     if phrases is None:
-        phrases = [find_time_expressions(a.raw) for a in articles]
+        phrases = [find_time_expressions(a.view) for a in articles]
     rows = [(a.id, *found) for a, own in zip(articles, phrases, strict=True) for found in own]
     frame = pd.DataFrame(rows, columns=TIME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64"})
@@ -206,9 +206,9 @@ def pair_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     """Co-mention sums of a mention table of :func:`tag_corpus`: each sentence (article,
     sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``. The
     sentences are those of :func:`helpers.actors.sentence_actors` (as in ``comention_graph``)."""
-    weights: Counter[tuple[str, str]] = Counter()
-    for _, members in sentence_actors(mentions, ["article", "sentence"]):
-        weights.update(combinations(members, 2))
+    sentences = sentence_actors(mentions, ["article", "sentence"])
+    # one update with every pair (counted in C), not one per sentence
+    weights = Counter(chain.from_iterable(combinations(members, 2) for _, members in sentences))
     frame = pd.DataFrame(
         [(a, b, w) for (a, b), w in sorted(weights.items())], columns=["a", "b", "weight"]
     )
@@ -370,7 +370,7 @@ def run_partition(
         figures.done("tag", started, len(mentions))
     if "timex" in stages:
         started = time.perf_counter()
-        phrases = [find_time_expressions(a.raw) for a in articles]
+        phrases = [find_time_expressions(a.view) for a in articles]
         times = time_table(articles, phrases)
         _write(out, "times", index, times)
         figures.done("timex", started, len(times))

@@ -19,7 +19,7 @@ Example
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 try:  # Python 3.11+: the parser is re._parser (sre_parse is its deprecated alias)
     from re import _constants as sre_constants
@@ -165,14 +165,108 @@ def beginnings(pattern: str, flags: int = 0, depth: int = DEPTH) -> set[str] | N
 _NON_ASCII = re.compile("[^\\x00-\\x7f]")
 
 
-def _first_characters(firsts: set[str]) -> str:
-    """A character class of the text characters that can stand for one of ``firsts`` (the
-    first characters of the beginnings): either case of a letter, any digit for "0", any
-    space for " ", any non-ASCII character for ``"\\x80"``, and the characters that match an
-    ASCII letter when case is ignored."""
-    ascii_chars = [chr(c) for c in range(128) if chr(c).lower().translate(_FOLD) in firsts]
-    chars = "".join(re.escape(c) for c in [*ascii_chars, *sorted(FOLDS_TO_ASCII)])
-    return f"[{chars}\\x80-\\U0010ffff]" if _OTHER in firsts else f"[{chars}]"
+def _symbol_classes() -> dict[str, str]:
+    """For each symbol a key can hold, a character class of the text characters it stands
+    for: either case of a letter, any ASCII digit for "0", any ASCII space for " ", any
+    non-ASCII character for ``"\\x80"``."""
+    chars: dict[str, list[str]] = {}
+    for code in range(128):
+        chars.setdefault(chr(code).lower().translate(_FOLD), []).append(chr(code))
+    classes = {s: "[" + "".join(re.escape(c) for c in cs) + "]" for s, cs in chars.items()}
+    return {**classes, _OTHER: "[^\\x00-\\x7f]"}
+
+
+_SYMBOL_CLASSES = _symbol_classes()
+# The same for a lowered text: a letter is the one lower-case letter.
+_LOWERED_CLASSES = {
+    **_SYMBOL_CLASSES,
+    **{c: c for c in "abcdefghijklmnopqrstuvwxyz"},
+}
+_FOLDS = re.compile("[" + "".join(sorted(FOLDS_TO_ASCII)) + "]")
+
+
+def beginnings_regex(found: Iterable[str], depth: int = DEPTH, *, lowered: bool = False) -> str:
+    """A zero-width regex that matches where the text begins with one of the beginnings
+    ``found`` (as :func:`beginnings` gives them), or where one of its next ``depth``
+    characters matches an ASCII letter only when case is ignored (:data:`FOLDS_TO_ASCII`):
+    the positions where :class:`PrefixIndex` has a pattern to try. The beginnings are
+    factored as a trie, so the regex engine reads each character once.
+
+    With ``lowered`` the regex is for a text lowered with ``str.lower`` that holds none of
+    :data:`FOLDS_TO_ASCII` and kept its length (see :class:`PrefixIndex`): a letter is then
+    one literal character, which the regex engine tries much faster than a class.
+
+    >>> bool(re.match(beginnings_regex({"in 0", "op"}), "IN\\t2022"))
+    True
+    >>> bool(re.match(beginnings_regex({"in 0", "op"}), "in de"))
+    False
+    """
+    trie: dict = {}
+    for begin in found:
+        node = trie
+        for symbol in begin:
+            node = node.setdefault(symbol, {})
+        node[""] = {}
+
+    def alternation(node: dict) -> str:
+        if "" in node:  # a beginning ends here: the text may go on with anything
+            return ""
+        branches = [classes[s] + alternation(child) for s, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    classes = _LOWERED_CLASSES if lowered else _SYMBOL_CLASSES
+    if lowered:
+        return f"(?={alternation(trie)})" if trie else "(?!)"
+    folds = "".join(sorted(FOLDS_TO_ASCII))
+    known = alternation(trie) + "|" if trie else ""
+    return f"(?={known}[\\s\\S]{{0,{depth - 1}}}[{folds}])"
+
+
+_ENDS_IN_SPACES = re.compile(r"\\s\+\)*$")
+
+
+def _split_skip(pattern: str, skip: str) -> tuple[str, bool, bool]:
+    """``pattern`` (after the lead) as (the part after ``skip``, whether it can match without
+    the skip, whether with it); a pattern that does not begin with ``skip`` is all body."""
+    if not skip or not pattern.startswith(skip):
+        return pattern, True, False
+    rest = pattern[len(skip) :]
+    if rest.startswith("?") and not rest.startswith(("??", "?+")):
+        return rest[1:], True, True
+    if rest.startswith(("*", "+", "{", "?")):  # another quantifier: read the whole pattern
+        return pattern, True, False
+    return rest, False, True
+
+
+class _Tables:
+    """Patterns by the beginnings of their matches, one table per length of beginning."""
+
+    def __init__(self, depth: int) -> None:
+        self.by_length: list[dict[str, list[int]]] = [{} for _ in range(depth + 1)]
+        self.everywhere: list[int] = []  # patterns with unknown beginnings
+        self.all: tuple[int, ...] = ()  # every pattern added
+        self.used = False
+
+    def add(self, i: int, found: set[str] | None) -> None:
+        """Add pattern ``i`` with the beginnings ``found`` (None: unknown)."""
+        self.used = True
+        self.all = tuple(sorted({*self.all, i}))
+        if found is None or "" in found:
+            self.everywhere.append(i)
+            return
+        for begin in sorted(found):
+            self.by_length[len(begin)].setdefault(begin, []).append(i)
+
+    def beginnings(self) -> set[str]:
+        """Every beginning of a pattern in the tables."""
+        return {begin for table in self.by_length for begin in table}
+
+    def find(self, key: str) -> tuple[int, ...]:
+        """The patterns that can begin with the folded ``key``, in order."""
+        found = set(self.everywhere)
+        for length in range(1, len(key) + 1):
+            found.update(self.by_length[length].get(key[:length], ()))
+        return tuple(sorted(found))
 
 
 class PrefixIndex:
@@ -180,50 +274,107 @@ class PrefixIndex:
 
     ``lead``: a zero-width condition every pattern begins with (e.g. ``(?<!\\w)``, not after
     a letter), checked by the scan before any pattern is tried.
+    ``skip``: an optional part (``(?:(?:in|op)\\s+)``) patterns may begin with after the
+    lead, written as ``lead + skip + "?"`` (or ``lead + skip`` when the part is required):
+    its beginnings and the beginnings of what follows it are read apart, so a long optional
+    word does not use up the ``depth`` characters of the key. Every match of ``skip`` must
+    end in a run of white space (``\\s+``), and all its matches at one position in the same
+    run (its words hold no white space).
     ``finditer(text)`` yields ``(i, match)`` for every match that ``patterns[i]``'s own
     ``finditer`` would yield (non-empty matches, each pattern's matches not overlapping one
     another), in order of position; at the same position in pattern order.
     """
 
     def __init__(
-        self, patterns: Sequence[str], flags: int = 0, *, lead: str = "", depth: int = DEPTH
+        self,
+        patterns: Sequence[str],
+        flags: int = 0,
+        *,
+        lead: str = "",
+        skip: str = "",
+        depth: int = DEPTH,
     ) -> None:
         for pattern in patterns:
             if not pattern.startswith(lead):
                 raise ValueError(f"pattern {pattern[:40]!r}... does not begin with {lead!r}")
+        if skip and not _ENDS_IN_SPACES.search(skip):
+            raise ValueError(f"skip {skip!r} does not end in white space (\\s+)")
         self.regexes = [re.compile(p, flags) for p in patterns]
         self.depth = depth
         self._all = tuple(range(len(patterns)))
-        self._everywhere: list[int] = []  # patterns with unknown beginnings
-        self._tables: list[dict[str, list[int]]] = [{} for _ in range(depth + 1)]  # by length
-        firsts: set[str] = set()
+        self._bare = _Tables(depth)  # what a pattern's match can begin with
+        self._after = _Tables(depth)  # what follows ``skip`` in a pattern that begins with it
         for i, pattern in enumerate(patterns):
-            found = beginnings(pattern, flags, depth)
-            if found is None or "" in found:
-                self._everywhere.append(i)
-                continue
-            for begin in sorted(found):
-                firsts.add(begin[0])
-                self._tables[len(begin)].setdefault(begin, []).append(i)
-        self._cache: dict[str, tuple[int, ...]] = {}
-        self._starts = re.compile(f"{lead}{_first_characters(firsts)}")
+            body, bare, after = _split_skip(pattern[len(lead) :], skip)
+            if bare:
+                self._bare.add(i, beginnings(lead + body, flags, depth))
+            if after:
+                self._after.add(i, beginnings(body, flags, depth))
+        self._skip = re.compile(skip, flags) if skip and self._after.used else None
+        self._skip_begins = _Tables(depth)
+        if self._skip is not None:
+            self._skip_begins.add(0, beginnings(skip, flags, depth))
+        self._cache: dict[str, tuple[tuple[int, ...], bool]] = {}
+        self._after_cache: dict[str, tuple[int, ...]] = {}
+        self._merged: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {}
+        # where a pattern or the skip can begin (None: anywhere)
+        self._everywhere = bool(self._bare.everywhere or self._skip_begins.everywhere)
+        known = self._bare.beginnings() | self._skip_begins.beginnings()
+        self._starts = re.compile(lead + beginnings_regex(known, depth))
+        self._lowered_starts = re.compile(lead + beginnings_regex(known, depth, lowered=True))
 
-    def _candidates(self, key: str) -> tuple[int, ...]:
-        """The patterns that can begin with ``key`` (the text's next ``depth`` characters)."""
+    def _candidates(self, key: str) -> tuple[tuple[int, ...], bool]:
+        """The patterns that can begin with ``key`` (the text's next ``depth`` characters),
+        and whether ``skip`` can begin with it."""
         if any(c in FOLDS_TO_ASCII for c in key):
-            return self._all
+            return self._all, False  # every pattern: no need to look past the skip
         key = _NON_ASCII.sub(_OTHER, key).lower().translate(_FOLD)
-        found = set(self._everywhere)
-        for length in range(1, len(key) + 1):
-            found.update(self._tables[length].get(key[:length], ()))
-        return tuple(sorted(found))
+        return self._bare.find(key), bool(self._skip_begins.find(key))
+
+    def _after_candidates(self, key: str) -> tuple[int, ...]:
+        """The patterns whose part after ``skip`` can begin with ``key``."""
+        if any(c in FOLDS_TO_ASCII for c in key):
+            return self._after.all
+        return self._after.find(_NON_ASCII.sub(_OTHER, key).lower().translate(_FOLD))
+
+    def _after_at(self, text: str, at: int, endpos: int) -> tuple[int, ...]:
+        """The patterns whose part after ``skip`` can begin at ``at``."""
+        key = text[at : min(at + self.depth, endpos)]
+        candidates = self._after_cache.get(key)
+        if candidates is None:
+            candidates = self._after_candidates(key)
+            if len(self._after_cache) < 100_000:
+                self._after_cache[key] = candidates
+        return candidates
+
+    def _skipped(self, text: str, position: int, endpos: int) -> tuple[int, ...]:
+        """The patterns that can match at ``position`` with ``skip`` matched first, in order:
+        their part after it may begin anywhere in the white space that ends the skip's
+        match."""
+        m = self._skip.match(text, position, endpos)  # type: ignore[union-attr]
+        if m is None:
+            return ()
+        at = m.end()
+        found = self._after_at(text, at, endpos)
+        while at - 2 >= position and text[at - 2].isspace():
+            at -= 1
+            found = tuple(sorted({*found, *self._after_at(text, at, endpos)}))
+        return found
 
     def _positions(self, text: str, pos: int, endpos: int) -> Iterator[int]:
         if self._everywhere:
             yield from range(pos, endpos + 1)
+            return
+        # Lowering keeps each character's length, whether it is ASCII and whether it is a
+        # word character, except for the characters of FOLDS_TO_ASCII (tested): then the
+        # lowered text has a beginning where the text has one.
+        lowered = text.lower()
+        if len(lowered) == len(text) and _FOLDS.search(text) is None:
+            starts = self._lowered_starts.finditer(lowered, pos, endpos)
         else:
-            for m in self._starts.finditer(text, pos, endpos):
-                yield m.start()
+            starts = self._starts.finditer(text, pos, endpos)
+        for m in starts:
+            yield m.start()
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -232,14 +383,24 @@ class PrefixIndex:
         ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position."""
         endpos = len(text) if endpos is None else min(endpos, len(text))
         resume = [pos] * len(self.regexes)  # where each pattern's own scan would go on
-        cache, depth = self._cache, self.depth
+        cache, depth, merged = self._cache, self.depth, self._merged
         for position in self._positions(text, pos, endpos):
             key = text[position : min(position + depth, endpos)]
-            candidates = cache.get(key)
-            if candidates is None:
-                candidates = self._candidates(key)
+            known = cache.get(key)
+            if known is None:
+                known = self._candidates(key)
                 if len(cache) < 100_000:  # bounded: a text of random words is not kept
-                    cache[key] = candidates
+                    cache[key] = known
+            candidates, may_skip = known
+            if may_skip:
+                skipped = self._skipped(text, position, endpos)
+                if skipped:
+                    both = merged.get((candidates, skipped))
+                    if both is None:
+                        both = tuple(sorted({*candidates, *skipped}))
+                        if len(merged) < 100_000:
+                            merged[candidates, skipped] = both
+                    candidates = both
             for i in candidates:
                 if position < resume[i]:
                     continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from helpers.regex_prefix import PrefixIndex
-from helpers.textview import text_view
+from helpers.textview import TextView, text_view
 
 __all__ = [
     "BASES",
@@ -1158,18 +1158,20 @@ def _finder(rule: Rule) -> re.Pattern[str]:
 def _finders() -> PrefixIndex:
     """Every rule's finder, each tried only where its first characters occur."""
     patterns = [_finder(rule).pattern for rule in RULES]
-    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START)
+    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START, skip=_FIND_PREFIX)
 
 
-def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
+def find_time_expressions(text: str | TextView) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of each time expression in ``text``, leftmost-longest, no overlaps.
 
     A leading preposition (in, op, sinds, ...) is part of the phrase; bare four-digit numbers
     count as years only after a preposition ("in 2014"), not on their own ("2000 soldaten").
     Searched in the normalised view of ``text`` (:func:`helpers.textview.text_view`: NFC, no
-    invisible format characters); offsets and phrases are ``text``'s own.
+    invisible format characters; or ``text`` is that view, e.g. ``Article.view``); offsets
+    and phrases are the raw text's own.
     """
-    view = text_view(text)
+    view = text if isinstance(text, TextView) else text_view(text)
+    text = view.raw
     candidates = [m.span() for _, m in _finders().finditer(view.text)]
     chosen: list[tuple[int, int, str]] = []
     last_end = -1
