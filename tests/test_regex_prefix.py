@@ -240,3 +240,13 @@ def test_the_scan_reads_the_lowered_text_when_lowering_changes_nothing_it_reads(
     assert list(index._positions(text, 0, len(text))) == in_text
     in_lowered = [m.start() for m in index._lowered_starts.finditer(text.lower())]
     assert (in_lowered == in_text) is lowered
+
+
+def test_the_scan_reads_only_as_far_back_as_the_lead_looks():
+    from helpers.regex_prefix import _look_behind
+
+    assert _look_behind("") == 0
+    assert _look_behind(r"(?<!\w)") == 1
+    assert _look_behind(r"(?<![\w-]{2})(?=x)") == 2
+    with pytest.raises(ValueError):
+        _look_behind("a")

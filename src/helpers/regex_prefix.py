@@ -269,6 +269,18 @@ class _Tables:
         return tuple(sorted(found))
 
 
+def _look_behind(lead: str) -> int:
+    """How many characters before a position the zero-width ``lead`` reads (its
+    lookbehinds' widths); ValueError for a lead that is not a sequence of conditions."""
+    widest = 0
+    for op, av in sre_parse.parse(lead).data:
+        if op not in _ZERO_WIDTH:
+            raise ValueError(f"the lead {lead!r} must be zero-width conditions only")
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] < 0:
+            widest = max(widest, av[1].getwidth()[1])
+    return widest
+
+
 class PrefixIndex:
     """Many patterns, each tried only at positions where its beginnings occur.
 
@@ -322,6 +334,7 @@ class PrefixIndex:
         known = self._bare.beginnings() | self._skip_begins.beginnings()
         self._starts = re.compile(lead + beginnings_regex(known, depth))
         self._lowered_starts = re.compile(lead + beginnings_regex(known, depth, lowered=True))
+        self._behind = _look_behind(lead)  # characters before ``pos`` the scan may read
 
     def _candidates(self, key: str) -> tuple[tuple[int, ...], bool]:
         """The patterns that can begin with ``key`` (the text's next ``depth`` characters),
@@ -368,13 +381,17 @@ class PrefixIndex:
         # Lowering keeps each character's length, whether it is ASCII and whether it is a
         # word character, except for the characters of FOLDS_TO_ASCII (tested): then the
         # lowered text has a beginning where the text has one.
-        lowered = text.lower()
-        if len(lowered) == len(text) and _FOLDS.search(text) is None:
-            starts = self._lowered_starts.finditer(lowered, pos, endpos)
+        # Only the window (and what the lead looks back at) is lowered: a caller may scan a
+        # long text a sentence at a time.
+        base = max(pos - self._behind, 0)
+        window = text[base:endpos]
+        lowered = window.lower()
+        if len(lowered) == len(window) and _FOLDS.search(window) is None:
+            for m in self._lowered_starts.finditer(lowered, pos - base):
+                yield base + m.start()
         else:
-            starts = self._starts.finditer(text, pos, endpos)
-        for m in starts:
-            yield m.start()
+            for m in self._starts.finditer(text, pos, endpos):
+                yield m.start()
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
