@@ -1006,3 +1006,15 @@ def test_a_month_name_is_read_once_per_month():
     assert ctx.until == d(2022, 11, 30)  # the reading holds to the end of the publication month
     assert len(_by_runs("juni", "2022", None, False)) == 24  # 12 runs: first and last day of each
     assert len(_by_runs("dinsdag", "2022-11", None, False)) == 30  # read every day
+
+
+def test_a_reading_that_moves_with_the_day_is_read_at_the_ends_of_its_run():
+    from helpers import timex
+
+    ctx = timex._Ctx(d(2022, 11, 9), None, "nu")
+    assert timex._rule_reading(timex._parse("nu"), ctx).end == d(2022, 11, 9)
+    assert ctx.moves and ctx.until == OPEN_END  # "nu" is the day itself, whatever the day
+    runs = _by_runs("nu", "2022", None, False)
+    assert [(r.start, r.end) for r in runs] == [(d(2022, 1, 1),) * 2, (d(2022, 12, 31),) * 2]
+    assert resolve("nu", "2022").start == d(2022, 1, 1)
+    assert resolve("nu", "2022").end == d(2022, 12, 31)

@@ -286,13 +286,14 @@ class _Ctx:
     reads the same, so the rule's reading (or error) holds for every day up to it.
     """
 
-    __slots__ = ("_day", "past", "phrase", "reference", "until")
+    __slots__ = ("_day", "moves", "past", "phrase", "reference", "until")
 
     def __init__(
         self, day: Date, reference: TimeInterval | None, phrase: str, past: bool = False
     ) -> None:
         self._day, self.reference, self.phrase, self.past = day, reference, phrase, past
         self.until = OPEN_END
+        self.moves = False  # the reading moves with the day: :attr:`bound`
 
     def _same_until(self, last: Date) -> None:
         self.until = min(self.until, last)
@@ -301,6 +302,13 @@ class _Ctx:
     def day(self) -> Date:
         """The publication day itself."""
         self._same_until(self._day)
+        return self._day
+
+    @property
+    def bound(self) -> Date:
+        """The publication day as an end (start or end) of the reading and nowhere else, or only
+        through ``max(date, day)``: a later day of the run moves only those ends, never back."""
+        self.moves = True
         return self._day
 
     @property
@@ -369,18 +377,19 @@ def _context(m: re.Match[str], ctx: _Ctx) -> _Reading:
     ref = ctx.reference
     since = m[0].startswith("sindsdien")
     if ref is None:
-        end = ctx.day if m[0] in _PAST_CONTEXT or since else OPEN_END
+        end = ctx.bound if m[0] in _PAST_CONTEXT or since else OPEN_END
         return _Reading("", OPEN_START, end, "unknown", "context")
     if since:
         return _Reading(
-            ref.value, ref.start, max(ref.end, ctx.day), ref.unit, "context", "ON_OR_AFTER"
+            ref.value, ref.start, max(ref.end, ctx.bound), ref.unit, "context", "ON_OR_AFTER"
         )
     return _Reading(ref.value, ref.start, ref.end, ref.unit, "context", ref.mod)
 
 
 def _present(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """The publication day itself (TIMEX3 PRESENT_REF)."""
-    return _Reading("PRESENT_REF", ctx.day, ctx.day, "unknown", "publication")
+    day = ctx.bound
+    return _Reading("PRESENT_REF", day, day, "unknown", "publication")
 
 
 def _unresolved(ctx: _Ctx) -> _Reading:
@@ -419,7 +428,7 @@ def _before(m: re.Match[str], ctx: _Ctx) -> _Reading:
     if ref is not None and word not in _CONTEXT_FREE:
         return _Reading("PAST_REF", OPEN_START, ref.end, "unknown", "context", "BEFORE")
     if word in _DEICTIC_BEFORE:
-        return _Reading("PAST_REF", OPEN_START, ctx.day, "unknown", "publication", "BEFORE")
+        return _Reading("PAST_REF", OPEN_START, ctx.bound, "unknown", "publication", "BEFORE")
     return _unresolved(ctx)
 
 
@@ -430,7 +439,7 @@ def _after(m: re.Match[str], ctx: _Ctx) -> _Reading:
     if ref is not None and word not in _CONTEXT_FREE:
         return _Reading("FUTURE_REF", ref.start, OPEN_END, "unknown", "context", "AFTER")
     if word in _DEICTIC_AFTER and not (ctx.past and word == "later"):
-        return _Reading("FUTURE_REF", ctx.day, OPEN_END, "unknown", "publication", "AFTER")
+        return _Reading("FUTURE_REF", ctx.bound, OPEN_END, "unknown", "publication", "AFTER")
     return _unresolved(ctx)
 
 
@@ -871,7 +880,8 @@ def _within(m: re.Match[str], ctx: _Ctx) -> _Reading:
         return _Reading(value, ref.start, _plus(ref.end, longest), unit, "context", "EQUAL_OR_LESS")
     if ctx.past:
         return _unresolved(ctx)
-    return _Reading(value, ctx.day, ctx.day + longest * DAY, unit, "publication", "EQUAL_OR_LESS")
+    day = ctx.bound
+    return _Reading(value, day, day + longest * DAY, unit, "publication", "EQUAL_OR_LESS")
 
 
 def _shifted(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -1036,9 +1046,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return _CACHE[pattern]
 
 
+@lru_cache(maxsize=4096)
 def _normalise(phrase: str) -> str:
     """The phrase as the rules read it: NFC (:func:`helpers.textview.text_view`), straight
-    apostrophes, single spaces, case-folded."""
+    apostrophes, single spaces, case-folded; remembered (a corpus repeats its phrases)."""
     text = text_view(phrase).text
     return " ".join(text.replace("’", "'").replace("‘", "'").split()).casefold()
 
@@ -1062,9 +1073,10 @@ class _Parse:
     clock: str  # a clock time after the day ("zondag om 06.00 uur"), or ""
 
 
+@lru_cache(maxsize=4096)
 def _parse(text: str) -> _Parse | None:
     """The rule for the normalised ``text``, also after a leading preposition and before a
-    trailing clock time."""
+    trailing clock time; remembered (a corpus repeats its phrases, against many dates)."""
     bodies = [(text, False)]
     prep = _PREPOSITION.match(text)
     if prep is not None:
@@ -1125,6 +1137,14 @@ def _on_day(parse: _Parse, reading: _Reading, day: Date, phrase: str, past: bool
     return reading
 
 
+def _again(parse: _Parse, ctx: _Ctx, reading: _Reading, day: Date) -> _Reading:
+    """The rule's reading on ``day``, a day of the run that ``ctx`` read ``reading`` for: the
+    same, unless the reading moves with the day (:attr:`_Ctx.bound`)."""
+    if not ctx.moves or day == ctx._day:
+        return reading
+    return _rule_reading(parse, _Ctx(day, ctx.reference, ctx.phrase, ctx.past))
+
+
 def _readings(
     parse: _Parse, first: Date, last: Date, reference: TimeInterval | None, phrase: str, past: bool
 ) -> list[_Reading]:
@@ -1132,8 +1152,8 @@ def _readings(
 
     The rule is read once for each run of days it reads alike (:attr:`_Ctx.until`); of a run
     only its first allowed day (``past`` drops the days before the reading's start) and its last
-    day are kept: the days between read the same value, start, unit, basis and mod, and an end
-    between theirs. Raises the last day's TimexError if no day allows the phrase.
+    day are kept: the days between read the same value, unit, basis and mod, and a start and an
+    end between theirs. Raises the last day's TimexError if no day allows the phrase.
     """
     readings: list[_Reading] = []
     error: TimexError | None = None
@@ -1146,13 +1166,17 @@ def _readings(
             reading, error = None, err
         run_last = min(ctx.until, last)
         if reading is not None:
+            opening = max(day, reading.start) if past else day
             try:
-                closing = _on_day(parse, reading, run_last, phrase, past)
+                closing = _on_day(
+                    parse, _again(parse, ctx, reading, run_last), run_last, phrase, past
+                )
             except TimexError as err:  # after even the run's last day: drop the run
                 error = err
             else:
-                opening = max(day, reading.start) if past else day
-                readings.append(_on_day(parse, reading, opening, phrase, past))
+                readings.append(
+                    _on_day(parse, _again(parse, ctx, reading, opening), opening, phrase, past)
+                )
                 if opening < run_last:
                     readings.append(closing)
         if run_last == last:
