@@ -338,3 +338,17 @@ def test_a_scheduler_address_means_dask_whatever_the_engine_says():
     assert engine_of("serial", "tcp://host:8786") == "dask"
     assert engine_of("serial", None) == "serial"
     assert engine_of("dask", None) == "dask"
+
+
+@pytest.mark.parametrize(
+    "cells", [(), ("",), ("RUS", "", "Pasjinjan: ‘niet’", "ARM;AZE", "x" * 300), ["0.80"] * 3]
+)
+def test_text_column_is_what_pd_array_makes_of_text(cells):
+    from helpers.pipeline import _text_column
+
+    got, expected = _text_column(cells), pd.array(list(cells), dtype="str")
+    assert got.dtype == expected.dtype and type(got) is type(expected)
+    assert got.tolist() == expected.tolist()
+    frame, again = pd.DataFrame({"c": got}), pd.DataFrame({"c": expected})
+    assert frame.equals(again) and frame.to_csv() == again.to_csv()
+    assert got._pa_array.equals(expected._pa_array)  # the same Arrow data: the same Parquet

@@ -910,3 +910,124 @@ def test_resolve_remembers_results_and_not_errors():
 def test_find_time_expressions_takes_the_text_or_its_view(text):
     found = find_time_expressions(text)
     assert found and find_time_expressions(text_view(text)) == found
+
+
+# --- resolving once per run of publication days that the rule reads alike ---
+
+
+def _per_day(phrase, published, reference, past):
+    """The readings of every possible publication day, one day at a time (the old _resolve loop,
+    kept as the reference): days on which the phrase is impossible dropped, the last day's error
+    raised if none is left."""
+    from helpers import timex
+
+    parse = timex._parse(timex._normalise(phrase))
+    first, last = publication_interval(published)
+    readings, error = [], None
+    for offset in range((last - first).days + 1):
+        day = first + datetime.timedelta(days=offset)
+        ctx = timex._Ctx(day, reference, phrase, past)
+        try:
+            reading = timex._rule_reading(parse, ctx)
+            readings.append(timex._on_day(parse, reading, day, phrase, past))
+        except TimexError as err:
+            error = err
+    if not readings:
+        raise error
+    return readings
+
+
+def _hull(readings):
+    """What _resolve keeps of the readings: the masked value, the hull, the first's labels."""
+    from helpers import timex
+
+    first = readings[0]
+    return (
+        timex._mask([r.value for r in readings]),
+        min(r.start for r in readings),
+        max(r.end for r in readings),
+        first.basis,
+        first.unit,
+        first.mod,
+    )
+
+
+def _outcome(read, phrase, published, reference, past):
+    try:
+        return _hull(read(phrase, published, reference, past))
+    except TimexError as err:
+        return ("error", err.phrase, err.problem)
+
+
+def _by_runs(phrase, published, reference, past):
+    from helpers import timex
+
+    parse = timex._parse(timex._normalise(phrase))
+    first, last = publication_interval(published)
+    return timex._readings(parse, first, last, reference, phrase, past)
+
+
+EVERY_PHRASE = sorted(
+    {c[0] for c in CASES}
+    | {c[0] for c in NEW_CASES}
+    | {
+        t
+        for path in [ARTICLE, *sorted(INVENTED_CORPUS.glob("*.txt"))]
+        for _, _, t in find_time_expressions(path.read_text(encoding="utf-8"))
+    }
+)
+
+
+def test_every_phrase_pool_covers_every_rule():
+    from helpers import timex
+
+    fired = {timex._parse(timex._normalise(p)).rule.name for p in EVERY_PHRASE}
+    assert fired == {rule.name for rule in RULES}
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    phrase=st.sampled_from(EVERY_PHRASE),
+    published=publications(),
+    reference=st.one_of(st.none(), st.sampled_from(sorted(REFS.values(), key=repr)), ANCHORS),
+    past=st.booleans(),
+)
+def test_reading_runs_of_days_equals_reading_every_day(phrase, published, reference, past):
+    """_resolve reads a rule once per run of days it reads alike (a month for "juni", a week for
+    "vorige week", every day for "dinsdag"); the result (or the error) is the one of reading
+    every possible publication day."""
+    expected = _outcome(_per_day, phrase, published, reference, past)
+    assert _outcome(_by_runs, phrase, published, reference, past) == expected
+
+
+@pytest.mark.parametrize("published", ["2022-11", "2024-02", "2024", "2022-11-24"])
+@pytest.mark.parametrize("past", [False, True])
+def test_reading_runs_of_days_equals_reading_every_day_for_every_phrase(published, past):
+    references = [None] if len(published) == 4 else [None, *REFS.values()]  # a year: 366 days
+    for phrase in EVERY_PHRASE:
+        for reference in references:
+            expected = _outcome(_per_day, phrase, published, reference, past)
+            assert _outcome(_by_runs, phrase, published, reference, past) == expected, phrase
+
+
+def test_a_month_name_is_read_once_per_month():
+    from helpers import timex
+
+    ctx = timex._Ctx(d(2022, 11, 9), None, "juni")
+    parse = timex._parse("juni")
+    assert timex._rule_reading(parse, ctx).value == "2022-06"
+    assert ctx.until == d(2022, 11, 30)  # the reading holds to the end of the publication month
+    assert len(_by_runs("juni", "2022", None, False)) == 24  # 12 runs: first and last day of each
+    assert len(_by_runs("dinsdag", "2022-11", None, False)) == 30  # read every day
+
+
+def test_a_reading_that_moves_with_the_day_is_read_at_the_ends_of_its_run():
+    from helpers import timex
+
+    ctx = timex._Ctx(d(2022, 11, 9), None, "nu")
+    assert timex._rule_reading(timex._parse("nu"), ctx).end == d(2022, 11, 9)
+    assert ctx.moves and ctx.until == OPEN_END  # "nu" is the day itself, whatever the day
+    runs = _by_runs("nu", "2022", None, False)
+    assert [(r.start, r.end) for r in runs] == [(d(2022, 1, 1),) * 2, (d(2022, 12, 31),) * 2]
+    assert resolve("nu", "2022").start == d(2022, 1, 1)
+    assert resolve("nu", "2022").end == d(2022, 12, 31)

@@ -64,6 +64,8 @@ from typing import IO
 
 import networkx as nx
 import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray
 
 from helpers.actors import (
     Gazetteer,
@@ -242,13 +244,20 @@ def suggestion_table(
             article, tables, found.get(article.id, []), None if phrases is None else phrases[i]
         )
     ]
-    columns = zip(*rows, strict=True) if rows else ([] for _ in SUGGESTION_COLUMNS)
+    columns = zip(*rows, strict=True) if rows else (() for _ in SUGGESTION_COLUMNS)
     return pd.DataFrame(
-        {
-            c: pd.array(list(cells), dtype="str")
-            for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)
-        }
+        {c: _text_column(cells) for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)}
     )
+
+
+_TEXT = pd.api.types.pandas_dtype("str")  # pandas' text dtype: Arrow strings, NaN if missing
+
+
+def _text_column(cells: Sequence[str]) -> ArrowStringArray:
+    """Text cells as a column of pandas' ``str`` dtype, straight from Arrow (what
+    ``pd.array(cells, dtype="str")`` makes of cells that are all ``str``, without its check of
+    each cell)."""
+    return ArrowStringArray(pa.array(cells, type=pa.large_string()), dtype=_TEXT)
 
 
 def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, list[Mention]]:

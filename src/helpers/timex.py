@@ -277,12 +277,59 @@ class _Reading:
     mod: str = ""
 
 
-@dataclass(frozen=True)
 class _Ctx:
-    day: Date  # one possible publication day
-    reference: TimeInterval | None
-    phrase: str  # as given to resolve(), for error messages
-    past: bool = False  # the caller says the dated event lies on or before publication
+    """What a rule may read: one possible publication day, the reference, the phrase (for error
+    messages) and ``past`` (the caller says the dated event lies on or before publication).
+
+    A rule reads the day only as finely as it needs it (:attr:`day`, :attr:`monday`,
+    :attr:`month_start`, :attr:`year`), and each read narrows :attr:`until`: the last day that
+    reads the same, so the rule's reading (or error) holds for every day up to it.
+    """
+
+    __slots__ = ("_day", "moves", "past", "phrase", "reference", "until")
+
+    def __init__(
+        self, day: Date, reference: TimeInterval | None, phrase: str, past: bool = False
+    ) -> None:
+        self._day, self.reference, self.phrase, self.past = day, reference, phrase, past
+        self.until = OPEN_END
+        self.moves = False  # the reading moves with the day: :attr:`bound`
+
+    def _same_until(self, last: Date) -> None:
+        self.until = min(self.until, last)
+
+    @property
+    def day(self) -> Date:
+        """The publication day itself."""
+        self._same_until(self._day)
+        return self._day
+
+    @property
+    def bound(self) -> Date:
+        """The publication day as an end (start or end) of the reading and nowhere else, or only
+        through ``max(date, day)``: a later day of the run moves only those ends, never back."""
+        self.moves = True
+        return self._day
+
+    @property
+    def monday(self) -> Date:
+        """The Monday of the publication day's ISO week."""
+        monday, sunday = _week_bounds(self._day)
+        self._same_until(sunday)
+        return monday
+
+    @property
+    def month_start(self) -> Date:
+        """The first day of the publication day's month."""
+        first, last = _month_bounds(self._day.year, self._day.month)
+        self._same_until(last)
+        return first
+
+    @property
+    def year(self) -> int:
+        """The publication day's year."""
+        self._same_until(Date(self._day.year, 12, 31))
+        return self._day.year
 
 
 def _day(
@@ -309,7 +356,7 @@ def _year_of(m: re.Match[str], ctx: _Ctx) -> tuple[int | None, str]:
         return int(m["year"]), "stated"
     rel = m.groupdict().get("yrel")
     if rel:
-        return ctx.day.year + {"vorig": -1, "dit": 0}.get(rel, 1), "publication"
+        return ctx.year + {"vorig": -1, "dit": 0}.get(rel, 1), "publication"
     return None, "publication"
 
 
@@ -330,18 +377,19 @@ def _context(m: re.Match[str], ctx: _Ctx) -> _Reading:
     ref = ctx.reference
     since = m[0].startswith("sindsdien")
     if ref is None:
-        end = ctx.day if m[0] in _PAST_CONTEXT or since else OPEN_END
+        end = ctx.bound if m[0] in _PAST_CONTEXT or since else OPEN_END
         return _Reading("", OPEN_START, end, "unknown", "context")
     if since:
         return _Reading(
-            ref.value, ref.start, max(ref.end, ctx.day), ref.unit, "context", "ON_OR_AFTER"
+            ref.value, ref.start, max(ref.end, ctx.bound), ref.unit, "context", "ON_OR_AFTER"
         )
     return _Reading(ref.value, ref.start, ref.end, ref.unit, "context", ref.mod)
 
 
 def _present(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """The publication day itself (TIMEX3 PRESENT_REF)."""
-    return _Reading("PRESENT_REF", ctx.day, ctx.day, "unknown", "publication")
+    day = ctx.bound
+    return _Reading("PRESENT_REF", day, day, "unknown", "publication")
 
 
 def _unresolved(ctx: _Ctx) -> _Reading:
@@ -380,7 +428,7 @@ def _before(m: re.Match[str], ctx: _Ctx) -> _Reading:
     if ref is not None and word not in _CONTEXT_FREE:
         return _Reading("PAST_REF", OPEN_START, ref.end, "unknown", "context", "BEFORE")
     if word in _DEICTIC_BEFORE:
-        return _Reading("PAST_REF", OPEN_START, ctx.day, "unknown", "publication", "BEFORE")
+        return _Reading("PAST_REF", OPEN_START, ctx.bound, "unknown", "publication", "BEFORE")
     return _unresolved(ctx)
 
 
@@ -391,7 +439,7 @@ def _after(m: re.Match[str], ctx: _Ctx) -> _Reading:
     if ref is not None and word not in _CONTEXT_FREE:
         return _Reading("FUTURE_REF", ref.start, OPEN_END, "unknown", "context", "AFTER")
     if word in _DEICTIC_AFTER and not (ctx.past and word == "later"):
-        return _Reading("FUTURE_REF", ctx.day, OPEN_END, "unknown", "publication", "AFTER")
+        return _Reading("FUTURE_REF", ctx.bound, OPEN_END, "unknown", "publication", "AFTER")
     return _unresolved(ctx)
 
 
@@ -478,7 +526,7 @@ _WEEK_SHIFT = {"vorige": -1, "afgelopen": -1, "deze": 0, "volgende": 1, "komende
 def _weekday_in_week(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """A weekday in a named ISO week: "vorige week dinsdag" = Tuesday of the previous week."""
     shift = _WEEK_SHIFT[m["wrel"] or m["wrel2"]]
-    monday = _week_bounds(ctx.day)[0] + 7 * shift * DAY
+    monday = ctx.monday + 7 * shift * DAY
     return _day(monday + WEEKDAYS.index(m["wd"] or m["wd2"]) * DAY)
 
 
@@ -511,18 +559,19 @@ def _calendar_day(number: int, month_name: str, m: re.Match[str], ctx: _Ctx) -> 
 
 def _week(m: re.Match[str], ctx: _Ctx) -> _Reading:
     """ISO weeks (Monday-Sunday); "afgelopen week" = the previous ISO week."""
-    day = ctx.day + 7 * _WEEK_SHIFT[m["rel"]] * DAY
+    day = ctx.monday + 7 * _WEEK_SHIFT[m["rel"]] * DAY
     return _Reading(_week_value(day), *_week_bounds(day), "week", "publication")
 
 
 def _relative_month(m: re.Match[str], ctx: _Ctx) -> _Reading:
     shift = -1 if m["rel"] in PAST else 1 if m["rel"] in FUTURE else 0
-    return _month_reading(*_add_months(ctx.day.year, ctx.day.month, shift), "publication")
+    month = ctx.month_start
+    return _month_reading(*_add_months(month.year, month.month, shift), "publication")
 
 
 def _relative_year(m: re.Match[str], ctx: _Ctx) -> _Reading:
     shift = -1 if m["rel"] in PAST else 1 if m["rel"] in FUTURE else 0
-    return _year_reading(ctx.day.year + shift, "publication")
+    return _year_reading(ctx.year + shift, "publication")
 
 
 def _month(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -533,13 +582,14 @@ def _month(m: re.Match[str], ctx: _Ctx) -> _Reading:
     year, basis = _year_of(m, ctx)
     if year is not None:
         return _month_reading(year, month, basis)
-    year, rel = ctx.day.year, m["rel"]
+    published, rel = ctx.month_start, m["rel"]
+    year = published.year
     if rel in FUTURE:
-        year += month <= ctx.day.month
+        year += month <= published.month
     elif rel in PAST:
-        year -= month >= ctx.day.month
+        year -= month >= published.month
     else:
-        year -= month > ctx.day.month
+        year -= month > published.month
     return _month_reading(year, month, "publication")
 
 
@@ -554,7 +604,7 @@ def _the_unit(ctx: _Ctx, same: Callable[[Date, Date], bool]) -> tuple[Date, str]
         and same(ref.start, ref.end)
     ):
         return ref.start, "context"
-    return ctx.day, "publication"
+    return ctx.month_start, "publication"
 
 
 def _part_of_month(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -593,7 +643,9 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Reading:
     year, basis = _year_of(m, ctx)
     if year is not None:
         return _season_reading(year, code, basis)
-    day, rel = ctx.day, m["rel"]
+    # Seasons begin on the first and end on the last day of a month, so the first day of the
+    # publication month compares with them as the publication day does.
+    day, rel = ctx.month_start, m["rel"]
     current = _season_of(day)
     if rel in THIS:
         label = current[0] if current[1] == code else day.year
@@ -755,8 +807,9 @@ def _decade(m: re.Match[str], ctx: _Ctx) -> _Reading:
         first, basis = int(m["four"]), "stated"
     else:
         tens = DECADE_WORDS[m["word"]] if m["word"] else int(m["two"])
-        first, basis = ctx.day.year // 100 * 100 + tens, "publication"
-        if first + 9 >= ctx.day.year:
+        year = ctx.year
+        first, basis = year // 100 * 100 + tens, "publication"
+        if first + 9 >= year:
             first -= 100
     return _Reading(
         f"{first // 10:03d}", Date(first, 1, 1), Date(first + 9, 12, 31), "decade", basis
@@ -827,7 +880,8 @@ def _within(m: re.Match[str], ctx: _Ctx) -> _Reading:
         return _Reading(value, ref.start, _plus(ref.end, longest), unit, "context", "EQUAL_OR_LESS")
     if ctx.past:
         return _unresolved(ctx)
-    return _Reading(value, ctx.day, ctx.day + longest * DAY, unit, "publication", "EQUAL_OR_LESS")
+    day = ctx.bound
+    return _Reading(value, day, day + longest * DAY, unit, "publication", "EQUAL_OR_LESS")
 
 
 def _shifted(m: re.Match[str], ctx: _Ctx) -> _Reading:
@@ -992,9 +1046,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return _CACHE[pattern]
 
 
+@lru_cache(maxsize=4096)
 def _normalise(phrase: str) -> str:
     """The phrase as the rules read it: NFC (:func:`helpers.textview.text_view`), straight
-    apostrophes, single spaces, case-folded."""
+    apostrophes, single spaces, case-folded; remembered (a corpus repeats its phrases)."""
     text = text_view(phrase).text
     return " ".join(text.replace("’", "'").replace("‘", "'").split()).casefold()
 
@@ -1018,9 +1073,10 @@ class _Parse:
     clock: str  # a clock time after the day ("zondag om 06.00 uur"), or ""
 
 
+@lru_cache(maxsize=4096)
 def _parse(text: str) -> _Parse | None:
     """The rule for the normalised ``text``, also after a leading preposition and before a
-    trailing clock time."""
+    trailing clock time; remembered (a corpus repeats its phrases, against many dates)."""
     bodies = [(text, False)]
     prep = _PREPOSITION.match(text)
     if prep is not None:
@@ -1056,24 +1112,80 @@ def _open_since(reading: _Reading, day: Date) -> _Reading:
     return _Reading(reading.value, reading.start, end, reading.unit, basis, "ON_OR_AFTER")
 
 
-def _read(parse: _Parse, ctx: _Ctx) -> _Reading:
-    """The reading for one possible publication day; TimexError if the phrase is impossible
-    on it."""
+def _rule_reading(parse: _Parse, ctx: _Ctx) -> _Reading:
+    """What the rule (with its clock time) reads for the publication day ``ctx`` stands for;
+    TimexError if the phrase is impossible on it."""
     reading = parse.rule.func(parse.match, ctx)
     if parse.clock:
         if reading.unit != "day":
             raise TimexError(ctx.phrase, f"a clock time needs a day, not a {reading.unit}")
         reading = _at(reading, *_clock(parse.clock, ctx.phrase))
-    if parse.since:
-        reading = _open_since(reading, ctx.day)
-    if ctx.past:
-        if reading.start > ctx.day:
-            raise TimexError(
-                ctx.phrase, f"means only days after publication ({ctx.day}), but past=True"
-            )
-        if reading.end > ctx.day:
-            reading = replace(reading, end=ctx.day)
     return reading
+
+
+def _on_day(parse: _Parse, reading: _Reading, day: Date, phrase: str, past: bool) -> _Reading:
+    """``reading`` on the publication ``day``: opened up to it after "sinds"/"vanaf", cut at it
+    if ``past``; TimexError if ``past`` and it means only days after it. Only the end moves, and
+    it never moves back as ``day`` grows."""
+    if parse.since:
+        reading = _open_since(reading, day)
+    if past:
+        if reading.start > day:
+            raise TimexError(phrase, f"means only days after publication ({day}), but past=True")
+        if reading.end > day:
+            reading = replace(reading, end=day)
+    return reading
+
+
+def _again(parse: _Parse, ctx: _Ctx, reading: _Reading, day: Date) -> _Reading:
+    """The rule's reading on ``day``, a day of the run that ``ctx`` read ``reading`` for: the
+    same, unless the reading moves with the day (:attr:`_Ctx.bound`)."""
+    if not ctx.moves or day == ctx._day:
+        return reading
+    return _rule_reading(parse, _Ctx(day, ctx.reference, ctx.phrase, ctx.past))
+
+
+def _readings(
+    parse: _Parse, first: Date, last: Date, reference: TimeInterval | None, phrase: str, past: bool
+) -> list[_Reading]:
+    """Readings that stand for those of every possible publication day ``first``..``last``.
+
+    The rule is read once for each run of days it reads alike (:attr:`_Ctx.until`); of a run
+    only its first allowed day (``past`` drops the days before the reading's start) and its last
+    day are kept: the days between read the same value, unit, basis and mod, and a start and an
+    end between theirs. Raises the last day's TimexError if no day allows the phrase.
+    """
+    readings: list[_Reading] = []
+    error: TimexError | None = None
+    day = first
+    while True:
+        ctx = _Ctx(day, reference, phrase, past)
+        try:
+            reading: _Reading | None = _rule_reading(parse, ctx)
+        except TimexError as err:  # impossible on every day of the run: drop them
+            reading, error = None, err
+        run_last = min(ctx.until, last)
+        if reading is not None:
+            opening = max(day, reading.start) if past else day
+            try:
+                closing = _on_day(
+                    parse, _again(parse, ctx, reading, run_last), run_last, phrase, past
+                )
+            except TimexError as err:  # after even the run's last day: drop the run
+                error = err
+            else:
+                readings.append(
+                    _on_day(parse, _again(parse, ctx, reading, opening), opening, phrase, past)
+                )
+                if opening < run_last:
+                    readings.append(closing)
+        if run_last == last:
+            break
+        day = run_last + DAY
+    if not readings:
+        assert error is not None
+        raise error
+    return readings
 
 
 def resolve(
@@ -1104,8 +1216,9 @@ def _resolve(
 ) -> TimeInterval:
     """:func:`resolve`, remembered: a corpus resolves the same phrase against the same
     publication date and reference again and again (every candidate event of a clause, every
-    report of a day), and a month-precise date means reading the phrase for 28 to 31 days.
-    The result is immutable; errors are not remembered."""
+    report of a day), and a month-precise date means up to 31 possible publication days (read
+    once per run of days the rule reads alike: :func:`_readings`). The result is immutable;
+    errors are not remembered."""
     text = _normalise(phrase)
     if not text:
         raise TimexError(phrase, "empty phrase")
@@ -1113,16 +1226,7 @@ def _resolve(
     parse = _parse(text)
     if parse is None:
         raise TimexError(phrase, "not a Dutch time expression known to helpers.timex")
-    readings, error = [], None
-    for offset in range((last - first).days + 1):
-        day = first + offset * DAY
-        try:
-            readings.append(_read(parse, _Ctx(day, reference, phrase, past)))
-        except TimexError as err:  # impossible for this publication day: drop the day
-            error = err
-    if not readings:
-        assert error is not None
-        raise error
+    readings = _readings(parse, first, last, reference, phrase, past)
     rule = parse.rule.name + ("+clock" if parse.clock else "")
     start = min(r.start for r in readings)
     end = max(r.end for r in readings)
