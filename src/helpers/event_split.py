@@ -126,8 +126,8 @@ def split_events(
         tally = _Tally(skip)
         _split_records(events, partition_of, tally, folder)
     files = [folder / f"part-{i:05d}.csv" for i in range(len(parts))]
-    split = SplitEvents([str(f) if f.exists() else None for f in files], tally.passed_over)
-    split.plain = plain
+    existing = [str(f) if f.exists() else None for f in files]
+    split = SplitEvents(existing, tally.passed_over, plain=plain)
     if tally.first is not None:
         split.outside = _outside_error(events, *tally.first, tally.outside)
     return split
