@@ -12,12 +12,15 @@ import pytest
 
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus, parse_article
+from helpers.event_split import in_process
 from helpers.events import load_events
 from helpers.network import collapse, event_graph
 from helpers.pipeline import (
     STAGES,
     TABLES,
     StageBars,
+    _Here,
+    _OnCluster,
     engine_of,
     mentions_by_article,
     pair_sums,
@@ -352,3 +355,18 @@ def test_text_column_is_what_pd_array_makes_of_text(cells):
     frame, again = pd.DataFrame({"c": got}), pd.DataFrame({"c": expected})
     assert frame.equals(again) and frame.to_csv() == again.to_csv()
     assert got._pa_array.equals(expected._pa_array)  # the same Arrow data: the same Parquet
+
+
+class _FakeClient:
+    """What ``_OnCluster`` asks a client for when it is made: the scheduler's workers."""
+
+    def scheduler_info(self) -> dict:
+        return {"workers": {"tcp://a:1": {}, "tcp://b:2": {}, "tcp://c:3": {}}}
+
+
+def test_the_events_table_is_split_here_for_a_local_cluster_and_on_the_workers_of_others():
+    local, remote = _OnCluster(_FakeClient(), local=True), _OnCluster(_FakeClient())
+    assert local.workers == remote.workers == 3
+    assert (local.split_calls, local.split_ranges) == (in_process, 1)
+    assert remote.split_calls == remote.calls and remote.split_ranges == 3
+    assert (_Here.split_calls, _Here.split_ranges) == (in_process, 1)
