@@ -19,6 +19,7 @@ from helpers.pipeline import (
     STAGES,
     TABLES,
     StageBars,
+    _engine,
     _Here,
     _OnCluster,
     engine_of,
@@ -370,3 +371,15 @@ def test_the_events_table_is_split_here_for_a_local_cluster_and_on_the_workers_o
     assert (local.split_calls, local.split_ranges) == (in_process, 1)
     assert remote.split_calls == remote.calls and remote.split_ranges == 3
     assert (_Here.split_calls, _Here.split_ranges) == (in_process, 1)
+
+
+def _profiler_enabled() -> bool:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_the_workers_of_a_local_cluster_run_without_the_statistical_profiler():
+    with _engine("dask", 1, None) as runner:
+        assert runner.calls(_profiler_enabled, [()]) == [False]
+        assert list(runner.client.run(_profiler_enabled).values()) == [False]

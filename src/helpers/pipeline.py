@@ -518,6 +518,12 @@ def log_stage(topic: str, event: dict) -> None:
     get_worker().log_event(topic, event)
 
 
+# The workers of a local cluster run without Dask's statistical profiler, which samples the
+# running task's stack every 10 ms for a dashboard the local cluster does not have (a cluster
+# given by --scheduler keeps its workers' own settings).
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
 @contextmanager
 def _engine(engine: str, workers: int, scheduler: str | None) -> Iterator[_Here | _OnCluster]:
     """The engine that runs the calls and partitions of one run: this process, or a Dask
@@ -527,13 +533,15 @@ def _engine(engine: str, workers: int, scheduler: str | None) -> Iterator[_Here 
     if engine == "serial":
         yield _Here()
         return
+    import dask
     from distributed import Client, LocalCluster
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies hand it to their workers
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
     try:
         with Client(scheduler if cluster is None else cluster) as client:
             yield _OnCluster(client, local=cluster is not None)
