@@ -261,12 +261,13 @@ def mentions_of(
 ) -> list[Mention]:
     """Mentions from the columns ``actor_id``, ``start`` and ``end`` of a mention table
     (:func:`helpers.actors.tag_mentions`), in its order; ``table``: :attr:`Tables.actors` (an
-    actor not in it counts as a state of its own)."""
-    found = []
-    for actor_id, start, end in zip(actor_ids, starts, ends, strict=True):
-        kind, state = table.get(actor_id, ("state", actor_id))
-        found.append(Mention(int(start), int(end), actor_id, kind, state))
-    return found
+    actor not in it counts as a state of its own). Each distinct actor is looked up once."""
+    ids = list(actor_ids)
+    known = {a: table.get(a, ("state", a)) for a in set(ids)}
+    kinds = [known[a][0] for a in ids]
+    states = [known[a][1] for a in ids]
+    columns = zip(map(int, starts), map(int, ends), ids, kinds, states, strict=True)
+    return list(map(Mention._make, columns))
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
