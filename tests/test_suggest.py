@@ -245,6 +245,9 @@ def test_markers_skip_a_not_yet_and_modality_skips_markers_inside_the_cue():
     rest = (raw.index("dat"), raw.index("."))
     assert _markers(ctx, "negation", *rest) == [raw.index("niet zou")]
     assert ctx.marks[("negation", *rest)] == [raw.index("niet zou")]  # remembered
+    assert raw.index("niet zou") in ctx.marker_starts["negation"]  # where one may begin
+    assert raw.index("zei") not in ctx.marker_starts["negation"]
+    assert raw.index("zei") in ctx.marker_starts["reported"]
     sentence = ctx.article.sentences[0]
     cue = re.compile("wachten").search(raw)
     assert _modality(ctx, rest, cue, sentence) == "negated"

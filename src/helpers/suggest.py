@@ -148,10 +148,14 @@ class Lexicon:
     cues: tuple[Cue, ...]
     markers: dict[str, re.Pattern[str]]
     scan: PrefixIndex = field(init=False, repr=False, compare=False)
+    marker_scan: PrefixIndex = field(init=False, repr=False, compare=False)  # of ``markers``
 
-    def __post_init__(self) -> None:  # every cue's pattern, tried only where it can begin
+    def __post_init__(self) -> None:  # every pattern tried only where it can begin
         patterns = [cue.pattern.pattern for cue in self.cues]
         object.__setattr__(self, "scan", PrefixIndex(patterns, re.IGNORECASE, lead=_LEAD))
+        markers = [pattern.pattern for pattern in self.markers.values()]
+        scan = PrefixIndex(markers, re.IGNORECASE, lead=_LEAD)
+        object.__setattr__(self, "marker_scan", scan)
 
 
 def _word_pattern(pattern: str, path: Path, row: int) -> re.Pattern[str]:
@@ -353,12 +357,25 @@ class _Context:
     ordered: bool = field(init=False)  # mentions by start, none ending before it starts
     times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
     marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
+    by_block: dict = field(default_factory=dict)  # block -> the suggestions made in it, in order
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
         self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(
             m.start <= m.end for m in self.mentions
         )
+
+    def add(self, made: _Made) -> None:
+        """Record a suggestion made (in :attr:`made` and :attr:`by_block`)."""
+        self.made.append(made)
+        self.by_block.setdefault(made.block, []).append(made)
+
+    @cached_property
+    def marker_starts(self) -> dict[str, list[int]] | None:
+        """Per marker kind, the offsets where one of its markers may begin (a superset, from
+        one scan of the article: :meth:`PrefixIndex.possible_starts`); None if unknown."""
+        starts = self.lexicon.marker_scan.possible_starts(self.article.raw)
+        return None if starts is None else dict(zip(self.lexicon.markers, starts, strict=True))
 
     @cached_property
     def publication(self) -> _When:
@@ -389,6 +406,20 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
         return True
     found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
     return bool(found and found.group("prep").lower() not in allowed)
+
+
+def _actors_in(
+    ctx: _Context, lo: int, hi: int, clause_start: int, allowed: Sequence[str]
+) -> list[Mention]:
+    """The mentions inside ``text[lo:hi]`` that are not places (:func:`_is_location` in the
+    clause beginning at ``clause_start``, for a cue taking the prepositions ``allowed``)."""
+    return [
+        m
+        for m in ctx.window(lo, hi)
+        if lo <= m.start
+        and m.end <= hi
+        and not _is_location(ctx.article.raw, m, clause_start, allowed)
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -453,8 +484,8 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     same type in the paragraph, else the state or organisation mentioned most in this and the
     previous sentence (ties: most mentioned in the article), never the actor's own."""
     block = ctx.article.sentences[sentence_index].block
-    for made in reversed(ctx.made):
-        same = made.block == block and made.cue.plover_event_type == cue.plover_event_type
+    for made in reversed(ctx.by_block.get(block, ())):
+        same = made.cue.plover_event_type == cue.plover_event_type
         if same and made.recipient_states and not (made.recipient_states & skip):
             return list(made.recipients)
     near = Counter()
@@ -491,17 +522,12 @@ def attribute(
     sentence = ctx.article.sentences[sentence_index]
     a, b = clause
     allowed = cue.prepositions
-
-    def actors_in(lo: int, hi: int) -> list[Mention]:
-        return [
-            m
-            for m in ctx.window(lo, hi)
-            if lo <= m.start and m.end <= hi and not _is_location(text, m, a, allowed)
-        ]
-
-    before = actors_in(a, match.start())
-    after = actors_in(match.start(), b)
-    inside = actors_in(match.start(), match.end()) if "inside" in (cue.actor, cue.recipient) else []
+    start, end = match.span()
+    before = _actors_in(ctx, a, start, a, allowed)
+    after = _actors_in(ctx, start, b, a, allowed)
+    inside = (
+        _actors_in(ctx, start, end, a, allowed) if "inside" in (cue.actor, cue.recipient) else []
+    )
     rules = []
     actors: list[Mention] = []
     recipients: list[Mention] = []
@@ -511,21 +537,20 @@ def attribute(
         actors, rules = inside[:1], ["actor:inside"]
         after = inside[1:]
     elif cue.actor == "after":
-        found = actors_in(match.end(), b)
+        found = _actors_in(ctx, end, b, a, allowed)
         actors, rules, after = found[:1], ["actor:after"], found[1:]
     elif cue.actor == "van":
-        van = _VAN.search(text[match.end() : b])
+        van = _VAN.search(text[end:b])
         if van:
-            start = match.end() + van.end()
-            found = actors_in(start, b)
+            found = _actors_in(ctx, end + van.end(), b, a, allowed)
             people = [m for m in found if m.kind == "person"]
             actors, rules = (people or found)[:1], ["actor:van"]
     elif cue.actor == "location":
-        place = _IN.search(text[match.end() : b])
+        place = _IN.search(text[end:b])
         if place:
-            start = match.end() + place.end()
-            land = _pronoun(ctx, text, start, b, frozenset())
-            found = [m for m in ctx.window(start, b) if start <= m.start < b]
+            lo = end + place.end()
+            land = _pronoun(ctx, text, lo, b, frozenset())
+            found = [m for m in ctx.window(lo, b) if lo <= m.start < b]
             if found:
                 actors = [found[0]]
             elif land is not None:
@@ -551,13 +576,11 @@ def attribute(
         elif before:
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
-            pronoun = _pronoun(ctx, text, a, match.start(), frozenset())
-            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, match.end(), b)):
+            pronoun = _pronoun(ctx, text, a, start, frozenset())
+            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, end, b)):
                 pronoun = ctx.before(personal.start(), ("person",))
             inverted = (
-                [m for m in after if _no_preposition(text, match.end(), m.start)]
-                if pronoun is None
-                else []
+                [m for m in after if _no_preposition(text, end, m.start)] if pronoun is None else []
             )
             if pronoun is not None:
                 actors, rules = [pronoun], ["actor:pronoun"]
@@ -567,12 +590,12 @@ def attribute(
             elif not _PASSIVE.search(text, a, b):
                 earlier = [
                     m
-                    for m in actors_in(sentence.start, a)
+                    for m in _actors_in(ctx, sentence.start, a, a, allowed)
                     if not _is_location(text, m, sentence.start, allowed)
                 ]
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
-                elif (pronoun := _pronoun(ctx, text, match.start(), b, frozenset())) is not None:
+                elif (pronoun := _pronoun(ctx, text, start, b, frozenset())) is not None:
                     actors, rules = [pronoun], ["actor:pronoun-after"]
     if not actors and cue.actor == "subject|context":
         named = frozenset(m.state for m in after)
@@ -673,9 +696,12 @@ def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
 
 def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
     """Where the lexicon's markers of ``kind`` begin in ``text[lo:hi]`` (a negation that a
-    ``not_negation`` marker covers does not count); remembered for the span."""
+    ``not_negation`` marker covers does not count); remembered for the span. A span where
+    no marker of the kind may begin (:attr:`_Context.marker_starts`) is not searched."""
     key = (kind, lo, hi)
     found = ctx.marks.get(key)
+    if found is None and not _may_begin(ctx, kind, lo, hi):
+        found = ctx.marks[key] = []
     if found is None:
         text, markers = ctx.article.raw, ctx.lexicon.markers
         pattern = markers.get(kind)
@@ -686,6 +712,16 @@ def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
             if not (yet and yet.search(text, max(lo, m.start() - 4), m.end()))
         ]
     return found
+
+
+def _may_begin(ctx: _Context, kind: str, lo: int, hi: int) -> bool:
+    """Whether a marker of ``kind`` may begin in ``text[lo:hi]`` (True when not known)."""
+    starts = ctx.marker_starts
+    if starts is None or kind not in starts:
+        return True
+    offsets = starts[kind]
+    first = bisect_left(offsets, lo)
+    return first < len(offsets) and offsets[first] < hi
 
 
 class _When(NamedTuple):
@@ -915,7 +951,7 @@ def suggestion_rows(
                     past = bool(near) and _PAST.search(text, clause[0], clause[1]) is not None
                 when = _when(ctx, near, quote, past)
                 modality = _modality(ctx, clause, match, sentence)
-                ctx.made.append(_row(ctx, cue, who, quote, index, modality, when, tables.names))
+                ctx.add(_row(ctx, cue, who, quote, index, modality, when, tables.names))
     return _unique(ctx.made)
 
 
