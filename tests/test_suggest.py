@@ -20,6 +20,7 @@ from helpers.suggest import (  # and the internals tested below
     SUGGESTION_COLUMNS,
     Mention,
     Tables,
+    _breaks,
     _clause_phrases,
     _Context,
     _markers,
@@ -281,3 +282,25 @@ def test_cue_codes_are_its_cells():
         goldstein = f"{GOLDSTEIN[cue.cameo_code]:.1f}"
         kind, mode, code = cue.plover_event_type, cue.plover_mode, cue.cameo_code
         assert cue.codes == (kind, mode, code, goldstein, quad, sign)
+
+
+# the one search _breaks replaces: punctuation, or before a subordinating word not after a letter
+_ONE_SEARCH = re.compile(
+    r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
+    r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
+)
+
+
+def test_breaks_are_the_matches_of_one_search(article):
+    texts = [
+        article.raw,
+        "Hij zei,dat het nadat zodat;die (omdat) toen: xdat datje _die want",
+        "maar,want–dat “die” terwijl!waardoor?nadat,nadatdat dat",
+    ]
+    for text in texts:
+        for start, end in [(0, len(text)), (3, len(text) - 2), (5, 5)]:
+            expected = [
+                (m.start(), m.start() == m.end()) for m in _ONE_SEARCH.finditer(text, start, end)
+            ]
+            assert _breaks(text, start, end) == expected
+            assert len(expected) > 3 or end - start < 10

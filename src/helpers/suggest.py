@@ -280,10 +280,11 @@ def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozen
     return frozenset(table.get(a, ("", a))[1] for a in ids)
 
 
-_CLAUSE_BREAK = re.compile(
-    r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
-    r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
-)
+# A clause ends after a punctuation mark or before a subordinating word (not after a letter).
+# Two searches, each of which the regex engine runs from its first characters' set.
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]")
+_SUBORDINATING = re.compile(r"(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w)")
+_WORD_START = re.compile(r"(?<!\w)")  # matches where the character before is no letter
 _AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:op|in|van|met|na|voor|tot|bij|om)\s+$", re.IGNORECASE)
 _LOCATION = re.compile(
     r"(?<!\w)(?P<prep>in|bij|uit|buiten|naar|nabij|rond|binnen)\s+"
@@ -317,18 +318,29 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
     subordinating words; raw offsets."""
     cuts = [start]
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
-        if m.start() == m.end() and _AFTER_PREPOSITION.search(
-            text, max(start, m.start() - 8), m.start()
-        ):
+    for at, before in _breaks(text, start, end):
+        if before and _AFTER_PREPOSITION.search(text, max(start, at - 8), at):
             continue  # "op dat moment", "in die tijd": not a new clause
-        cuts.append(m.start() if m.start() == m.end() else m.end())
+        cuts.append(at if before else at + 1)
     cuts.append(end)
     spans = []
     for a, b in pairwise(cuts):
         if text[a:b].strip(' \n,;:()–—‘’“”„"?!.'):
             spans.append((a, b))
     return spans
+
+
+def _breaks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """Where ``text[start:end]`` may be cut, in order: (offset of a punctuation mark, False)
+    and (offset of a subordinating word that does not follow a letter, True). A word match
+    that does follow a letter hides no other: every offset inside it follows a letter."""
+    marks = [(m.start(), False) for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
+    words = [
+        (m.start(), True)
+        for m in _SUBORDINATING.finditer(text, start, end)
+        if _WORD_START.match(text, m.start())
+    ]
+    return sorted(marks + words) if words else marks
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
