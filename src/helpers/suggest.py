@@ -416,6 +416,8 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
     actor, unless the cue takes that preposition (``inval in X``)."""
     if m.kind == "city":
         return True
+    if clause_start >= m.start:
+        return False  # nothing before it in the clause: no preposition
     found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
     return bool(found and found.group("prep").lower() not in allowed)
 
@@ -694,14 +696,14 @@ def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     """negated, hypothetical, reported_speech or asserted: the markers of the clause (words
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
-    cue = range(match.start(), match.end())
-    for kind, (lo, hi), modality in (
-        ("negation", clause, "negated"),
-        ("hypothesis", clause, "hypothetical"),
-        ("reported", (sentence.start, sentence.end), "reported_speech"),
+    start, end = match.span()
+    for kind, lo, hi, modality in (
+        ("negation", *clause, "negated"),
+        ("hypothesis", *clause, "hypothetical"),
+        ("reported", sentence.start, sentence.end, "reported_speech"),
     ):
         for at in _markers(ctx, kind, lo, hi):
-            if at not in cue:
+            if not start <= at < end:
                 return modality
     return "asserted"
 
@@ -843,8 +845,8 @@ def _row(
     names: dict[str, str],
 ) -> _Made:
     text = ctx.article.raw
-    actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
-    recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
+    actor_ids = ";".join(dict.fromkeys([m.actor_id for m in who.actors]))
+    recipient_ids = ";".join(dict.fromkeys([m.actor_id for m in who.recipients]))
     named = [names.get(a, a) for a in split_ids(actor_ids)]
     to = [names.get(a, a) for a in split_ids(recipient_ids)]
     gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
@@ -882,7 +884,7 @@ def _row(
         ctx.article.sentences[sentence_index].block,
         tuple(who.actors),
         tuple(who.recipients),
-        frozenset(m.state for m in who.recipients),
+        frozenset([m.state for m in who.recipients]),
     )
 
 
@@ -949,7 +951,7 @@ def suggestion_rows(
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
             near, past = None, None  # its time phrases and tense: for its first suggestion
-            for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
+            for cue, match in hits:  # by position: the scan's order
                 if match is None:
                     who = gapped[1]
                     match = _NON_SPACE.search(text, clause[0])
