@@ -20,6 +20,8 @@ from helpers.suggest import (  # and the internals tested below
     SUGGESTION_COLUMNS,
     Mention,
     Tables,
+    _actors_in,
+    _around,
     _breaks,
     _clause_phrases,
     _Context,
@@ -304,3 +306,32 @@ def test_breaks_are_the_matches_of_one_search(article):
             ]
             assert _breaks(text, start, end) == expected
             assert len(expected) > 3 or end - start < 10
+
+
+def test_around_is_actors_in_before_and_from_the_cue():
+    text = "Vanuit Moskou steunde Rusland in Jerevan Armenië en Pasjinjan tegen Bakoe."
+    ctx = _context(text, [])
+    raw = ctx.article.raw
+
+    def at(word, kind="state", state=None):
+        start = raw.index(word)
+        return Mention(start, start + len(word), word.upper(), kind, state or word.upper())
+
+    mentions = [
+        at("Moskou", "city", "RUS"),
+        at("Rusland"),
+        at("Jerevan"),  # after "in": a place unless the cue takes "in"
+        at("Armenië"),
+        at("Pasjinjan", "person", "ARMENIË"),
+        Mention(raw.index(" tegen"), raw.index(" tegen"), "EMPTY", "state", "EMPTY"),
+        at("Bakoe"),
+    ]
+    ctx = _Context(ctx.article, mentions, Counter(m.state for m in mentions), ctx.lexicon)
+    a, b = raw.index("Rusland"), raw.index(".")
+    for allowed in ((), ("in",)):
+        for cue in range(a, b + 1):
+            expected = (_actors_in(ctx, a, cue, a, allowed), _actors_in(ctx, cue, b, a, allowed))
+            assert _around(ctx, (a, b), cue, allowed) == expected
+    before, after = _around(ctx, (a, b), raw.index(" tegen"), ())
+    assert [m.actor_id for m in before] == ["RUSLAND", "ARMENIË", "PASJINJAN", "EMPTY"]
+    assert [m.actor_id for m in after] == ["EMPTY", "BAKOE"]  # an empty mention: both

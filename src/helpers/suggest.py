@@ -370,6 +370,7 @@ class _Context:
     times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
     marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
     by_block: dict = field(default_factory=dict)  # block -> the suggestions made in it, in order
+    english: dict = field(default_factory=dict)  # (actor ids, recipient ids) -> _english
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
@@ -420,6 +421,23 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
         return False  # nothing before it in the clause: no preposition
     found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
     return bool(found and found.group("prep").lower() not in allowed)
+
+
+def _around(
+    ctx: _Context, clause: tuple[int, int], at: int, allowed: Sequence[str]
+) -> tuple[list[Mention], list[Mention]]:
+    """``_actors_in`` the clause before ``at`` (a cue's start) and from it, in one pass:
+    each mention's :func:`_is_location` read once."""
+    a, b = clause
+    text = ctx.article.raw
+    before, after = [], []
+    for m in ctx.window(a, b):
+        if a <= m.start and m.end <= b and not _is_location(text, m, a, allowed):
+            if m.end <= at:
+                before.append(m)
+            if at <= m.start:
+                after.append(m)
+    return before, after
 
 
 def _actors_in(
@@ -537,8 +555,7 @@ def attribute(
     a, b = clause
     allowed = cue.prepositions
     start, end = match.span()
-    before = _actors_in(ctx, a, start, a, allowed)
-    after = _actors_in(ctx, start, b, a, allowed)
+    before, after = _around(ctx, clause, start, allowed)
     inside = (
         _actors_in(ctx, start, end, a, allowed) if "inside" in (cue.actor, cue.recipient) else []
     )
@@ -847,9 +864,8 @@ def _row(
     text = ctx.article.raw
     actor_ids = ";".join(dict.fromkeys([m.actor_id for m in who.actors]))
     recipient_ids = ";".join(dict.fromkeys([m.actor_id for m in who.recipients]))
-    named = [names.get(a, a) for a in split_ids(actor_ids)]
-    to = [names.get(a, a) for a in split_ids(recipient_ids)]
-    gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
+    named, to = _english(ctx, names, actor_ids, recipient_ids)
+    gloss = f"{named}: {cue.gloss_en}{to}"
     confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
     quote_start = str(quote[0])
     cells = (
@@ -886,6 +902,21 @@ def _row(
         tuple(who.recipients),
         frozenset([m.state for m in who.recipients]),
     )
+
+
+def _english(
+    ctx: _Context, names: dict[str, str], actor_ids: str, recipient_ids: str
+) -> tuple[str, str]:
+    """The English names of ``actor_ids`` joined by "and", and " (names)" of
+    ``recipient_ids`` joined by commas, if any (an id without a name stands for itself);
+    remembered for the article."""
+    key = (actor_ids, recipient_ids)
+    found = ctx.english.get(key)
+    if found is None:
+        named = [names.get(a, a) for a in split_ids(actor_ids)]
+        to = [names.get(a, a) for a in split_ids(recipient_ids)]
+        found = ctx.english[key] = (" and ".join(named), f" ({', '.join(to)})" if to else "")
+    return found
 
 
 def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
