@@ -127,6 +127,23 @@ def test_finditer_in_a_window_equals_every_patterns_own_scan_in_it(text, pos, en
         assert found == _own_scans(index.regexes, text, pos, endpos)
 
 
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.integers(0, 40), st.integers(0, 40))
+def test_possible_starts_hold_every_match_of_every_window(text, pos, endpos):
+    index = PrefixIndex(PATTERNS[:-1], re.IGNORECASE, lead=r"(?<!\w)")
+    possible = index.possible_starts(text)
+    for i, regex in enumerate(index.regexes):
+        starts = {m.start() for m in regex.finditer(text, pos, endpos) if m.group()}
+        assert starts <= set(possible[i])
+    assert possible == [sorted(set(p)) for p in possible]  # in order, once each
+
+
+def test_possible_starts_unknown_when_a_pattern_may_begin_anywhere():
+    assert PrefixIndex(PATTERNS, re.IGNORECASE, lead=r"(?<!\w)").possible_starts("x") is None
+    index = PrefixIndex(["(?<!\\w)mei"], re.IGNORECASE, lead=r"(?<!\w)")
+    assert index.possible_starts("Mei, mei; kmei") == [[0, 5]]
+
+
 def test_an_unreadable_pattern_is_tried_at_every_position():
     index = PrefixIndex([r"(a)\1", "b"])  # a back-reference: beginnings unknown
     assert [(i, m.group()) for i, m in index.finditer("xaa b")] == [(0, "aa"), (1, "b")]

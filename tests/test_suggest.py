@@ -20,6 +20,9 @@ from helpers.suggest import (  # and the internals tested below
     SUGGESTION_COLUMNS,
     Mention,
     Tables,
+    _actors_in,
+    _around,
+    _breaks,
     _clause_phrases,
     _Context,
     _markers,
@@ -245,6 +248,9 @@ def test_markers_skip_a_not_yet_and_modality_skips_markers_inside_the_cue():
     rest = (raw.index("dat"), raw.index("."))
     assert _markers(ctx, "negation", *rest) == [raw.index("niet zou")]
     assert ctx.marks[("negation", *rest)] == [raw.index("niet zou")]  # remembered
+    assert raw.index("niet zou") in ctx.marker_starts["negation"]  # where one may begin
+    assert raw.index("zei") not in ctx.marker_starts["negation"]
+    assert raw.index("zei") in ctx.marker_starts["reported"]
     sentence = ctx.article.sentences[0]
     cue = re.compile("wachten").search(raw)
     assert _modality(ctx, rest, cue, sentence) == "negated"
@@ -278,3 +284,54 @@ def test_cue_codes_are_its_cells():
         goldstein = f"{GOLDSTEIN[cue.cameo_code]:.1f}"
         kind, mode, code = cue.plover_event_type, cue.plover_mode, cue.cameo_code
         assert cue.codes == (kind, mode, code, goldstein, quad, sign)
+
+
+# the one search _breaks replaces: punctuation, or before a subordinating word not after a letter
+_ONE_SEARCH = re.compile(
+    r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
+    r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
+)
+
+
+def test_breaks_are_the_matches_of_one_search(article):
+    texts = [
+        article.raw,
+        "Hij zei,dat het nadat zodat;die (omdat) toen: xdat datje _die want",
+        "maar,want–dat “die” terwijl!waardoor?nadat,nadatdat dat",
+    ]
+    for text in texts:
+        for start, end in [(0, len(text)), (3, len(text) - 2), (5, 5)]:
+            expected = [
+                (m.start(), m.start() == m.end()) for m in _ONE_SEARCH.finditer(text, start, end)
+            ]
+            assert _breaks(text, start, end) == expected
+            assert len(expected) > 3 or end - start < 10
+
+
+def test_around_is_actors_in_before_and_from_the_cue():
+    text = "Vanuit Moskou steunde Rusland in Jerevan Armenië en Pasjinjan tegen Bakoe."
+    ctx = _context(text, [])
+    raw = ctx.article.raw
+
+    def at(word, kind="state", state=None):
+        start = raw.index(word)
+        return Mention(start, start + len(word), word.upper(), kind, state or word.upper())
+
+    mentions = [
+        at("Moskou", "city", "RUS"),
+        at("Rusland"),
+        at("Jerevan"),  # after "in": a place unless the cue takes "in"
+        at("Armenië"),
+        at("Pasjinjan", "person", "ARMENIË"),
+        Mention(raw.index(" tegen"), raw.index(" tegen"), "EMPTY", "state", "EMPTY"),
+        at("Bakoe"),
+    ]
+    ctx = _Context(ctx.article, mentions, Counter(m.state for m in mentions), ctx.lexicon)
+    a, b = raw.index("Rusland"), raw.index(".")
+    for allowed in ((), ("in",)):
+        for cue in range(a, b + 1):
+            expected = (_actors_in(ctx, a, cue, a, allowed), _actors_in(ctx, cue, b, a, allowed))
+            assert _around(ctx, (a, b), cue, allowed) == expected
+    before, after = _around(ctx, (a, b), raw.index(" tegen"), ())
+    assert [m.actor_id for m in before] == ["RUSLAND", "ARMENIË", "PASJINJAN", "EMPTY"]
+    assert [m.actor_id for m in after] == ["EMPTY", "BAKOE"]  # an empty mention: both

@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import chain, combinations
+from itertools import chain, combinations, groupby
 from pathlib import Path
 from typing import IO
 
@@ -270,8 +270,11 @@ def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, lis
         mentions["end"].tolist(),
         tables.actors,
     )
-    for article, mention in zip(mentions["article"].tolist(), every, strict=True):
-        found.setdefault(article, []).append(mention)
+    first = 0
+    for article, run in groupby(mentions["article"].tolist()):  # an article's rows: one run
+        last = first + sum(1 for _ in run)
+        found.setdefault(article, []).extend(every[first:last])
+        first = last
     return found
 
 

@@ -393,6 +393,28 @@ class PrefixIndex:
             for m in self._starts.finditer(text, pos, endpos):
                 yield m.start()
 
+    def possible_starts(self, text: str) -> list[list[int]] | None:
+        """For each pattern, the offsets of ``text`` a scan of all of it would try it at, in
+        order: every match :meth:`finditer` yields for pattern ``i`` with any ``pos`` and
+        ``endpos`` begins at one of ``possible_starts(text)[i]`` (a window's text is read the
+        same, and a key cut short by ``endpos`` finds no pattern its whole key would not).
+        None when some pattern can begin anywhere or a ``skip`` is set. For a negative test
+        of many small windows of one text: no offset in a window, no match there."""
+        if self._everywhere or self._skip is not None:
+            return None
+        found: list[list[int]] = [[] for _ in self.regexes]
+        cache, depth = self._cache, self.depth
+        for position in self._positions(text, 0, len(text)):
+            key = text[position : position + depth]
+            known = cache.get(key)
+            if known is None:
+                known = self._candidates(key)
+                if len(cache) < 100_000:
+                    cache[key] = known
+            for i in known[0]:
+                found[i].append(position)
+        return found
+
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[tuple[int, re.Match[str]]]:

@@ -148,10 +148,14 @@ class Lexicon:
     cues: tuple[Cue, ...]
     markers: dict[str, re.Pattern[str]]
     scan: PrefixIndex = field(init=False, repr=False, compare=False)
+    marker_scan: PrefixIndex = field(init=False, repr=False, compare=False)  # of ``markers``
 
-    def __post_init__(self) -> None:  # every cue's pattern, tried only where it can begin
+    def __post_init__(self) -> None:  # every pattern tried only where it can begin
         patterns = [cue.pattern.pattern for cue in self.cues]
         object.__setattr__(self, "scan", PrefixIndex(patterns, re.IGNORECASE, lead=_LEAD))
+        markers = [pattern.pattern for pattern in self.markers.values()]
+        scan = PrefixIndex(markers, re.IGNORECASE, lead=_LEAD)
+        object.__setattr__(self, "marker_scan", scan)
 
 
 def _word_pattern(pattern: str, path: Path, row: int) -> re.Pattern[str]:
@@ -261,12 +265,13 @@ def mentions_of(
 ) -> list[Mention]:
     """Mentions from the columns ``actor_id``, ``start`` and ``end`` of a mention table
     (:func:`helpers.actors.tag_mentions`), in its order; ``table``: :attr:`Tables.actors` (an
-    actor not in it counts as a state of its own)."""
-    found = []
-    for actor_id, start, end in zip(actor_ids, starts, ends, strict=True):
-        kind, state = table.get(actor_id, ("state", actor_id))
-        found.append(Mention(int(start), int(end), actor_id, kind, state))
-    return found
+    actor not in it counts as a state of its own). Each distinct actor is looked up once."""
+    ids = list(actor_ids)
+    known = {a: table.get(a, ("state", a)) for a in set(ids)}
+    kinds = [known[a][0] for a in ids]
+    states = [known[a][1] for a in ids]
+    columns = zip(map(int, starts), map(int, ends), ids, kinds, states, strict=True)
+    return list(map(Mention._make, columns))
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
@@ -275,10 +280,11 @@ def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozen
     return frozenset(table.get(a, ("", a))[1] for a in ids)
 
 
-_CLAUSE_BREAK = re.compile(
-    r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
-    r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
-)
+# A clause ends after a punctuation mark or before a subordinating word (not after a letter).
+# Two searches, each of which the regex engine runs from its first characters' set.
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]")
+_SUBORDINATING = re.compile(r"(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w)")
+_WORD_START = re.compile(r"(?<!\w)")  # matches where the character before is no letter
 _AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:op|in|van|met|na|voor|tot|bij|om)\s+$", re.IGNORECASE)
 _LOCATION = re.compile(
     r"(?<!\w)(?P<prep>in|bij|uit|buiten|naar|nabij|rond|binnen)\s+"
@@ -312,18 +318,29 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
     subordinating words; raw offsets."""
     cuts = [start]
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
-        if m.start() == m.end() and _AFTER_PREPOSITION.search(
-            text, max(start, m.start() - 8), m.start()
-        ):
+    for at, before in _breaks(text, start, end):
+        if before and _AFTER_PREPOSITION.search(text, max(start, at - 8), at):
             continue  # "op dat moment", "in die tijd": not a new clause
-        cuts.append(m.start() if m.start() == m.end() else m.end())
+        cuts.append(at if before else at + 1)
     cuts.append(end)
     spans = []
     for a, b in pairwise(cuts):
         if text[a:b].strip(' \n,;:()–—‘’“”„"?!.'):
             spans.append((a, b))
     return spans
+
+
+def _breaks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """Where ``text[start:end]`` may be cut, in order: (offset of a punctuation mark, False)
+    and (offset of a subordinating word that does not follow a letter, True). A word match
+    that does follow a letter hides no other: every offset inside it follows a letter."""
+    marks = [(m.start(), False) for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
+    words = [
+        (m.start(), True)
+        for m in _SUBORDINATING.finditer(text, start, end)
+        if _WORD_START.match(text, m.start())
+    ]
+    return sorted(marks + words) if words else marks
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -352,12 +369,26 @@ class _Context:
     ordered: bool = field(init=False)  # mentions by start, none ending before it starts
     times: dict = field(default_factory=dict)  # (phrase, past) -> interval or None: _resolved
     marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
+    by_block: dict = field(default_factory=dict)  # block -> the suggestions made in it, in order
+    english: dict = field(default_factory=dict)  # (actor ids, recipient ids) -> _english
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
         self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(
             m.start <= m.end for m in self.mentions
         )
+
+    def add(self, made: _Made) -> None:
+        """Record a suggestion made (in :attr:`made` and :attr:`by_block`)."""
+        self.made.append(made)
+        self.by_block.setdefault(made.block, []).append(made)
+
+    @cached_property
+    def marker_starts(self) -> dict[str, list[int]] | None:
+        """Per marker kind, the offsets where one of its markers may begin (a superset, from
+        one scan of the article: :meth:`PrefixIndex.possible_starts`); None if unknown."""
+        starts = self.lexicon.marker_scan.possible_starts(self.article.raw)
+        return None if starts is None else dict(zip(self.lexicon.markers, starts, strict=True))
 
     @cached_property
     def publication(self) -> _When:
@@ -386,8 +417,41 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
     actor, unless the cue takes that preposition (``inval in X``)."""
     if m.kind == "city":
         return True
+    if clause_start >= m.start:
+        return False  # nothing before it in the clause: no preposition
     found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
     return bool(found and found.group("prep").lower() not in allowed)
+
+
+def _around(
+    ctx: _Context, clause: tuple[int, int], at: int, allowed: Sequence[str]
+) -> tuple[list[Mention], list[Mention]]:
+    """``_actors_in`` the clause before ``at`` (a cue's start) and from it, in one pass:
+    each mention's :func:`_is_location` read once."""
+    a, b = clause
+    text = ctx.article.raw
+    before, after = [], []
+    for m in ctx.window(a, b):
+        if a <= m.start and m.end <= b and not _is_location(text, m, a, allowed):
+            if m.end <= at:
+                before.append(m)
+            if at <= m.start:
+                after.append(m)
+    return before, after
+
+
+def _actors_in(
+    ctx: _Context, lo: int, hi: int, clause_start: int, allowed: Sequence[str]
+) -> list[Mention]:
+    """The mentions inside ``text[lo:hi]`` that are not places (:func:`_is_location` in the
+    clause beginning at ``clause_start``, for a cue taking the prepositions ``allowed``)."""
+    return [
+        m
+        for m in ctx.window(lo, hi)
+        if lo <= m.start
+        and m.end <= hi
+        and not _is_location(ctx.article.raw, m, clause_start, allowed)
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -452,8 +516,8 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
     same type in the paragraph, else the state or organisation mentioned most in this and the
     previous sentence (ties: most mentioned in the article), never the actor's own."""
     block = ctx.article.sentences[sentence_index].block
-    for made in reversed(ctx.made):
-        same = made.block == block and made.cue.plover_event_type == cue.plover_event_type
+    for made in reversed(ctx.by_block.get(block, ())):
+        same = made.cue.plover_event_type == cue.plover_event_type
         if same and made.recipient_states and not (made.recipient_states & skip):
             return list(made.recipients)
     near = Counter()
@@ -490,17 +554,11 @@ def attribute(
     sentence = ctx.article.sentences[sentence_index]
     a, b = clause
     allowed = cue.prepositions
-
-    def actors_in(lo: int, hi: int) -> list[Mention]:
-        return [
-            m
-            for m in ctx.window(lo, hi)
-            if lo <= m.start and m.end <= hi and not _is_location(text, m, a, allowed)
-        ]
-
-    before = actors_in(a, match.start())
-    after = actors_in(match.start(), b)
-    inside = actors_in(match.start(), match.end()) if "inside" in (cue.actor, cue.recipient) else []
+    start, end = match.span()
+    before, after = _around(ctx, clause, start, allowed)
+    inside = (
+        _actors_in(ctx, start, end, a, allowed) if "inside" in (cue.actor, cue.recipient) else []
+    )
     rules = []
     actors: list[Mention] = []
     recipients: list[Mention] = []
@@ -510,21 +568,20 @@ def attribute(
         actors, rules = inside[:1], ["actor:inside"]
         after = inside[1:]
     elif cue.actor == "after":
-        found = actors_in(match.end(), b)
+        found = _actors_in(ctx, end, b, a, allowed)
         actors, rules, after = found[:1], ["actor:after"], found[1:]
     elif cue.actor == "van":
-        van = _VAN.search(text[match.end() : b])
+        van = _VAN.search(text[end:b])
         if van:
-            start = match.end() + van.end()
-            found = actors_in(start, b)
+            found = _actors_in(ctx, end + van.end(), b, a, allowed)
             people = [m for m in found if m.kind == "person"]
             actors, rules = (people or found)[:1], ["actor:van"]
     elif cue.actor == "location":
-        place = _IN.search(text[match.end() : b])
+        place = _IN.search(text[end:b])
         if place:
-            start = match.end() + place.end()
-            land = _pronoun(ctx, text, start, b, frozenset())
-            found = [m for m in ctx.window(start, b) if start <= m.start < b]
+            lo = end + place.end()
+            land = _pronoun(ctx, text, lo, b, frozenset())
+            found = [m for m in ctx.window(lo, b) if lo <= m.start < b]
             if found:
                 actors = [found[0]]
             elif land is not None:
@@ -550,13 +607,11 @@ def attribute(
         elif before:
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
-            pronoun = _pronoun(ctx, text, a, match.start(), frozenset())
-            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, match.end(), b)):
+            pronoun = _pronoun(ctx, text, a, start, frozenset())
+            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, end, b)):
                 pronoun = ctx.before(personal.start(), ("person",))
             inverted = (
-                [m for m in after if _no_preposition(text, match.end(), m.start)]
-                if pronoun is None
-                else []
+                [m for m in after if _no_preposition(text, end, m.start)] if pronoun is None else []
             )
             if pronoun is not None:
                 actors, rules = [pronoun], ["actor:pronoun"]
@@ -566,12 +621,12 @@ def attribute(
             elif not _PASSIVE.search(text, a, b):
                 earlier = [
                     m
-                    for m in actors_in(sentence.start, a)
+                    for m in _actors_in(ctx, sentence.start, a, a, allowed)
                     if not _is_location(text, m, sentence.start, allowed)
                 ]
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
-                elif (pronoun := _pronoun(ctx, text, match.start(), b, frozenset())) is not None:
+                elif (pronoun := _pronoun(ctx, text, start, b, frozenset())) is not None:
                     actors, rules = [pronoun], ["actor:pronoun-after"]
     if not actors and cue.actor == "subject|context":
         named = frozenset(m.state for m in after)
@@ -658,23 +713,26 @@ def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     """negated, hypothetical, reported_speech or asserted: the markers of the clause (words
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
-    cue = range(match.start(), match.end())
-    for kind, (lo, hi), modality in (
-        ("negation", clause, "negated"),
-        ("hypothesis", clause, "hypothetical"),
-        ("reported", (sentence.start, sentence.end), "reported_speech"),
+    start, end = match.span()
+    for kind, lo, hi, modality in (
+        ("negation", *clause, "negated"),
+        ("hypothesis", *clause, "hypothetical"),
+        ("reported", sentence.start, sentence.end, "reported_speech"),
     ):
         for at in _markers(ctx, kind, lo, hi):
-            if at not in cue:
+            if not start <= at < end:
                 return modality
     return "asserted"
 
 
 def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
     """Where the lexicon's markers of ``kind`` begin in ``text[lo:hi]`` (a negation that a
-    ``not_negation`` marker covers does not count); remembered for the span."""
+    ``not_negation`` marker covers does not count); remembered for the span. A span where
+    no marker of the kind may begin (:attr:`_Context.marker_starts`) is not searched."""
     key = (kind, lo, hi)
     found = ctx.marks.get(key)
+    if found is None and not _may_begin(ctx, kind, lo, hi):
+        found = ctx.marks[key] = []
     if found is None:
         text, markers = ctx.article.raw, ctx.lexicon.markers
         pattern = markers.get(kind)
@@ -685,6 +743,16 @@ def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
             if not (yet and yet.search(text, max(lo, m.start() - 4), m.end()))
         ]
     return found
+
+
+def _may_begin(ctx: _Context, kind: str, lo: int, hi: int) -> bool:
+    """Whether a marker of ``kind`` may begin in ``text[lo:hi]`` (True when not known)."""
+    starts = ctx.marker_starts
+    if starts is None or kind not in starts:
+        return True
+    offsets = starts[kind]
+    first = bisect_left(offsets, lo)
+    return first < len(offsets) and offsets[first] < hi
 
 
 class _When(NamedTuple):
@@ -794,11 +862,10 @@ def _row(
     names: dict[str, str],
 ) -> _Made:
     text = ctx.article.raw
-    actor_ids = ";".join(dict.fromkeys(m.actor_id for m in who.actors))
-    recipient_ids = ";".join(dict.fromkeys(m.actor_id for m in who.recipients))
-    named = [names.get(a, a) for a in split_ids(actor_ids)]
-    to = [names.get(a, a) for a in split_ids(recipient_ids)]
-    gloss = f"{' and '.join(named)}: {cue.gloss_en}" + (f" ({', '.join(to)})" if to else "")
+    actor_ids = ";".join(dict.fromkeys([m.actor_id for m in who.actors]))
+    recipient_ids = ";".join(dict.fromkeys([m.actor_id for m in who.recipients]))
+    named, to = _english(ctx, names, actor_ids, recipient_ids)
+    gloss = f"{named}: {cue.gloss_en}{to}"
     confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
     quote_start = str(quote[0])
     cells = (
@@ -833,8 +900,23 @@ def _row(
         ctx.article.sentences[sentence_index].block,
         tuple(who.actors),
         tuple(who.recipients),
-        frozenset(m.state for m in who.recipients),
+        frozenset([m.state for m in who.recipients]),
     )
+
+
+def _english(
+    ctx: _Context, names: dict[str, str], actor_ids: str, recipient_ids: str
+) -> tuple[str, str]:
+    """The English names of ``actor_ids`` joined by "and", and " (names)" of
+    ``recipient_ids`` joined by commas, if any (an id without a name stands for itself);
+    remembered for the article."""
+    key = (actor_ids, recipient_ids)
+    found = ctx.english.get(key)
+    if found is None:
+        named = [names.get(a, a) for a in split_ids(actor_ids)]
+        to = [names.get(a, a) for a in split_ids(recipient_ids)]
+        found = ctx.english[key] = (" and ".join(named), f" ({', '.join(to)})" if to else "")
+    return found
 
 
 def _gapped_cue(ctx: _Context, text: str, clause, sentence_index: int):
@@ -900,7 +982,7 @@ def suggestion_rows(
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
             near, past = None, None  # its time phrases and tense: for its first suggestion
-            for cue, match in sorted(hits, key=lambda h: h[1].start() if h[1] else 0):
+            for cue, match in hits:  # by position: the scan's order
                 if match is None:
                     who = gapped[1]
                     match = _NON_SPACE.search(text, clause[0])
@@ -914,7 +996,7 @@ def suggestion_rows(
                     past = bool(near) and _PAST.search(text, clause[0], clause[1]) is not None
                 when = _when(ctx, near, quote, past)
                 modality = _modality(ctx, clause, match, sentence)
-                ctx.made.append(_row(ctx, cue, who, quote, index, modality, when, tables.names))
+                ctx.add(_row(ctx, cue, who, quote, index, modality, when, tables.names))
     return _unique(ctx.made)
 
 
