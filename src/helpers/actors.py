@@ -365,7 +365,7 @@ def _default_membership() -> pd.DataFrame:
     """``load_membership()``, read once while the membership and actor tables stay unchanged:
     :func:`members_on` is asked about many days (a network layer, each map of a time window)
     and only reads the table."""
-    return _membership_of(_file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
+    return _membership_of(file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
 
 
 @lru_cache(maxsize=4)
@@ -530,7 +530,9 @@ def _default_gazetteer(stamp: tuple) -> Gazetteer:
     return build_gazetteer(world=True)
 
 
-def _file_stamp(*paths: Path) -> tuple:
+def file_stamp(*paths: Path) -> tuple:
+    """The path, modification time (ns) and size of each file: a cache key that changes when
+    a file does (``OSError`` for a missing file)."""
     return tuple((str(p), os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in paths)
 
 
@@ -539,7 +541,7 @@ def _gazetteer(actors: pd.DataFrame | None, aliases: pd.DataFrame | Gazetteer | 
         return aliases
     if actors is None and aliases is None:
         paths = (ACTORS_PATH, ALIASES_PATH, WORLD_ACTORS_PATH, WORLD_ALIASES_PATH)
-        return _default_gazetteer(_file_stamp(*paths))
+        return _default_gazetteer(file_stamp(*paths))
     actors = load_actors() if actors is None else actors
     return build_gazetteer(actors, aliases)
 
