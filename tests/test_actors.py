@@ -769,3 +769,30 @@ def test_stop18_sentence_pairs_of_any_table(rows) -> None:
     table["sentence"] = table["sentence"].astype("Int64")
     for within in (["sentence"], ["article", "sentence"], ["article", "part", "sentence"]):
         assert new_sentence_pairs(table, within) == old_sentence_pairs(table, within)
+
+
+def old_token(text: str, start: int, end: int) -> str:
+    """The token of a mention at text[start:end] as the row loop before stop 18 found it."""
+    from helpers.actors import _HYPHENS, _token
+
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
+        start, end = _token(text, start, end)
+    return text[start:end]
+
+
+TOKEN_PIECES = [*" -‐‑.,’'(x9_éΩ\u00a0\u2014\u3000", "Rusland", "CSTO", "Poetin", "VS", "Navo"]
+
+
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=30).map("".join))
+def test_stop18_tokens_equal_the_old_row_loop(text) -> None:
+    gazetteer = build_gazetteer()
+    found = tag_mentions(text, aliases=gazetteer, person_counts_for_state=True)
+    expected = [old_token(text, s, e) for s, e in zip(found["start"], found["end"], strict=True)]
+    assert found["token"].tolist() == expected
+    people = found[found["via"] != ""]
+    assert (people["surface"].tolist(), people["via"].tolist()) == (
+        found.loc[people.index - 1, "surface"].tolist(),
+        found.loc[people.index - 1, "actor_id"].tolist(),
+    )

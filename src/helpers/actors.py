@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -493,6 +493,11 @@ class Gazetteer:
     pattern: re.Pattern[str]
     entries: dict[str, tuple[str, str, str]]  # key -> (actor_id, alias_kind, alias)
     person_state: dict[str, str]  # person id -> state id
+    # matched (folded) alias text -> (actor_id, alias_kind, the alias if it must match exactly
+    # as written, else None): filled as texts are tagged
+    matched: dict[str, tuple[str, str, str | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @lru_cache(maxsize=8)
@@ -568,21 +573,27 @@ def _token(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
     """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
-    entries = gazetteer.entries
     text = view.text
     found = []
-    keys: dict[str, tuple[str, str, str]] = {}  # matched text -> entry, for repeats
+    matched = gazetteer.matched
     for match in gazetteer.pattern.finditer(fold(text)):
         key, possessive = match.group("alias", "poss")
-        entry = keys.get(key)
+        entry = matched.get(key)
         if entry is None:
-            entry = keys[key] = entries[_KEY_SEP.sub(" ", key)]
-        actor_id, alias_kind, alias = entry
+            entry = matched[key] = _entry(gazetteer, key)
+        actor_id, alias_kind, exact = entry
         start, end = match.span()  # the alias is text[start : start + len(key)]
-        if len(alias) <= _EXACT_CASE_MAX and text[start : start + len(key)] != alias:
+        if exact is not None and text[start : start + len(key)] != exact:
             continue
         found.append((start, end, actor_id, "possessive" if possessive else alias_kind))
     return found
+
+
+def _entry(gazetteer: Gazetteer, key: str) -> tuple[str, str, str | None]:
+    """What a matched alias text stands for: actor id, alias kind, and the alias when it must
+    match exactly as written (a short one), else None."""
+    actor_id, alias_kind, alias = gazetteer.entries[_KEY_SEP.sub(" ", key)]
+    return actor_id, alias_kind, alias if len(alias) <= _EXACT_CASE_MAX else None
 
 
 def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
@@ -635,40 +646,24 @@ class _MentionColumns:
         person_counts_for_state: bool,
     ) -> int:
         """Append the rows of one text's matches (offsets into ``view.text``, mapped to the raw
-        text here); return how many rows were added."""
-        shared = self.shared
-        starts = [s[0] for s in sentences]
-        raw, text, mapped = view.raw, view.text, not view.is_raw
-        size = len(text)
-        bisect_right = bisect.bisect_right
-        rows = []  # in the order of MENTION_COLUMNS
-        for v_start, v_end, actor_id, alias_kind in found:
-            start, end = view.raw_span(v_start, v_end) if mapped else (v_start, v_end)
-            sentence = block = -1
-            at = bisect_right(starts, start) - 1
-            if at >= 0 and start < sentences[at][1]:
-                sentence, block = sentences[at][2], sentences[at][3]
-            surface = raw[start:end]
-            surface = shared.setdefault(surface, surface)
-            # The token is the surface unless a letter, digit or joining hyphen touches it.
-            before = text[v_start - 1] if v_start else " "
-            after = text[v_end] if v_end < size else " "
-            if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
-                t_start, t_end = _token(text, v_start, v_end)
-                if mapped:
-                    t_start, t_end = view.raw_span(t_start, t_end)
-                token = raw[t_start:t_end]
-                token = shared.setdefault(token, token)
-            else:
-                token = surface
-            row = (actor_id, surface, start, end, sentence, block, alias_kind, "", token)
-            rows.append(row)
-            if person_counts_for_state and actor_id in person_state:
-                rows.append((person_state[actor_id], *row[1:7], actor_id, token))
-        if rows:
-            for name, values in zip(MENTION_COLUMNS, zip(*rows, strict=True), strict=True):
-                self.columns[name].extend(values)
-        return len(rows)
+        text here), column by column; return how many rows were added."""
+        if not found:
+            return 0
+        v_starts, v_ends, actor_ids, kinds = zip(*found, strict=True)
+        starts, ends = v_starts, v_ends
+        if not view.is_raw:
+            starts, ends = zip(*map(view.raw_span, v_starts, v_ends), strict=True)
+        sentence, block = _sentences_at(sentences, starts)
+        share, raw = self.shared.setdefault, view.raw
+        surfaces = [share(cut, cut) for cut in map(raw.__getitem__, map(slice, starts, ends))]
+        tokens = _tokens(view, v_starts, v_ends, surfaces, share)
+        vias = ("",) * len(found)
+        columns = [actor_ids, surfaces, starts, ends, sentence, block, kinds, vias, tokens]
+        if person_counts_for_state and not person_state.keys().isdisjoint(actor_ids):
+            columns = _with_person_states(columns, person_state)
+        for name, values in zip(MENTION_COLUMNS, columns, strict=True):
+            self.columns[name].extend(values)
+        return len(columns[0])
 
     def frame(self, extra: dict[str, list] | None = None) -> pd.DataFrame:
         """The table (``extra`` columns first), typed as :func:`tag_mentions` documents."""
@@ -691,6 +686,68 @@ class _MentionColumns:
             values[missing] = 0
             data[name] = pd.arrays.IntegerArray(values, missing)
         return pd.DataFrame(data, columns=names)
+
+
+_NO_SENTENCE = (0, 0, -1, -1)  # (start, end, sentence, block) of a mention in no sentence
+
+
+def _sentences_at(
+    sentences: list[tuple[int, int, int, int]], starts: Iterable[int]
+) -> tuple[list[int], list[int]]:
+    """The sentence and block index of the sentence that holds each raw offset of ``starts``
+    (-1 where none does), from (start, end, sentence, block) in order (a binary search)."""
+    firsts = [s[0] for s in sentences]
+    bisect_right = bisect.bisect_right
+    held = [
+        sentences[at] if at >= 0 and start < sentences[at][1] else _NO_SENTENCE
+        for start, at in ((x, bisect_right(firsts, x) - 1) for x in starts)
+    ]
+    return [s[2] for s in held], [s[3] for s in held]
+
+
+# Characters that are neither a letter or digit nor a joining hyphen, so never extend a token
+# (the common ones: Latin and general punctuation, spaces); others are looked at one by one.
+_QUIET = frozenset(
+    c
+    for c in map(chr, [*range(0x250), *range(0x2000, 0x2070)])
+    if not c.isalnum() and c not in _HYPHENS
+)
+
+
+def _tokens(
+    view: TextView,
+    v_starts: Iterable[int],
+    v_ends: Iterable[int],
+    surfaces: list[str],
+    share: Callable[[str, str], str],
+) -> list[str]:
+    """The token of each mention (view offsets): its surface unless a letter, digit or
+    joining hyphen touches it, else the whole hyphenated word around it (:func:`_token`)."""
+    text, raw, mapped, size = view.text, view.raw, not view.is_raw, len(view.text)
+    tokens = list(surfaces)
+    for i, (v_start, v_end) in enumerate(zip(v_starts, v_ends, strict=True)):
+        before = text[v_start - 1] if v_start else " "
+        after = text[v_end] if v_end < size else " "
+        if before in _QUIET and after in _QUIET:
+            continue
+        if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
+            t_start, t_end = _token(text, v_start, v_end)
+            if mapped:
+                t_start, t_end = view.raw_span(t_start, t_end)
+            token = raw[t_start:t_end]
+            tokens[i] = share(token, token)
+    return tokens
+
+
+def _with_person_states(columns: list, person_state: dict[str, str]) -> list:
+    """The columns of mention rows with, after each person's row, a row for the person's
+    state whose ``via`` names the person."""
+    rows = []
+    for row in zip(*columns, strict=True):
+        rows.append(row)
+        if row[0] in person_state:
+            rows.append((person_state[row[0]], *row[1:7], row[0], row[8]))
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _mention_table(
