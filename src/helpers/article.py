@@ -589,6 +589,7 @@ def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _DOUBLE_PAIRS = {"“": "”", "„": "”“", '"': '"'}
 _DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
+_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "‘]")  # every quotation starts with one
 _DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
@@ -605,6 +606,8 @@ def _closing_singles(text: str, start: int, end: int) -> Iterator[int]:
 def _scan_quotes(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """The quotations of :func:`find_quotes` in ``text[start:end]``. Linear: each search for a
     closing mark resumes where the last one for the same kind of mark ended, or is reused."""
+    if _OPENER.search(text, start, end) is None:  # most blocks quote nobody
+        return []
     found: list[tuple[int, int, str]] = []
     # Double quotation marks: from an opening mark to the first closing one. The last search
     # for each kind of opening mark is remembered: (searched from, closing mark found or -1);
