@@ -34,6 +34,7 @@ from helpers.actors import (
 from helpers.article import load_article, parse_article
 from helpers.paths import ARTICLE
 from helpers.tables import DataError
+from helpers.textview import text_view
 
 TESTS = Path(__file__).resolve().parent
 RECURSION_LIMIT = sys.getrecursionlimit()
@@ -796,3 +797,38 @@ def test_stop18_tokens_equal_the_old_row_loop(text) -> None:
         found.loc[people.index - 1, "surface"].tolist(),
         found.loc[people.index - 1, "actor_id"].tolist(),
     )
+
+
+MATCH_PIECES = [*" -.,’'(x9_é\n", "Rusland", "rusland", "CSTO", "VS", "Navo", "Poetin", "Wit-"]
+
+
+@given(st.lists(st.sampled_from(MATCH_PIECES), max_size=30).map("".join))
+def test_stop18_consuming_the_character_before_a_mention_finds_what_looking_behind_found(text):
+    """The tagger's pattern consumes the non-word character before a mention when every alias
+    ends in a word character; it finds what the look-behind pattern finds. An alias ending in
+    another character ("v.s.") keeps the look-behind."""
+    import dataclasses
+    import re
+
+    from helpers.actors import _matches
+
+    gazetteer = build_gazetteer()
+    assert gazetteer.lead == 1 and gazetteer.pattern.pattern.startswith(r"\W")
+    behind = dataclasses.replace(
+        gazetteer,
+        pattern=re.compile(r"(?<!\w)" + gazetteer.pattern.pattern[2:]),
+        lead=0,
+        matched={},
+    )
+    view = text_view(text)
+    assert _matches(view, gazetteer) == _matches(view, behind)
+    actors = load_actors()
+    aliases = pd.DataFrame(
+        [["v.s.", "USA", "abbreviation", "nl", ""], ["Rusland", "RUS", "name", "nl", ""]],
+        columns=ALIAS_COLUMNS,
+    )
+    dotted = build_gazetteer(actors, aliases)
+    assert dotted.lead == 0 and _matches(text_view("De v.s. en Rusland."), dotted) == [
+        (3, 7, "USA", "abbreviation"),
+        (11, 18, "RUS", "name"),
+    ]

@@ -493,6 +493,9 @@ class Gazetteer:
     pattern: re.Pattern[str]
     entries: dict[str, tuple[str, str, str]]  # key -> (actor_id, alias_kind, alias)
     person_state: dict[str, str]  # person id -> state id
+    # 1 when the pattern consumes the character before a mention (searched in the text with
+    # a space put before it), 0 when it looks behind at it
+    lead: int = 0
     # matched (folded) alias text -> (actor_id, alias_kind, the alias if it must match exactly
     # as written, else None): filled as texts are tagged
     matched: dict[str, tuple[str, str, str | None]] = field(
@@ -510,8 +513,13 @@ def _compile(
         for alias, actor_id, kind in aliases
     }
     body, nesting = _trie_regex(entries)
-    pattern = _compile_nested(rf"(?<!\w)(?P<alias>{body})(?P<poss>'s|s)?(?!\w)", nesting + 2)
-    return Gazetteer(pattern, entries, dict(person_state))
+    # A mention follows no word character. When every key ends in a word character, no
+    # mention starts where the one before it ended, so that character can be consumed (\W):
+    # the search then skips from one to the next in C instead of trying every position.
+    lead = int(all(key[-1].isalnum() or key[-1] == "_" for key in entries))
+    before = r"\W" if lead else r"(?<!\w)"
+    pattern = _compile_nested(rf"{before}(?P<alias>{body})(?P<poss>'s|s)?(?!\w)", nesting + 2)
+    return Gazetteer(pattern, entries, dict(person_state), lead)
 
 
 def build_gazetteer(
@@ -575,14 +583,15 @@ def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, 
     """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
     text = view.text
     found = []
-    matched = gazetteer.matched
-    for match in gazetteer.pattern.finditer(fold(text)):
+    matched, lead = gazetteer.matched, gazetteer.lead
+    for match in gazetteer.pattern.finditer(" " + fold(text) if lead else fold(text)):
         key, possessive = match.group("alias", "poss")
         entry = matched.get(key)
         if entry is None:
             entry = matched[key] = _entry(gazetteer, key)
         actor_id, alias_kind, exact = entry
-        start, end = match.span()  # the alias is text[start : start + len(key)]
+        start, end = match.start("alias") - lead, match.end() - lead
+        # the alias is text[start : start + len(key)]
         if exact is not None and text[start : start + len(key)] != exact:
             continue
         found.append((start, end, actor_id, "possessive" if possessive else alias_kind))
