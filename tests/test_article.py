@@ -823,3 +823,25 @@ def test_stop18_seed_articles_split_as_before():
         assert [(s.start, s.end) for s in article.sentences] == [
             span for b in article.blocks for span in old_split(article.raw, b.start, b.end)
         ]
+
+
+def test_stop18_a_file_that_grew_after_its_check_is_read_whole_up_to_the_limit(
+    tmp_path, monkeypatch
+):
+    """The bytes read are what the file holds when it is read, even when it grew after the
+    check of its size; past MAX_BYTES it is refused."""
+    from helpers.article import read_article_bytes
+
+    path = tmp_path / "grows.txt"
+    path.write_bytes(b"date 2022-11 " + b"x" * 200)
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def smaller(info: os.stat_result) -> os.stat_result:  # what the checks saw before it grew
+        return os.stat_result((*info[:6], 10, *info[7:]))
+
+    monkeypatch.setattr(article_module.os, "stat", lambda p: smaller(real_stat(p)))
+    monkeypatch.setattr(article_module.os, "fstat", lambda fd: smaller(real_fstat(fd)))
+    assert read_article_bytes(path) == path.read_bytes()
+    monkeypatch.setattr(article_module, "MAX_BYTES", 100)
+    with pytest.raises(ArticleError, match="file too large: more than 100 bytes"):
+        read_article_bytes(path)

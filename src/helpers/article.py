@@ -447,8 +447,13 @@ def read_article_bytes(path: str | Path) -> bytes:
     except OSError as err:
         raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
-        _check_file(path, os.fstat(fd))
-        data = handle.read(MAX_BYTES + 1)
+        info = os.fstat(fd)
+        _check_file(path, info)
+        # What the file holds and a byte more (asking for MAX_BYTES + 1 at once allocates that
+        # much); a file that grew since is read on, up to the limit.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(MAX_BYTES + 1 - len(data))
     if len(data) > MAX_BYTES:  # it grew after the check
         raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
     return data
