@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import sys
 import unicodedata
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
@@ -25,11 +27,14 @@ from helpers.actors import (
     load_membership,
     members_on,
     mention_counts,
+    sentence_pairs,
+    tag_corpus,
     tag_mentions,
 )
 from helpers.article import load_article, parse_article
 from helpers.paths import ARTICLE
 from helpers.tables import DataError
+from helpers.textview import text_view
 
 TESTS = Path(__file__).resolve().parent
 RECURSION_LIMIT = sys.getrecursionlimit()
@@ -703,3 +708,127 @@ def test_row13_hundreds_of_nested_aliases_compile(small_actors: pd.DataFrame) ->
     found = tag_mentions(text, aliases=gazetteer)
     assert [len(s.split()) for s in found["surface"]] == [801, 199]
     assert sys.getrecursionlimit() == RECURSION_LIMIT  # restored after compiling
+
+
+# --- stop 18: the co-mention pairs, column by column ----------------------------------------
+
+
+def old_sentence_pairs(mentions: pd.DataFrame, within: list[str]) -> list[tuple]:
+    """(label, a, b) of each pair of distinct actors a sentence mentions, sentences in order:
+    the grouping of rows by sentence in Python before stop 18, kept as the reference."""
+    rows = mentions.dropna(subset=within)
+    numbers: dict[tuple, int] = {}
+    members: dict[tuple, set] = {}
+    for *key, actor in zip(*(rows[c].tolist() for c in [*within, "actor_id"]), strict=True):
+        lead = numbers.setdefault(tuple(key[:-1]), len(numbers))
+        members.setdefault((lead, key[-1]), set()).add(actor)
+    leads = list(numbers)
+    return [
+        ((*leads[lead], int(value)) if len(within) > 1 else int(value), a, b)
+        for (lead, value), actors in sorted(members.items())
+        for a, b in combinations(sorted(actors), 2)
+    ]
+
+
+def new_sentence_pairs(mentions: pd.DataFrame, within: list[str]) -> list[tuple]:
+    pairs = sentence_pairs(mentions, within if len(within) > 1 else within[0])
+    labels, actors = pairs.labels(), pairs.actors
+    columns = (pairs.sentence.tolist(), pairs.a.tolist(), pairs.b.tolist())
+    return [(labels[s], actors[a], actors[b]) for s, a, b in zip(*columns, strict=True)]
+
+
+def test_stop18_sentence_pairs_equal_the_old_grouping(gazetteer) -> None:
+    articles = [load_article(ARTICLE), parse_article("date 2021 Poetin en Tokajev. Rusland.")]
+    mentions = tag_corpus(articles * 2, aliases=gazetteer)  # an article twice: same id
+    single = tag_mentions(articles[0], aliases=gazetteer)
+    for table, within in ((mentions, ["article", "sentence"]), (single, ["sentence"])):
+        expected = old_sentence_pairs(table, within)
+        assert len(expected) > 50
+        assert new_sentence_pairs(table, within) == expected
+        shuffled = table.sample(frac=1, random_state=0)
+        assert new_sentence_pairs(shuffled, within) == old_sentence_pairs(shuffled, within)
+        assert new_sentence_pairs(table.iloc[:0], within) == []
+        counted = Counter((a, b) for _, a, b in expected)
+        weights = sentence_pairs(table, within).weights()
+        assert weights == [(a, b, n) for (a, b), n in sorted(counted.items())]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a1", "a2", "a3"]),
+            st.sampled_from(["b", "c"]),
+            st.one_of(st.none(), st.integers(0, 5), st.integers(-(2**40), 2**40)),
+            st.sampled_from(["RUS", "ARM", "BLR", "Z", "a"]),
+        ),
+        max_size=40,
+    )
+)
+def test_stop18_sentence_pairs_of_any_table(rows) -> None:
+    """Any sentence numbers (missing, negative, far apart) and leading columns."""
+    table = pd.DataFrame(rows, columns=["article", "part", "sentence", "actor_id"])
+    table["sentence"] = table["sentence"].astype("Int64")
+    for within in (["sentence"], ["article", "sentence"], ["article", "part", "sentence"]):
+        assert new_sentence_pairs(table, within) == old_sentence_pairs(table, within)
+
+
+def old_token(text: str, start: int, end: int) -> str:
+    """The token of a mention at text[start:end] as the row loop before stop 18 found it."""
+    from helpers.actors import _HYPHENS, _token
+
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
+        start, end = _token(text, start, end)
+    return text[start:end]
+
+
+TOKEN_PIECES = [*" -‐‑.,’'(x9_éΩ\u00a0\u2014\u3000", "Rusland", "CSTO", "Poetin", "VS", "Navo"]
+
+
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=30).map("".join))
+def test_stop18_tokens_equal_the_old_row_loop(text) -> None:
+    gazetteer = build_gazetteer()
+    found = tag_mentions(text, aliases=gazetteer, person_counts_for_state=True)
+    expected = [old_token(text, s, e) for s, e in zip(found["start"], found["end"], strict=True)]
+    assert found["token"].tolist() == expected
+    people = found[found["via"] != ""]
+    assert (people["surface"].tolist(), people["via"].tolist()) == (
+        found.loc[people.index - 1, "surface"].tolist(),
+        found.loc[people.index - 1, "actor_id"].tolist(),
+    )
+
+
+MATCH_PIECES = [*" -.,’'(x9_é\n", "Rusland", "rusland", "CSTO", "VS", "Navo", "Poetin", "Wit-"]
+
+
+@given(st.lists(st.sampled_from(MATCH_PIECES), max_size=30).map("".join))
+def test_stop18_consuming_the_character_before_a_mention_finds_what_looking_behind_found(text):
+    """The tagger's pattern consumes the non-word character before a mention when every alias
+    ends in a word character; it finds what the look-behind pattern finds. An alias ending in
+    another character ("v.s.") keeps the look-behind."""
+    import dataclasses
+    import re
+
+    from helpers.actors import _matches
+
+    gazetteer = build_gazetteer()
+    assert gazetteer.lead == 1 and gazetteer.pattern.pattern.startswith(r"\W")
+    behind = dataclasses.replace(
+        gazetteer,
+        pattern=re.compile(r"(?<!\w)" + gazetteer.pattern.pattern[2:]),
+        lead=0,
+        matched={},
+    )
+    view = text_view(text)
+    assert _matches(view, gazetteer) == _matches(view, behind)
+    actors = load_actors()
+    aliases = pd.DataFrame(
+        [["v.s.", "USA", "abbreviation", "nl", ""], ["Rusland", "RUS", "name", "nl", ""]],
+        columns=ALIAS_COLUMNS,
+    )
+    dotted = build_gazetteer(actors, aliases)
+    assert dotted.lead == 0 and _matches(text_view("De v.s. en Rusland."), dotted) == [
+        (3, 7, "USA", "abbreviation"),
+        (11, 18, "RUS", "name"),
+    ]

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import article as article_module
 from helpers.article import (
     MAX_BYTES,
     Article,
@@ -325,6 +327,7 @@ def test_corpus_rejects_duplicates(tmp_path):
 BAD_INPUTS = [
     ("empty file", b"", 1, "file is empty"),
     ("white space only", b"  \n\n\t\n", 1, "file is empty"),
+    ("BOMs between spaces", "\ufeff \ufeff \ufeff".encode(), 1, "file is empty"),
     ("missing date line", b"Met zijn oorlog in Oekraine.\n", 1, "expected a date line"),
     ("date line not first", b"\n\nKop\ndate 2022-11 Lede.", 3, "expected a date line"),
     ("date without value", b"date\n\nTekst.", 1, "date line has no date"),
@@ -704,3 +707,141 @@ def test_an_articles_view_is_the_view_of_its_raw_text_made_once(text):
     assert article.view is article.view
     other = dataclasses.replace(article, raw=article.raw + " Nu.")  # made afresh from its raw
     assert other.view == text_view(other.raw) != article.view
+
+
+# --- the splitter's regular expressions equal the character loops they replaced ------------
+
+
+def old_strip(raw: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (raw[start].isspace() or raw[start] == "\ufeff"):
+        start += 1
+    while end > start and (raw[end - 1].isspace() or raw[end - 1] == "\ufeff"):
+        end -= 1
+    return start, end
+
+
+def old_blocks(raw: str) -> list[tuple[int, int, int]]:
+    """(start, end, line) of the lede after the date and of each run of non-blank lines after
+    the first line that is not blank: the line loop before stop 18, kept as the reference."""
+    lines, start = [], 0
+    for number, match in enumerate(re.finditer(r"\r\n|\r|\n", raw), start=1):
+        lines.append((number, start, match.start()))
+        start = match.end()
+    lines.append((len(lines) + 1, start, len(raw)))
+    first = next(i for i, (_, s, e) in enumerate(lines) if old_strip(raw, s, e)[0] < e)
+    number, _, end = lines[first]
+    lede = re.match(r"[ \t\ufeff]*date[ \t]*\S*[ \t]*", raw[lines[first][1] : end]).end()
+    blocks = [(*old_strip(raw, lines[first][1] + lede, end), number)]
+    groups: list[list[tuple[int, int, int]]] = [[]]
+    for entry in lines[first + 1 :]:
+        if old_strip(raw, entry[1], entry[2])[0] < entry[2]:
+            groups[-1].append(entry)
+        elif groups[-1]:
+            groups.append([])
+    blocks += [(*old_strip(raw, g[0][1], g[-1][2]), g[0][0]) for g in groups if g]
+    return [b for b in blocks if b[0] < b[1]]
+
+
+def old_ends_sentence(raw: str, start: int, match: re.Match[str], end: int) -> bool:
+    """Whether a terminal mark ends a sentence: the loop before stop 18 (the reference)."""
+    after = nxt = match.end()
+    if after >= end:
+        return True
+    if not raw[after].isspace():
+        return False
+    while nxt < end and raw[nxt].isspace():
+        nxt += 1
+    if nxt >= end:
+        return True
+    if not (raw[nxt].isupper() or raw[nxt].isdigit() or raw[nxt] in "‘“„\"'([¿¡"):
+        return False
+    if match.group().startswith(".") and len(match.group().rstrip("’”\"')]")) == 1:
+        i = match.start()
+        while i > start and not raw[i - 1].isspace() and raw[i - 1] not in "‘“„\"'([¿¡":
+            i -= 1
+        word = raw[i : match.start()]
+        if word.lower() in article_module.ABBREVIATIONS:
+            return False
+        if len(word) == 1 and word.isalpha() and word.isupper():
+            return False
+    return True
+
+
+def old_split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence splitter before stop 18 (a loop over each terminal mark and the
+    characters around it), kept as the reference."""
+    spans, begin = [], start
+    for match in re.compile(r"[.!?…]+[’”\"')\]]*").finditer(raw, start, end):
+        if old_ends_sentence(raw, start, match, end):
+            s, e = old_strip(raw, begin, match.end())
+            spans += [(s, e)] if s < e else []
+            begin = match.end()
+    s, e = old_strip(raw, begin, end)
+    return [*spans, (s, e)] if s < e else spans
+
+
+SPLIT_PIECES = [
+    *"aZ1 \t.!?…’”\"')]‘“„([¿¡-:\u00a0\u2028\ufeffé",
+    *["\n", "\r\n", "\r", "\n\n", " \n \n", "\r\n\r\n", "\n\ufeff\n", "\r\r"],
+    *[" dr. ", "Dr. ", "o.a. ", "Bijv. ", "J. ", "z.g.a.n. ", "\u212aol. ", "İ. ", " Hij", "St."],
+]
+SPLIT_TEXT = st.lists(st.sampled_from(SPLIT_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(SPLIT_TEXT, st.data())
+def test_stop18_sentences_equal_the_old_splitter(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert article_module._split(text, start, end) == old_split(text, start, end)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(["", " ", "\n", "\r\n \ufeff", "\ufeff"]), SPLIT_TEXT)
+def test_stop18_blocks_and_lines_equal_the_old_line_loop(before, body):
+    raw = f"{before}date 2022-11 {body}"
+    try:
+        article = parse_article(raw)
+    except ArticleError as error:
+        assert "no text after the date line" in error.problem
+        assert old_blocks(raw) == []
+        return
+    assert [(b.start, b.end, b.line) for b in article.blocks] == [
+        (b[0], b[1], b[2]) if k.credit is None else (k.start, k.end, b[2])
+        for b, k in zip(old_blocks(raw), article.blocks, strict=True)
+    ]
+
+
+def test_stop18_seed_articles_split_as_before():
+    for path in sorted(RAW.glob("*.txt")):
+        article = load_article(path)
+        old = old_blocks(article.raw)
+        assert [b.line for b in article.blocks] == [b[2] for b in old]
+        assert [(b.start, b.end) for b in article.blocks if b.credit is None] == [
+            b[:2] for b, k in zip(old, article.blocks, strict=True) if k.credit is None
+        ]
+        assert [(s.start, s.end) for s in article.sentences] == [
+            span for b in article.blocks for span in old_split(article.raw, b.start, b.end)
+        ]
+
+
+def test_stop18_a_file_that_grew_after_its_check_is_read_whole_up_to_the_limit(
+    tmp_path, monkeypatch
+):
+    """The bytes read are what the file holds when it is read, even when it grew after the
+    check of its size; past MAX_BYTES it is refused."""
+    from helpers.article import read_article_bytes
+
+    path = tmp_path / "grows.txt"
+    path.write_bytes(b"date 2022-11 " + b"x" * 200)
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def smaller(info: os.stat_result) -> os.stat_result:  # what the checks saw before it grew
+        return os.stat_result((*info[:6], 10, *info[7:]))
+
+    monkeypatch.setattr(article_module.os, "stat", lambda p: smaller(real_stat(p)))
+    monkeypatch.setattr(article_module.os, "fstat", lambda fd: smaller(real_fstat(fd)))
+    assert read_article_bytes(path) == path.read_bytes()
+    monkeypatch.setattr(article_module, "MAX_BYTES", 100)
+    with pytest.raises(ArticleError, match="file too large: more than 100 bytes"):
+        read_article_bytes(path)

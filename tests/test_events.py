@@ -399,3 +399,19 @@ def test_the_old_single_article_call_still_works(article, corpus_registry):
     events = load_events(INVENTED_EVENTS, article=article, registry=corpus_registry)
     assert len(events) == 11 and sum(events.attrs["offsets_not_checked"].values()) == 11
     assert load_events(article=article).attrs["offsets_not_checked"] == {}
+
+
+def test_stop18_reference_facts_read_once_while_the_file_is_unchanged(tmp_path):
+    """The reference intervals are read once per file state: again after an edit, and a
+    missing file is the reader's error each time (nothing cached)."""
+    from helpers.events import REFERENCE_EVENTS, _reference_intervals
+
+    path = tmp_path / "ref.csv"
+    with pytest.raises(DataError):
+        _reference_intervals(path)
+    path.write_bytes(REFERENCE_EVENTS.read_bytes())
+    first = _reference_intervals(path)
+    assert _reference_intervals(path) is first and "F01" in first
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(row for row in rows if not row.startswith("F01,")), encoding="utf-8")
+    assert "F01" not in _reference_intervals(path) and "F01" in first

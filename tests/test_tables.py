@@ -322,3 +322,17 @@ def test_own_csv_reads_what_csv_wrote_as_read_table_does(tmp_path):
     path.write_text("text,n\nx,notanumber\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"own\.csv: cannot read"):
         read_own_csv(path, ["text", "n"], integers=["n"])
+
+
+def test_stop18_required_cells_of_text_columns_with_and_without_gaps():
+    """A text column (pandas ``str``) is checked as its cells read, a missing value ("nan")
+    included, as an object column of the same cells is."""
+    from helpers.tables import check_required
+
+    for dtype in ("str", object):
+        for cells, bad in (([" x", "y\u2003", "\u3000 "], 4), (["x", None, "\u2028"], 4)):
+            frame = pd.DataFrame({"s": pd.Series(cells, dtype=dtype), "_row": [2, 3, 4]})
+            with pytest.raises(DataError) as caught:
+                check_required(frame, ["s"], "t.csv")
+            assert (caught.value.row, caught.value.column) == (bad, "s")
+            check_required(frame.iloc[:2], ["s"], "t.csv")

@@ -9,10 +9,9 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,7 @@ __all__ = [
     "load_membership",
     "members_on",
     "mention_counts",
-    "sentence_actors",
+    "sentence_pairs",
     "tag_corpus",
     "tag_mentions",
     "unresolved_names",
@@ -366,7 +365,7 @@ def _default_membership() -> pd.DataFrame:
     """``load_membership()``, read once while the membership and actor tables stay unchanged:
     :func:`members_on` is asked about many days (a network layer, each map of a time window)
     and only reads the table."""
-    return _membership_of(_file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
+    return _membership_of(file_stamp(MEMBERSHIP_PATH, ACTORS_PATH))
 
 
 @lru_cache(maxsize=4)
@@ -494,6 +493,14 @@ class Gazetteer:
     pattern: re.Pattern[str]
     entries: dict[str, tuple[str, str, str]]  # key -> (actor_id, alias_kind, alias)
     person_state: dict[str, str]  # person id -> state id
+    # 1 when the pattern consumes the character before a mention (searched in the text with
+    # a space put before it), 0 when it looks behind at it
+    lead: int = 0
+    # matched (folded) alias text -> (actor_id, alias_kind, the alias if it must match exactly
+    # as written, else None): filled as texts are tagged
+    matched: dict[str, tuple[str, str, str | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @lru_cache(maxsize=8)
@@ -506,8 +513,13 @@ def _compile(
         for alias, actor_id, kind in aliases
     }
     body, nesting = _trie_regex(entries)
-    pattern = _compile_nested(rf"(?<!\w)(?P<alias>{body})(?P<poss>'s|s)?(?!\w)", nesting + 2)
-    return Gazetteer(pattern, entries, dict(person_state))
+    # A mention follows no word character. When every key ends in a word character, no
+    # mention starts where the one before it ended, so that character can be consumed (\W):
+    # the search then skips from one to the next in C instead of trying every position.
+    lead = int(all(key[-1].isalnum() or key[-1] == "_" for key in entries))
+    before = r"\W" if lead else r"(?<!\w)"
+    pattern = _compile_nested(rf"{before}(?P<alias>{body})(?P<poss>'s|s)?(?!\w)", nesting + 2)
+    return Gazetteer(pattern, entries, dict(person_state), lead)
 
 
 def build_gazetteer(
@@ -531,7 +543,9 @@ def _default_gazetteer(stamp: tuple) -> Gazetteer:
     return build_gazetteer(world=True)
 
 
-def _file_stamp(*paths: Path) -> tuple:
+def file_stamp(*paths: Path) -> tuple:
+    """The path, modification time (ns) and size of each file: a cache key that changes when
+    a file does (``OSError`` for a missing file)."""
     return tuple((str(p), os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in paths)
 
 
@@ -540,7 +554,7 @@ def _gazetteer(actors: pd.DataFrame | None, aliases: pd.DataFrame | Gazetteer | 
         return aliases
     if actors is None and aliases is None:
         paths = (ACTORS_PATH, ALIASES_PATH, WORLD_ACTORS_PATH, WORLD_ALIASES_PATH)
-        return _default_gazetteer(_file_stamp(*paths))
+        return _default_gazetteer(file_stamp(*paths))
     actors = load_actors() if actors is None else actors
     return build_gazetteer(actors, aliases)
 
@@ -567,21 +581,28 @@ def _token(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
     """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
-    entries = gazetteer.entries
     text = view.text
     found = []
-    keys: dict[str, tuple[str, str, str]] = {}  # matched text -> entry, for repeats
-    for match in gazetteer.pattern.finditer(fold(text)):
+    matched, lead = gazetteer.matched, gazetteer.lead
+    for match in gazetteer.pattern.finditer(" " + fold(text) if lead else fold(text)):
         key, possessive = match.group("alias", "poss")
-        entry = keys.get(key)
+        entry = matched.get(key)
         if entry is None:
-            entry = keys[key] = entries[_KEY_SEP.sub(" ", key)]
-        actor_id, alias_kind, alias = entry
-        start, end = match.span()  # the alias is text[start : start + len(key)]
-        if len(alias) <= _EXACT_CASE_MAX and text[start : start + len(key)] != alias:
+            entry = matched[key] = _entry(gazetteer, key)
+        actor_id, alias_kind, exact = entry
+        start, end = match.start("alias") - lead, match.end() - lead
+        # the alias is text[start : start + len(key)]
+        if exact is not None and text[start : start + len(key)] != exact:
             continue
         found.append((start, end, actor_id, "possessive" if possessive else alias_kind))
     return found
+
+
+def _entry(gazetteer: Gazetteer, key: str) -> tuple[str, str, str | None]:
+    """What a matched alias text stands for: actor id, alias kind, and the alias when it must
+    match exactly as written (a short one), else None."""
+    actor_id, alias_kind, alias = gazetteer.entries[_KEY_SEP.sub(" ", key)]
+    return actor_id, alias_kind, alias if len(alias) <= _EXACT_CASE_MAX else None
 
 
 def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
@@ -634,40 +655,24 @@ class _MentionColumns:
         person_counts_for_state: bool,
     ) -> int:
         """Append the rows of one text's matches (offsets into ``view.text``, mapped to the raw
-        text here); return how many rows were added."""
-        shared = self.shared
-        starts = [s[0] for s in sentences]
-        raw, text, mapped = view.raw, view.text, not view.is_raw
-        size = len(text)
-        bisect_right = bisect.bisect_right
-        rows = []  # in the order of MENTION_COLUMNS
-        for v_start, v_end, actor_id, alias_kind in found:
-            start, end = view.raw_span(v_start, v_end) if mapped else (v_start, v_end)
-            sentence = block = -1
-            at = bisect_right(starts, start) - 1
-            if at >= 0 and start < sentences[at][1]:
-                sentence, block = sentences[at][2], sentences[at][3]
-            surface = raw[start:end]
-            surface = shared.setdefault(surface, surface)
-            # The token is the surface unless a letter, digit or joining hyphen touches it.
-            before = text[v_start - 1] if v_start else " "
-            after = text[v_end] if v_end < size else " "
-            if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
-                t_start, t_end = _token(text, v_start, v_end)
-                if mapped:
-                    t_start, t_end = view.raw_span(t_start, t_end)
-                token = raw[t_start:t_end]
-                token = shared.setdefault(token, token)
-            else:
-                token = surface
-            row = (actor_id, surface, start, end, sentence, block, alias_kind, "", token)
-            rows.append(row)
-            if person_counts_for_state and actor_id in person_state:
-                rows.append((person_state[actor_id], *row[1:7], actor_id, token))
-        if rows:
-            for name, values in zip(MENTION_COLUMNS, zip(*rows, strict=True), strict=True):
-                self.columns[name].extend(values)
-        return len(rows)
+        text here), column by column; return how many rows were added."""
+        if not found:
+            return 0
+        v_starts, v_ends, actor_ids, kinds = zip(*found, strict=True)
+        starts, ends = v_starts, v_ends
+        if not view.is_raw:
+            starts, ends = zip(*map(view.raw_span, v_starts, v_ends), strict=True)
+        sentence, block = _sentences_at(sentences, starts)
+        share, raw = self.shared.setdefault, view.raw
+        surfaces = [share(cut, cut) for cut in map(raw.__getitem__, map(slice, starts, ends))]
+        tokens = _tokens(view, v_starts, v_ends, surfaces, share)
+        vias = ("",) * len(found)
+        columns = [actor_ids, surfaces, starts, ends, sentence, block, kinds, vias, tokens]
+        if person_counts_for_state and not person_state.keys().isdisjoint(actor_ids):
+            columns = _with_person_states(columns, person_state)
+        for name, values in zip(MENTION_COLUMNS, columns, strict=True):
+            self.columns[name].extend(values)
+        return len(columns[0])
 
     def frame(self, extra: dict[str, list] | None = None) -> pd.DataFrame:
         """The table (``extra`` columns first), typed as :func:`tag_mentions` documents."""
@@ -690,6 +695,68 @@ class _MentionColumns:
             values[missing] = 0
             data[name] = pd.arrays.IntegerArray(values, missing)
         return pd.DataFrame(data, columns=names)
+
+
+_NO_SENTENCE = (0, 0, -1, -1)  # (start, end, sentence, block) of a mention in no sentence
+
+
+def _sentences_at(
+    sentences: list[tuple[int, int, int, int]], starts: Iterable[int]
+) -> tuple[list[int], list[int]]:
+    """The sentence and block index of the sentence that holds each raw offset of ``starts``
+    (-1 where none does), from (start, end, sentence, block) in order (a binary search)."""
+    firsts = [s[0] for s in sentences]
+    bisect_right = bisect.bisect_right
+    held = [
+        sentences[at] if at >= 0 and start < sentences[at][1] else _NO_SENTENCE
+        for start, at in ((x, bisect_right(firsts, x) - 1) for x in starts)
+    ]
+    return [s[2] for s in held], [s[3] for s in held]
+
+
+# Characters that are neither a letter or digit nor a joining hyphen, so never extend a token
+# (the common ones: Latin and general punctuation, spaces); others are looked at one by one.
+_QUIET = frozenset(
+    c
+    for c in map(chr, [*range(0x250), *range(0x2000, 0x2070)])
+    if not c.isalnum() and c not in _HYPHENS
+)
+
+
+def _tokens(
+    view: TextView,
+    v_starts: Iterable[int],
+    v_ends: Iterable[int],
+    surfaces: list[str],
+    share: Callable[[str, str], str],
+) -> list[str]:
+    """The token of each mention (view offsets): its surface unless a letter, digit or
+    joining hyphen touches it, else the whole hyphenated word around it (:func:`_token`)."""
+    text, raw, mapped, size = view.text, view.raw, not view.is_raw, len(view.text)
+    tokens = list(surfaces)
+    for i, (v_start, v_end) in enumerate(zip(v_starts, v_ends, strict=True)):
+        before = text[v_start - 1] if v_start else " "
+        after = text[v_end] if v_end < size else " "
+        if before in _QUIET and after in _QUIET:
+            continue
+        if before.isalnum() or before in _HYPHENS or after.isalnum() or after in _HYPHENS:
+            t_start, t_end = _token(text, v_start, v_end)
+            if mapped:
+                t_start, t_end = view.raw_span(t_start, t_end)
+            token = raw[t_start:t_end]
+            tokens[i] = share(token, token)
+    return tokens
+
+
+def _with_person_states(columns: list, person_state: dict[str, str]) -> list:
+    """The columns of mention rows with, after each person's row, a row for the person's
+    state whose ``via`` names the person."""
+    rows = []
+    for row in zip(*columns, strict=True):
+        rows.append(row)
+        if row[0] in person_state:
+            rows.append((person_state[row[0]], *row[1:7], row[0], row[8]))
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _mention_table(
@@ -902,50 +969,122 @@ def add_actor_nodes(graph: nx.Graph, counts: pd.Series, actors: pd.DataFrame | N
         )
 
 
-def sentence_actors(
-    mentions: pd.DataFrame, within: str | list[str] = "sentence"
-) -> Iterator[tuple[object, list[str]]]:
-    """Each sentence that mentions an actor, once, in sentence order: its label and its
-    distinct actors, sorted. Rows without a sentence are skipped. The one grouping of mentions
-    by sentence, for :func:`comention_graph` and the pipeline's pair sums.
+@dataclass(frozen=True)
+class SentencePairs:
+    """The pairs of distinct actors that each sentence mentions (see :func:`sentence_pairs`):
+    pair ``k`` is ``actors[a[k]]``, ``actors[b[k]]`` (``a[k]`` < ``b[k]``) in sentence
+    ``sentence[k]``, a number of the sentences in sentence order; pairs in that order, then
+    by ``a`` and ``b``."""
+
+    actors: list[str]  # every actor of a sentence, sorted: a and b index it
+    sentence: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    leads: list[tuple]  # the values of the leading columns (the article), in order of appearance
+    sentence_leads: np.ndarray  # per numbered sentence: its index into leads
+    sentence_values: np.ndarray  # per numbered sentence: its sentence index
+
+    def labels(self) -> list[object]:
+        """The label of each numbered sentence: its index, or ``(article, index)``."""
+        values = self.sentence_values.tolist()
+        if not self.leads:
+            return values
+        return [
+            (*self.leads[lead], value)
+            for lead, value in zip(self.sentence_leads.tolist(), values, strict=True)
+        ]
+
+    def weights(self) -> list[tuple[str, str, int]]:
+        """Each pair of actors with the number of sentences that mention both, sorted."""
+        size = len(self.actors)
+        pairs, counts = np.unique(self.a * size + self.b, return_counts=True)
+        actors = self.actors
+        return [
+            (actors[pair // size], actors[pair % size], count)
+            for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True)
+        ]
+
+
+def sentence_pairs(mentions: pd.DataFrame, within: str | list[str] = "sentence") -> SentencePairs:
+    """Each pair of distinct actors that a sentence mentions, once per sentence, sentences in
+    order. Rows without a sentence are skipped. The one grouping of mentions by sentence, for
+    :func:`comention_graph` and the pipeline's pair sums; column by column (sorted once).
 
     ``within`` names the column(s) that identify a sentence: ``"sentence"`` for one article
     (the label is the sentence index), ``["article", "sentence"]`` for the table of
     :func:`tag_corpus` (the label is an ``(article, sentence)`` tuple; articles in the order
-    they first appear in the table, then by sentence index). One pass over the rows (sorted
-    first only when they are not in sentence order already): several times faster than a
-    pandas group-by per sentence."""
+    they first appear in the table, then by sentence index)."""
     keys = [within] if isinstance(within, str) else list(within)
-    with_sentence = mentions.dropna(subset=keys)
-    actor_ids = with_sentence["actor_id"].tolist()
-    sentence_keys = with_sentence[keys[-1]].tolist()
-    if len(keys) == 1:
-        labels = None
-    else:
-        # Leading columns (the article) numbered in order of first appearance.
-        leading = list(zip(*(with_sentence[k].tolist() for k in keys[:-1]), strict=True))
-        codes: dict[tuple, int] = {}
-        numbers = [codes.setdefault(t, len(codes)) for t in leading]
-        labels = list(codes)
-        sentence_keys = list(zip(numbers, sentence_keys, strict=True))
-    order = range(len(sentence_keys))
-    if any(a > b for a, b in pairwise(sentence_keys)):
-        order = sorted(order, key=sentence_keys.__getitem__)
-    current = None
-    members: set = set()
-    for i in order:
-        key = sentence_keys[i]
-        if key != current:
-            if members:
-                yield _label(current, labels), sorted(members)
-            current, members = key, set()
-        members.add(actor_ids[i])
-    if members:
-        yield _label(current, labels), sorted(members)
+    present = np.ones(len(mentions), dtype=bool)
+    for key in keys:
+        present &= mentions[key].notna().to_numpy()
+    actor, actors = pd.factorize(mentions["actor_id"], sort=True)
+    actor = actor[present]
+    value = mentions[keys[-1]].to_numpy(dtype="int64", na_value=-1)[present]
+    lead, leads = np.zeros(len(value), dtype="int64"), []
+    if len(keys) > 1:
+        lead, leads = _first_appearance(mentions.loc[present, keys[:-1]])
+    # One key per row that sorts by sentence, then actor; one row per sentence and actor.
+    size = max(len(actors), 1)
+    rank, values = _ranks(value, _KEY_LIMIT // (max(len(leads), 1) * size))
+    width = len(values)
+    key = _sorted_unique((lead * width + rank) * size + actor)
+    sentence, actor = np.divmod(key, size)
+    starts = np.flatnonzero(np.diff(sentence, prepend=-1))
+    number = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(sentence)))
+    first, second = _pairs_within(number)
+    return SentencePairs(
+        actors=list(actors),
+        sentence=number[first],
+        a=actor[first],
+        b=actor[second],
+        leads=leads,
+        sentence_leads=sentence[starts] // width,
+        sentence_values=values[sentence[starts] % width],
+    )
 
 
-def _label(key, labels: list[tuple] | None) -> object:
-    return int(key) if labels is None else (*labels[key[0]], int(key[1]))
+_KEY_LIMIT = 2**62  # the sort keys of sentence_pairs stay below this (int64)
+
+
+def _ranks(value: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers from 0 that sort as ``value`` does, and the value of each: ``value``
+    less its least value when its range is no wider than the number of values and below
+    ``limit`` (sentence indexes), else its rank among its distinct values (a sort)."""
+    least = int(value.min()) if len(value) else 0
+    width = int(value.max()) - least + 1 if len(value) else 1
+    if width <= len(value) and width < limit:
+        return value - least, np.arange(least, least + width)
+    return pd.factorize(value, sort=True)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct ``values``, sorted (a sort: faster than ``np.unique``'s hashing here)."""
+    values = np.sort(values)
+    return values[np.diff(values, prepend=values[:1] - 1) != 0]
+
+
+def _pairs_within(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``i`` < ``j`` of a sorted array of group numbers ``0, 1, ...``
+    whose numbers are equal, ordered by ``i``, then ``j``."""
+    rows = np.arange(len(group))
+    ends = np.append(np.flatnonzero(np.diff(group)) + 1, len(group))  # each group's end
+    count = ends[group] - rows - 1  # the pairs each position opens
+    first = np.repeat(rows, count)
+    step = np.arange(len(first)) - np.repeat(np.cumsum(count) - count, count) + 1
+    return first, first + step
+
+
+def _first_appearance(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple]]:
+    """Each row of ``frame`` numbered by its combination of values, in order of first
+    appearance, and those combinations."""
+    numbers = np.zeros(len(frame), dtype="int64")
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column])
+        numbers = pd.factorize(numbers * len(uniques) + codes)[0]
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(numbers), prepend=-1))
+    values = (frame[column].iloc[firsts].tolist() for column in frame.columns)
+    return numbers, list(zip(*values, strict=True))
 
 
 def comention_graph(
@@ -961,17 +1100,20 @@ def comention_graph(
     (``sentences`` then lists sentence indexes), ``["article", "sentence"]`` for the table of
     :func:`tag_corpus` (``sentences`` then lists ``(article, sentence)`` tuples, articles in
     the order they first appear in the table, then by sentence index); see
-    :func:`sentence_actors`. Edges are created in order of first co-mention."""
+    :func:`sentence_pairs`. Edges are created in order of first co-mention."""
     graph = nx.Graph()
     add_actor_nodes(graph, mentions["actor_id"].value_counts(), actors)
     edges: dict[tuple, dict] = {}
-    for label, members in sentence_actors(mentions, within):
-        for pair in combinations(members, 2):
-            edge = edges.get(pair)
-            if edge is None:
-                edges[pair] = {"weight": 1, "sentences": [label]}
-            else:
-                edge["weight"] += 1
-                edge["sentences"].append(label)
+    pairs = sentence_pairs(mentions, within)
+    labels, names = pairs.labels(), pairs.actors
+    columns = (pairs.sentence.tolist(), pairs.a.tolist(), pairs.b.tolist())
+    for number, a, b in zip(*columns, strict=True):
+        pair, label = (names[a], names[b]), labels[number]
+        edge = edges.get(pair)
+        if edge is None:
+            edges[pair] = {"weight": 1, "sentences": [label]}
+        else:
+            edge["weight"] += 1
+            edge["sentences"].append(label)
     graph.add_edges_from((a, b, attrs) for (a, b), attrs in edges.items())
     return graph

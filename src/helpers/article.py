@@ -10,7 +10,7 @@ import re
 import stat
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -221,21 +221,37 @@ def _check_characters(raw: str, path: str) -> None:
     )
 
 
-def _lines(raw: str) -> Iterable[tuple[int, int, int]]:
-    """Yield (line number, start, end) of each line, without its line ending."""
-    start = 0
-    number = 1
-    for match in _LINE_BREAK.finditer(raw):
-        yield number, start, match.start()
-        start = match.end()
-        number += 1
-    yield number, start, len(raw)
+# A blank is white space or a BOM; a line holds no line break; a block is a run of lines that
+# are not blank, from its first visible character to its last.
+_VISIBLE = r"[^\s\ufeff]"
+_BLANKS = re.compile(r"[\s\ufeff]*+")
+_LINE_BLANK = r"(?:[^\S\r\n]|\ufeff)"
+_BLOCK = re.compile(
+    rf"{_VISIBLE}(?>[^\r\n]*{_VISIBLE})?"
+    rf"(?:{_LINE_BLANK}*+(?:\r\n|\r|\n){_LINE_BLANK}*+{_VISIBLE}(?>[^\r\n]*{_VISIBLE})?)*+"
+)
+_FIRST_VISIBLE = re.compile(_VISIBLE)
+
+
+def _line_breaks(raw: str, start: int, end: int) -> int:
+    """How many line breaks (LF, CRLF or CR) ``raw[start:end]`` holds (neither end may fall
+    inside a CRLF)."""
+    breaks = raw.count("\n", start, end)
+    carriage = raw.count("\r", start, end)
+    return breaks + carriage - raw.count("\r\n", start, end) if carriage else breaks
+
+
+def _line_at(raw: str, offset: int) -> tuple[int, int, int]:
+    """The (1-based number, start, end) of the line that holds ``offset``, without its line
+    ending."""
+    start = max(raw.rfind("\n", 0, offset), raw.rfind("\r", 0, offset)) + 1
+    after = _LINE_BREAK.search(raw, offset)
+    return _line_breaks(raw, 0, start) + 1, start, len(raw) if after is None else after.start()
 
 
 def _strip(raw: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) so that it holds no leading or trailing white space (or BOM)."""
-    while start < end and (raw[start].isspace() or raw[start] == "\ufeff"):
-        start += 1
+    start = _BLANKS.match(raw, start, end).end()
     while end > start and (raw[end - 1].isspace() or raw[end - 1] == "\ufeff"):
         end -= 1
     return start, end
@@ -323,41 +339,30 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     else:
         raw = data
         sha = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    if not raw.strip().strip("\ufeff").strip():
+    visible = _FIRST_VISIBLE.search(raw)
+    if visible is None:  # nothing but white space and BOMs
         raise ArticleError(path, 1, "file is empty")
     _check_characters(raw, path)
 
-    lines = list(_lines(raw))
-    first = next(i for i, (_, s, e) in enumerate(lines) if _strip(raw, s, e)[0] < e)
-    number, line_start, line_end = lines[first]
+    number, line_start, line_end = _line_at(raw, visible.start())
     date_span, precision, rest_start = _parse_date(raw, path, number, line_start, line_end)
 
     blocks: list[Block] = []
     lede_start, lede_end = _strip(raw, rest_start, line_end)
     if lede_start < lede_end:
         blocks.append(Block(0, "lede", lede_start, lede_end, raw[lede_start:lede_end], number))
-
-    # Group the remaining non-blank lines into blocks separated by blank lines.
-    current: list[tuple[int, int, int]] = []
-    groups: list[list[tuple[int, int, int]]] = []
-    for entry in lines[first + 1 :]:
-        _, s, e = entry
-        if _strip(raw, s, e)[0] < e:
-            current.append(entry)
-        elif current:
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    if not blocks and not groups:
-        raise ArticleError(path, number, "article has no text after the date line")
-    for group in groups:
-        start, end = _strip(raw, group[0][1], group[-1][2])
-        index = len(blocks)
-        if index == 0:
-            blocks.append(Block(0, "lede", start, end, raw[start:end], group[0][0]))
+    # The blocks after the date line: runs of lines that are not blank.
+    line, counted = number, line_start
+    for match in _BLOCK.finditer(raw, line_end):
+        start, end = match.span()
+        line += _line_breaks(raw, counted, start)
+        counted = start
+        if blocks:
+            blocks.append(_classify(raw, start, end, line, len(blocks)))
         else:
-            blocks.append(_classify(raw, start, end, group[0][0], index))
+            blocks.append(Block(0, "lede", start, end, raw[start:end], line))
+    if not blocks:
+        raise ArticleError(path, number, "article has no text after the date line")
 
     sentences: list[Sentence] = []
     quotes: list[Quote] = []
@@ -442,8 +447,13 @@ def read_article_bytes(path: str | Path) -> bytes:
     except OSError as err:
         raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
-        _check_file(path, os.fstat(fd))
-        data = handle.read(MAX_BYTES + 1)
+        info = os.fstat(fd)
+        _check_file(path, info)
+        # What the file holds and a byte more (asking for MAX_BYTES + 1 at once allocates that
+        # much); a file that grew since is read on, up to the limit.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(MAX_BYTES + 1 - len(data))
     if len(data) > MAX_BYTES:  # it grew after the check
         raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
     return data
@@ -526,38 +536,28 @@ ABBREVIATIONS = frozenset(
     t.z.t v.chr n.chr vgl vs z.g.a.n zgn
     """.split()
 )
-_TERMINATOR = re.compile(r"[.!?…]+[’”\"')\]]*")
 _OPENERS = "‘“„\"'([¿¡"
+# A run of sentence-ending marks (and the closing marks after it) that ends the text searched
+# or is followed by white space: a possible end of a sentence; ``next``, the first character
+# after that white space (none at the end of the text).
+_TERMINATOR = re.compile(
+    r"(?P<marks>[.!?…][.!?…]*+)[’”\"')\]]*+(?=\s*+\Z|\s++(?P<next>.))", re.DOTALL
+)
+# The word before a full stop: what follows the last white space or opening mark. Only words
+# as long as the longest abbreviation matter, so at most one character more is looked at.
+_WORD_WIDTH = max(map(len, ABBREVIATIONS)) + 1
+_WORD_BEFORE = re.compile(rf"[^\s{re.escape(_OPENERS)}]{{1,{_WORD_WIDTH}}}\Z")
 
 
-def _previous_word(raw: str, start: int, dot: int) -> str:
-    i = dot
-    while i > start and not raw[i - 1].isspace() and raw[i - 1] not in _OPENERS:
-        i -= 1
-    return raw[i:dot]
-
-
-def _ends_sentence(raw: str, block_start: int, match: re.Match[str], block_end: int) -> bool:
-    after = match.end()
-    if after >= block_end:
-        return True
-    if not raw[after].isspace():
+def _after_abbreviation(raw: str, start: int, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial ("J. Smith"): the
+    word before it, back to ``start`` at most, is in :data:`ABBREVIATIONS` (in any case) or a
+    single capital letter."""
+    word = _WORD_BEFORE.search(raw, max(start, dot - _WORD_WIDTH), dot)
+    if word is None:
         return False
-    nxt = after
-    while nxt < block_end and raw[nxt].isspace():
-        nxt += 1
-    if nxt >= block_end:
-        return True
-    following = raw[nxt]
-    if not (following.isupper() or following.isdigit() or following in _OPENERS):
-        return False
-    if match.group().startswith(".") and len(match.group().rstrip("’”\"')]")) == 1:
-        word = _previous_word(raw, block_start, match.start())
-        if word.lower() in ABBREVIATIONS:
-            return False
-        if len(word) == 1 and word.isalpha() and word.isupper():  # an initial: "J. Smith"
-            return False
-    return True
+    word = word.group()
+    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper())
 
 
 def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -569,16 +569,21 @@ def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``raw[start:end]``: each ends at a run of terminal marks followed by
+    the end of the text or white space and a capital, digit or opening mark, unless it is a
+    single full stop after an abbreviation or an initial."""
     spans: list[tuple[int, int]] = []
-    begin = start
+    begin = _BLANKS.match(raw, start, end).end()
     for match in _TERMINATOR.finditer(raw, start, end):
-        if match.end() > end:
-            break
-        if _ends_sentence(raw, start, match, end):
-            s, e = _strip(raw, begin, match.end())
-            if s < e:
-                spans.append((s, e))
-            begin = match.end()
+        following = match.group("next")
+        if following is not None and not (
+            following.isupper() or following.isdigit() or following in _OPENERS
+        ):
+            continue
+        if match.group("marks") == "." and _after_abbreviation(raw, start, match.start()):
+            continue
+        spans.append((begin, match.end()))
+        begin = match.end() if following is None else match.start("next")
     s, e = _strip(raw, begin, end)
     if s < e:
         spans.append((s, e))
@@ -589,6 +594,7 @@ def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _DOUBLE_PAIRS = {"“": "”", "„": "”“", '"': '"'}
 _DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
+_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "‘]")  # every quotation starts with one
 _DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
@@ -605,6 +611,8 @@ def _closing_singles(text: str, start: int, end: int) -> Iterator[int]:
 def _scan_quotes(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """The quotations of :func:`find_quotes` in ``text[start:end]``. Linear: each search for a
     closing mark resumes where the last one for the same kind of mark ended, or is reused."""
+    if _OPENER.search(text, start, end) is None:  # most blocks quote nobody
+        return []
     found: list[tuple[int, int, str]] = []
     # Double quotation marks: from an opening mark to the first closing one. The last search
     # for each kind of opening mark is remembered: (searched from, closing mark found or -1);

@@ -17,12 +17,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.actors import load_actors
+from helpers.actors import file_stamp, load_actors
 from helpers.article import Article
 from helpers.corpus import load_corpus_articles, registry_of
 from helpers.io import write_text
@@ -401,9 +402,20 @@ def load_reference_events(path: str | Path | None = None) -> pd.DataFrame:
 
 def _reference_intervals(path: Path | None) -> dict[str, tuple[datetime.date, datetime.date]]:
     """fact_id -> (date_start, date_end) of the reference events (none when ``path`` is None;
-    a missing file is an error, not a silent skip of the checks)."""
+    a missing file is an error, not a silent skip of the checks). Read once while the file
+    stays unchanged (every partition of a corpus checks its rows against it); not to be
+    changed by the caller."""
     if path is None:
         return {}
+    try:
+        stamp = file_stamp(path)
+    except OSError:
+        stamp = None  # not cached: the reader raises its error
+    return _intervals_of(path, stamp)
+
+
+@lru_cache(maxsize=4)
+def _intervals_of(path: Path, stamp: tuple | None) -> dict:
     table = load_reference_events(path)
     return {
         fact: (start.date(), end.date())
@@ -825,18 +837,16 @@ def _columns(table: pd.DataFrame, checks: _Checks) -> dict[str, list]:
 
 def _first_failure(rule: _Rule, columns: dict[str, list]) -> tuple[int, str] | None:
     """The first row (position) where ``rule`` fails and its problem; ``rule.problem`` is
-    called once per distinct combination of what it reads."""
-    if len(rule.reads) == 1:
-        keys = columns[rule.reads[0]]
-        problems = {key: rule.problem(key) for key in set(keys)}
-    else:
-        keys = list(zip(*(columns[c] for c in rule.reads), strict=True))
-        problems = {key: rule.problem(*key) for key in set(keys)}
-    bad = {key: problem for key, problem in problems.items() if problem is not None}
+    called once per distinct combination of what it reads (the rows are only looked at one by
+    one when one fails)."""
+    cells = [columns[c] for c in rule.reads]
+    keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
+    problem = rule.problem if len(cells) == 1 else lambda key: rule.problem(*key)
+    bad = {key: found for key in dict.fromkeys(keys) if (found := problem(key)) is not None}
     if not bad:
         return None
-    at = next(i for i, key in enumerate(keys) if key in bad)
-    return at, bad[keys[at]]
+    keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
+    return next((at, bad[key]) for at, key in enumerate(keys) if key in bad)
 
 
 def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, list]) -> None:

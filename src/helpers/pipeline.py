@@ -53,12 +53,11 @@ from __future__ import annotations
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import chain, combinations, groupby
+from itertools import groupby
 from pathlib import Path
 from typing import IO
 
@@ -72,7 +71,7 @@ from helpers.actors import (
     add_actor_nodes,
     build_gazetteer,
     load_actors,
-    sentence_actors,
+    sentence_pairs,
     tag_corpus,
 )
 from helpers.article import Article, ArticleError, corpus_files, load_article
@@ -207,13 +206,9 @@ def time_table(
 def pair_sums(mentions: pd.DataFrame) -> pd.DataFrame:
     """Co-mention sums of a mention table of :func:`tag_corpus`: each sentence (article,
     sentence) adds 1 to every pair of distinct actors it mentions; ``a`` < ``b``. The
-    sentences are those of :func:`helpers.actors.sentence_actors` (as in ``comention_graph``)."""
-    sentences = sentence_actors(mentions, ["article", "sentence"])
-    # one update with every pair (counted in C), not one per sentence
-    weights = Counter(chain.from_iterable(combinations(members, 2) for _, members in sentences))
-    frame = pd.DataFrame(
-        [(a, b, w) for (a, b), w in sorted(weights.items())], columns=["a", "b", "weight"]
-    )
+    sentences are those of :func:`helpers.actors.sentence_pairs` (as in ``comention_graph``)."""
+    weights = sentence_pairs(mentions, ["article", "sentence"]).weights()
+    frame = pd.DataFrame(weights, columns=["a", "b", "weight"])
     return frame.astype({"weight": "int64"})
 
 

@@ -275,7 +275,10 @@ def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path
     columns = list(columns)
     empty = []  # (position of the first empty cell, column) of each column that has one
     for order, column in enumerate(columns):
-        cells = list(map(str, frame[column].tolist()))
+        values = frame[column]
+        cells = values.tolist()
+        if not isinstance(values.dtype, pd.StringDtype) or values.hasnans:
+            cells = list(map(str, cells))  # a text column without gaps holds str already
         if not all(map(str.strip, cells)):
             empty.append((next(i for i, cell in enumerate(cells) if not cell.strip()), order))
     if empty:  # the first row, then its first column
