@@ -379,6 +379,8 @@ def _profiler_enabled() -> bool:
     return dask.config.get("distributed.worker.profile.enabled")
 
 
+# the module's own cluster (fixture) holds the scheduler's default HTTP port: this one moves
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")
 def test_the_workers_of_a_local_cluster_run_without_the_statistical_profiler():
     with _engine("dask", 1, None) as runner:
         assert runner.calls(_profiler_enabled, [()]) == [False]
