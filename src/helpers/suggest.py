@@ -426,18 +426,10 @@ def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str
 def _around(
     ctx: _Context, clause: tuple[int, int], at: int, allowed: Sequence[str]
 ) -> tuple[list[Mention], list[Mention]]:
-    """``_actors_in`` the clause before ``at`` (a cue's start) and from it, in one pass:
-    each mention's :func:`_is_location` read once."""
-    a, b = clause
-    text = ctx.article.raw
-    before, after = [], []
-    for m in ctx.window(a, b):
-        if a <= m.start and m.end <= b and not _is_location(text, m, a, allowed):
-            if m.end <= at:
-                before.append(m)
-            if at <= m.start:
-                after.append(m)
-    return before, after
+    """:func:`_actors_in` the clause before ``at`` (a cue's start) and from it: the clause's
+    actors found once (each mention's :func:`_is_location` read once), then cut at ``at``."""
+    found = _actors_in(ctx, *clause, clause[0], allowed)
+    return [m for m in found if m.end <= at], [m for m in found if at <= m.start]
 
 
 def _actors_in(
