@@ -3,11 +3,23 @@ never an error."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pandas as pd
 import pytest
 
 from helpers.article import blocks_table, quotes_table
-from helpers.glosses import NO_GLOSS, gloss_coverage, load_glosses, with_gloss
+from helpers.glosses import (
+    GLOSSES,
+    NO_GLOSS,
+    check_glosses_belong,
+    gloss_coverage,
+    load_glosses,
+    with_gloss,
+)
+from helpers.registry import load_registry
+from helpers.tables import DataError
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +60,33 @@ def test_glosses_belong_to_their_article(article, glosses):
 def test_no_texts_no_glosses(glosses):
     out = with_gloss(pd.DataFrame({"text": []}), glosses, "39a6002ab68b")
     assert out.empty and gloss_coverage(out) == "0 of 0 blocks glossed"
+
+
+def test_every_shipped_gloss_glosses_text_or_the_title_of_its_article(article, glosses):
+    registry = load_registry()
+    assert check_glosses_belong(glosses, [article], registry) == len(glosses)
+    title = registry.set_index("article_id").loc[article.id, "title"]
+    assert title not in article.raw  # so the title's gloss passes as the title, not as text
+    assert (article.id, title) in glosses.index
+
+
+def test_a_stray_gloss_is_still_rejected(article, tmp_path):
+    """An invented gloss whose Dutch text is neither in the article nor its title."""
+    path = tmp_path / "glosses.csv"
+    shipped = GLOSSES.read_text(encoding="utf-8")
+    path.write_text(shipped + f"{article.id},Een zin die nergens staat,A stray sentence,\n")
+    row = shipped.count("\n") + 1
+    glosses = load_glosses(path)
+    with pytest.raises(DataError, match=re.escape(f"{path}, row {row}, column 'text_nl': ")):
+        check_glosses_belong(glosses, [article], load_registry())
+    # the seed's title glossed under another article is stray there (its text is here)
+    other = dataclasses.replace(article, id="074cb49838e6")
+    registry = pd.DataFrame({"article_id": ["074cb49838e6"], "title": ["Een andere titel"]})
+    moved = glosses.rename(index={article.id: "074cb49838e6"}, level="article_id")
+    with pytest.raises(DataError, match="Poetins gezag"):
+        check_glosses_belong(moved, [other], registry)
+
+
+def test_glosses_of_an_article_whose_text_is_not_here_are_skipped(glosses):
+    registry = load_registry()
+    assert check_glosses_belong(glosses, [], registry) == 0

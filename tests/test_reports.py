@@ -10,9 +10,11 @@ import pytest
 from conftest import CORPUS
 from helpers.actors import load_actors, members_on
 from helpers.events import EVENTS, load_events
+from helpers.glosses import GLOSSES, NO_GLOSS, gloss_coverage, load_glosses
 from helpers.network import criticisms
 from helpers.parameters import Setting
 from helpers.reports import (
+    CORPUS_COLUMNS,
     NO_OUTLET,
     TEXT_HERE,
     acts_across_reports,
@@ -26,6 +28,7 @@ from helpers.reports import (
     publication_period,
     quotes_in_place,
     story_of_reports,
+    with_title_gloss,
 )
 from helpers.stories import story_events
 
@@ -89,6 +92,32 @@ def test_an_article_without_an_outlet_gets_a_readable_row(corpus_registry):
     setting = Setting.of([], [SEED], corpus_registry)
     registry = setting.registry.assign(outlet="")
     assert corpus_table(setting.texts(), registry).loc[0, "outlet"] == NO_OUTLET
+
+
+def test_the_corpus_table_glosses_the_seed_title_and_shows_a_missing_gloss(corpus_registry):
+    setting = Setting.of([], "all", corpus_registry)
+    corpus = corpus_table(setting.texts(), setting.registry)
+    table = with_title_gloss(corpus, load_glosses())
+    expected = [*CORPUS_COLUMNS, "title_glossed"]
+    assert list(table.columns) == [*expected[:5], "title_en", *expected[5:]]
+    assert table.loc[0, "title"] == "Poetins gezag onder zijn bondgenoten smelt weg"
+    assert table.loc[0, "title_en"] == "Putin's authority among his allies is melting away"
+    assert list(table["article_id"]) == [SEED, *INVENTED_IDS]  # no title dropped
+    assert (table.loc[1:, "title_en"] == NO_GLOSS).all()  # the invented titles have none
+    assert gloss_coverage(table, "titles", "title_glossed") == "1 of 6 titles glossed"
+    assert list(corpus.columns) == list(CORPUS_COLUMNS)  # the corpus table is left as it was
+
+
+def test_an_invented_title_glossed_in_an_invented_gloss_row(corpus_registry, tmp_path):
+    """Invented data: the title of the invented article KAZACHSTAN, and its gloss."""
+    path = tmp_path / "glosses.csv"
+    row = f"{KAZACHSTAN},CSTO-troepen in Kazachstan,CSTO troops in Kazakhstan,invented\n"
+    path.write_text(GLOSSES.read_text(encoding="utf-8") + row, encoding="utf-8")
+    setting = Setting.of([], [KAZACHSTAN, GRENS], corpus_registry)
+    table = with_title_gloss(corpus_table(setting.texts(), setting.registry), load_glosses(path))
+    assert list(table["title_en"]) == ["CSTO troops in Kazakhstan", NO_GLOSS]
+    assert list(table["title_glossed"]) == [True, False]
+    assert gloss_coverage(table, "titles", "title_glossed") == "1 of 2 titles glossed"
 
 
 def test_mentions_per_article_keep_an_article_that_names_nobody(corpus_registry, tmp_path):

@@ -1,13 +1,15 @@
-"""English glosses of the articles' Dutch text, kept as data in data/glosses_en.csv, keyed by
-``(article_id, text_nl)``."""
+"""English glosses of the articles' Dutch text (and of their registry titles), kept as data in
+data/glosses_en.csv, keyed by ``(article_id, text_nl)``."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.article import Article
 from helpers.paths import DATA
 from helpers.tables import DataError, check_required, check_unique, read_table
 
@@ -59,6 +61,28 @@ def with_gloss(
     return out
 
 
-def gloss_coverage(glossed: pd.DataFrame, what: str = "blocks") -> str:
-    """``"13 of 13 blocks glossed"`` for a frame from :func:`with_gloss`."""
-    return f"{int(glossed['glossed'].sum())} of {len(glossed)} {what} glossed"
+def gloss_coverage(glossed: pd.DataFrame, what: str = "blocks", column: str = "glossed") -> str:
+    """``"13 of 13 blocks glossed"`` for a frame from :func:`with_gloss` (or from a function
+    that keeps its flag under another ``column``, e.g. ``title_glossed``)."""
+    return f"{int(glossed[column].sum())} of {len(glossed)} {what} glossed"
+
+
+def check_glosses_belong(
+    glosses: pd.DataFrame, articles: Iterable[Article], registry: pd.DataFrame
+) -> int:
+    """Check that every gloss of an article whose text is in ``articles`` glosses that
+    article: its ``text_nl`` occurs in the article's raw text, or is the article's title in
+    ``registry`` (a title is not part of the text). A gloss of an article whose text is not
+    here cannot be checked and is skipped. Returns how many glosses were checked; a stray
+    gloss raises :class:`DataError` naming the gloss table, its row and ``text_nl``."""
+    raw = {article.id: article.raw for article in articles}
+    titles = dict(zip(registry["article_id"], registry["title"], strict=True))
+    checked = 0
+    for (article_id, text), row in zip(glosses.index, glosses["_row"], strict=True):
+        if article_id not in raw:
+            continue
+        checked += 1
+        if text not in raw[article_id] and text != titles.get(article_id):
+            problem = f"{text!r} is neither in the text of article {article_id} nor its title"
+            raise DataError(glosses.attrs.get("path", "glosses"), row, "text_nl", problem)
+    return checked

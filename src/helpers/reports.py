@@ -17,6 +17,7 @@ import pandas as pd
 from helpers.actors import tag_corpus
 from helpers.article import Article
 from helpers.corpus import CorpusTexts
+from helpers.glosses import with_gloss
 from helpers.network import criticisms
 from helpers.registry import published_period
 from helpers.stories import report_key
@@ -37,6 +38,7 @@ __all__ = [
     "publication_period",
     "quotes_in_place",
     "story_of_reports",
+    "with_title_gloss",
 ]
 
 TEXT_HERE = "here"
@@ -95,6 +97,19 @@ def corpus_table(texts: CorpusTexts, registry: pd.DataFrame) -> pd.DataFrame:
         text=[reasons.get(a, TEXT_HERE) for a in registry["article_id"]],
     )
     return table[list(CORPUS_COLUMNS)].reset_index(drop=True)
+
+
+def with_title_gloss(corpus: pd.DataFrame, glosses: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`corpus_table` with ``title_en`` next to ``title``: the title's English gloss in
+    ``glosses`` (:func:`helpers.glosses.load_glosses`, keyed by the article and the exact Dutch
+    title) or, for a title without one, :data:`helpers.glosses.NO_GLOSS`; and, last,
+    ``title_glossed`` (True where the table has a gloss), which
+    ``gloss_coverage(table, "titles", "title_glossed")`` counts. Every row is kept."""
+    glossed = with_gloss(corpus, glosses, text_column="title")
+    table = corpus.copy()
+    table.insert(table.columns.get_loc("title") + 1, "title_en", glossed["gloss_en"])
+    table["title_glossed"] = glossed["glossed"]
+    return table
 
 
 def corpus_summary(corpus: pd.DataFrame) -> pd.Series:
