@@ -17,6 +17,9 @@ an event is kept when its Dutch quote (after the same name swap) occurs in the s
 text; it gets the article's id, ``event_id`` prefixed with the article number, ``quote_start``
 and ``quote_end`` relocated in the new text, its state actors/recipients swapped like the
 names, and its dates shifted by as many months as the article's date line is from 2022-11.
+
+A corpus and its events table can be kept in a folder and reused (:func:`stored_corpus`): a
+stamp file beside them records the :func:`fingerprint` of everything their bytes depend on.
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ from __future__ import annotations
 import calendar
 import datetime
 import hashlib
+import json
+import os
 import random
 import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.article import parse_article
-from helpers.paths import ARTICLE
+from helpers.paths import ARTICLE, ROOT, shown_path
 
 # Dutch name as written in the article and actor id; all are aliases in data/aliases.csv.
 SWAPPED_STATES = {
@@ -220,3 +228,126 @@ def write_events(facts: list[dict], coded: pd.DataFrame, path: Path, chunk: int 
     counted: list[int] = []
     atomic_write(path, write)
     return counted[0]
+
+
+# --- corpora kept in a folder -------------------------------------------------------------------
+
+_ARTICLE_FILE = re.compile(r"\d{5,}\.txt")  # the names write_corpus gives
+
+
+def corpus_inputs() -> list[Path]:
+    """Every file the bytes of :func:`write_corpus` and :func:`write_events` depend on: this
+    module, the seed article :class:`Source` reads, the coded events ``load_events`` reads,
+    and the helpers modules that parse the article (``article``, ``textview``), read, type and
+    write the events (``events``, ``tables``) and fit their dates (``registry``, ``timex``)."""
+    from helpers import article, events, registry, tables, textview, timex
+
+    modules = (article, textview, events, tables, registry, timex)
+    return [Path(__file__).resolve(), ARTICLE, events.EVENTS] + [Path(m.__file__) for m in modules]
+
+
+def fingerprint(paths: Iterable[Path] | None = None) -> str:
+    """The sha256 of the Python and pandas versions and of each input file's name (relative
+    to the repository) and bytes (default: :func:`corpus_inputs`): it changes whenever the
+    corpus generator could write other bytes."""
+    digest = hashlib.sha256(f"python {sys.version} pandas {pd.__version__}\n".encode())
+    for path in corpus_inputs() if paths is None else paths:
+        data = Path(path).read_bytes()
+        digest.update(f"{shown_path(path, ROOT)} {len(data)}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredCorpus:
+    """A corpus folder and its events table, with what a run needs to know of them."""
+
+    folder: Path
+    events: Path
+    corpus_bytes: int
+    count: int  # rows of the events table
+    reused: bool
+
+
+def _paths(root: Path, size: int) -> tuple[Path, Path, Path]:
+    """The corpus folder, events table and stamp of one size in ``root``."""
+    return root / f"corpus-{size}", root / f"events-{size}.csv", root / f"corpus-{size}.json"
+
+
+def _read_stamp(stamp: Path) -> dict:
+    """The stamp's fields, or ``{}`` when it is missing or not a JSON object."""
+    try:
+        fields = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
+def _complete(root: Path, size: int, fields: dict) -> bool:
+    """Whether the corpus folder holds exactly the ``size`` files of the stamp, with the
+    stamp's total bytes, and the events table its bytes."""
+    folder, events, _ = _paths(root, size)
+    try:
+        with os.scandir(folder) as entries:
+            sizes = {e.name: e.stat().st_size for e in entries}
+        events_bytes = events.stat().st_size
+    except OSError:
+        return False
+    return (
+        sorted(sizes) == [f"{k:05d}.txt" for k in range(size)]
+        and sum(sizes.values()) == fields.get("corpus_bytes")
+        and events_bytes == fields.get("events_bytes")
+    )
+
+
+def _clear(folder: Path) -> None:
+    """Delete the article files a former (stale or interrupted) :func:`write_corpus` left in
+    ``folder``; refuse, deleting nothing, when it holds anything else."""
+    if not folder.exists():
+        return
+    names = sorted(p.name for p in folder.iterdir())
+    foreign = [n for n in names if not _ARTICLE_FILE.fullmatch(n) or not (folder / n).is_file()]
+    if foreign:
+        raise FileExistsError(
+            f"{folder}: holds {foreign[0]!r}, which the corpus generator did not write; "
+            "nothing deleted (move it, or keep corpora in another folder)"
+        )
+    for name in names:
+        (folder / name).unlink()
+
+
+def stored_corpus(
+    root: Path,
+    size: int,
+    inputs: Callable[[], tuple[Source, pd.DataFrame]],
+    stamp_of: str | None = None,
+) -> StoredCorpus:
+    """The corpus of ``size`` articles and its events table in ``root`` (``corpus-N/``,
+    ``events-N.csv``, stamp ``corpus-N.json``), reused when the stamp has this size and
+    fingerprint (``stamp_of``, default :func:`fingerprint`) and the files are complete;
+    otherwise written afresh from ``inputs()`` (the source and the coded events; called only
+    then). The stamp is removed first and written last, atomically, so an interrupted
+    generation is never reused. Raises ``FileExistsError`` when the corpus folder holds a file
+    the generator did not write."""
+    from helpers.io import write_text
+
+    stamp_of = fingerprint() if stamp_of is None else stamp_of
+    folder, events, stamp = _paths(root, size)
+    fields = _read_stamp(stamp)
+    wanted = {"size": size, "fingerprint": stamp_of}
+    if all(fields.get(k) == v for k, v in wanted.items()) and _complete(root, size, fields):
+        return StoredCorpus(folder, events, fields["corpus_bytes"], fields["count"], True)
+    _clear(folder)
+    stamp.unlink(missing_ok=True)
+    source, coded = inputs()
+    facts = write_corpus(folder, size, source)
+    corpus_bytes = sum(f["bytes"] for f in facts)
+    count = write_events(facts, coded, events)
+    fields = {
+        **wanted,
+        "corpus_bytes": corpus_bytes,
+        "count": count,
+        "events_bytes": events.stat().st_size,
+    }
+    write_text(stamp, json.dumps(fields, indent=1) + "\n")
+    return StoredCorpus(folder, events, corpus_bytes, count, False)

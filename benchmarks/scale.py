@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/scale.py                    # 1, 10, 100, 1000, 10000 articles
     .venv/bin/python benchmarks/scale.py --sizes 1 10 100   # a quick run
     .venv/bin/python benchmarks/scale.py --sizes 1000 --engine serial dask --workers 1 2
+    .venv/bin/python benchmarks/scale.py --sizes 1000 --engine serial --corpora DIR
 
 Without ``--engine`` the stages run in memory as below. With ``--engine serial`` and/or
 ``dask`` they run through ``helpers.pipeline.run_corpus`` (partitions of files, Parquet per
@@ -18,6 +19,14 @@ first file to the network built, including the parent's split of the events tabl
 partition (``split``, serial); peak memory is given for the process that runs
 ``run_corpus`` (with Dask: the client and scheduler) and for each worker (``VmHWM``, read in
 the worker by ``client.run``).
+
+With ``--corpora DIR`` (pipeline runs only) each size's corpus and events table are kept in DIR
+(``corpus-N/``, ``events-N.csv``) and reused by later runs, untimed as when written, while the
+stamp beside them (``corpus-N.json``: the size, ``corpus.fingerprint()`` of every file and
+version the generator's bytes depend on, the corpus and events bytes, the event count) matches
+and the files are complete; otherwise they are written afresh (``corpus.stored_corpus``; the
+stamp goes last, so an interrupted generation is never reused). One line per size says
+``written`` or ``reused`` and the seconds. The pipeline's outputs stay in a temporary folder.
 
 Corpora are synthetic and deterministic (benchmarks/corpus.py: recombined blocks and
 sentences of the real article, varied date lines, swapped state names), written to a
@@ -169,10 +178,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stages", nargs="+", default=["parse", "tag", "timex", "events", "checks"]
     )
+    parser.add_argument(
+        "--corpora",
+        type=Path,
+        metavar="DIR",
+        help="with --engine: keep the generated corpora in DIR and reuse them while their "
+        "stamp matches the generator's inputs",
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: corpus folder
     parser.add_argument("--events", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)  # child: pipeline output
     args = parser.parse_args(argv)
+    if args.corpora is not None and not args.engine:
+        parser.error("--corpora is for the pipeline runs: give --engine too")
     if args.one is not None and args.out is not None:
         figures = run_pipeline(
             args.one, args.out, args.engine[0], args.workers[0], args.stages, args.events
@@ -316,27 +334,35 @@ def _print_pipeline(rows: list[dict]) -> None:
         )
 
 
-def pipeline_main(args) -> int:
-    """Each size: write the corpus, run every (engine, workers) on it, compare outputs."""
-    from corpus import Source, write_corpus, write_events  # benchmarks/ is sys.path[0]
+def _corpus_inputs():
+    """The source article and the coded events the generator needs, read once."""
+    from corpus import Source  # benchmarks/ is sys.path[0]
 
     from helpers.events import load_events
 
+    return Source(), load_events()
+
+
+def pipeline_main(args) -> int:
+    """Each size: write the corpus (or reuse it from ``--corpora``), run every (engine,
+    workers) on it, compare outputs."""
+    from functools import cache
+
+    from corpus import fingerprint, stored_corpus  # benchmarks/ is sys.path[0]
+
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
-    source = Source()
-    coded = load_events()
+    inputs = cache(_corpus_inputs)
+    stamp = fingerprint()
     workdir = Path(tempfile.mkdtemp(prefix="csto-scale-"))
     rows = []
     try:
         for size in args.sizes:
-            folder, events = workdir / f"corpus-{size}", workdir / f"events-{size}.csv"
             started = time.perf_counter()
-            facts = write_corpus(folder, size, source)
-            corpus_bytes = sum(f["bytes"] for f in facts)
-            count = write_events(facts, coded, events)
-            del facts
+            stored = stored_corpus(args.corpora or workdir, size, inputs, stamp)
+            folder, events, corpus_bytes = stored.folder, stored.events, stored.corpus_bytes
+            done = f"reused from {args.corpora}" if stored.reused else "written"
             print(
-                f"  {size:>6} articles and {count} events written in "
+                f"  {size:>6} articles and {stored.count} events {done} in "
                 f"{time.perf_counter() - started:.1f} s"
             )
             first = None
@@ -354,8 +380,9 @@ def pipeline_main(args) -> int:
                 row = dict(size=size, bytes=corpus_bytes, engine=engine, workers=workers)
                 rows.append({**row, "result": result, "identical": identical})
                 print(f"  {size:>6} articles, {engine} x{workers}: {result['seconds']:7.2f} s")
-            shutil.rmtree(folder)
-            events.unlink()
+            if args.corpora is None:
+                shutil.rmtree(folder)
+                events.unlink()
             if first is not None:
                 shutil.rmtree(first[0])
     finally:
