@@ -332,7 +332,7 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
 def _extent_at(text, renderer) -> Callable[[float, float, str, str], Bbox]:
     """``extent(dx, dy, ha, va)``: ``text.get_window_extent(renderer)`` of the annotation
     ``text`` with its text at offset ``(dx, dy)`` and that alignment (which it is left with),
-    worked out as matplotlib 3.11 does (``Annotation`` then ``Text.get_window_extent``), but
+    worked out as matplotlib does (``Annotation`` then ``Text.get_window_extent``), but
     with what is the same for every spot tried worked out once: the offset transform from the
     annotated point, and the text's layout for each alignment. A label whose point is hidden,
     that is empty or has an arrow goes the whole way every time."""

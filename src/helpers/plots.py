@@ -101,7 +101,7 @@ def tight_box(fig: Figure) -> Bbox:
     try:
         renderer = _agg_renderer(fig)
         if not _laid_out_once(fig):
-            with renderer._draw_disabled():  # as savefig's own layout pass (matplotlib 3.11)
+            with renderer._draw_disabled():  # as savefig's own layout pass
                 fig.draw(renderer)
         box = fig.get_tightbbox(renderer)
     finally:
