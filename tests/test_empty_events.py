@@ -47,6 +47,7 @@ from helpers.network import (
 )
 from helpers.paths import ROOT
 from helpers.plots import balance_figure, criticism_figure, save_figure, timeline_figure
+from helpers.stories import story_events
 
 EVENT_FIGURES = (
     "03_event_timeline",
@@ -99,7 +100,7 @@ def test_row12_notebook_03_helpers_on_no_events(empty, article, tmp_path):
     assert csv_path.read_text(encoding="utf-8").count("\n") == 1 and jsonl_path.read_bytes() == b""
     window = analysis_window(empty, published=(article.date_start, article.date_end))
     assert window == Window(2022, 2022)  # no events: the publication year
-    fig = timeline_figure(empty, window)
+    fig = timeline_figure(story_events(empty, actors=actors), window)
     assert says_no_events(fig)
     assert all(p.stat().st_size for p in save_figure(fig, "timeline", tmp_path))
     plt.close(fig)
@@ -151,7 +152,7 @@ def test_row12_notebook_06_helpers_on_no_events(empty):
 
 
 def test_real_figures_draw_no_empty_state(events):
-    fig = timeline_figure(events)
+    fig = timeline_figure(story_events(events))
     assert not says_no_events(fig)
     plt.close(fig)
 

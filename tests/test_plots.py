@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 import matplotlib
 
@@ -15,6 +16,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import nbformat
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -23,12 +25,16 @@ from helpers.paths import NOTEBOOKS, ROOT
 from helpers.plots import (
     SAVE_OPTIONS,
     STYLE,
+    TIMELINE_ROWS,
     project_rc,
     save_figure,
     show_figure,
     tight_box,
+    timeline_figure,
+    timeline_rows,
     use_style,
 )
+from helpers.stories import story_events
 
 
 def make_figure():
@@ -124,6 +130,7 @@ def _collection_figures(events, article):
         membership_figure,
         timeline_figure,
     )
+    from helpers.stories import story_events
 
     actors = load_actors()
     names = actors.set_index("actor_id")["name_en"].to_dict()
@@ -140,7 +147,7 @@ def _collection_figures(events, article):
             key_dates(reference, roles=["turning_point"]),
             ("article (Nov 2022)", "2022-11-01", "2022-11-30"),
         ),
-        "timeline": timeline_figure(events, window),
+        "timeline": timeline_figure(story_events(events, actors=actors), window),
         "map": alliance_map(
             collapse(states, window.start, window.end), actors, members_on("2022-11-23")
         ),
@@ -161,6 +168,98 @@ def test_the_box_without_a_layout_draw_is_savefigs_for_the_collections_figures(e
             box = tight_box(fig)
         assert _png_tight(fig, box) == _png_tight(fig, "tight"), name
         plt.close(fig)
+
+
+# --- the timeline of notebook 03: story events, at most TIMELINE_ROWS rows ------------------------
+
+
+def _timeline_labels(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def _timeline_note(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts if t.get_gid() == "timeline-note"]
+
+
+def _retold(events, article_id: str, event_ids: list[str], years: int = 0):
+    """INVENTED reports: the seed's events ``event_ids`` told again by an invented article
+    ``article_id``, moved by ``years`` (0: the same dates, so each joins its seed event)."""
+    rows = events[events["event_id"].isin(event_ids)].copy()
+    rows["article_id"] = article_id
+    for column in ("date_start", "date_end"):
+        rows[column] = rows[column] + pd.DateOffset(years=years)
+    return pd.concat([events, rows], ignore_index=True)
+
+
+def test_the_timeline_of_one_article_draws_its_events_as_before(events):
+    """One article: one story per event, so the rows and labels are the events' (in date
+    order, "E05 gloss…"), with no note and no conflict in the legend."""
+    use_style()
+    fig = timeline_figure(story_events(events))
+    ordered = events.sort_values(["date_start", "date_end", "article_id", "event_id"])
+    expected = [
+        f"{r.event_id} {textwrap.shorten(r.gloss_en, 52, placeholder='…')}"
+        for r in ordered.itertuples()
+    ]
+    assert _timeline_labels(fig) == expected and len(expected) == len(events) == 37
+    assert _timeline_note(fig) == []
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert legend[-1] == "day known" and not any("disagree" in text for text in legend)
+    assert fig._suptitle.get_text().startswith("Events the article reports")
+    plt.close(fig)
+
+
+def test_a_story_two_reports_tell_is_one_row(events):
+    use_style()
+    both = _retold(events, "invented-retelling", ["E25", "E30"])
+    stories = story_events(both)
+    fig = timeline_figure(stories)
+    labels = _timeline_labels(fig)
+    assert len(labels) == len(stories) == len(events)  # the retold events join their stories
+    twice = [label for label in labels if label.endswith(" (2 reports)")]
+    assert len(twice) == 2 and all(re.match(r"S\d+ ", label) for label in twice)
+    seed = events["article_id"].iloc[0]
+    once = [label for label in labels if label not in twice]
+    assert all(label.startswith(f"{seed}:E") for label in once)  # several articles: article:event
+    plt.close(fig)
+
+
+def test_the_timeline_draws_at_most_max_rows_those_told_by_most_reports(events):
+    use_style()
+    both = _retold(events, "invented-retelling", ["E25", "E30"])
+    stories = story_events(both)
+    fig = timeline_figure(stories, max_rows=5)
+    labels = _timeline_labels(fig)
+    assert len(labels) == 5 and sum(label.endswith(" (2 reports)") for label in labels) == 2
+    drawn = timeline_rows(stories, 5)
+    single = stories[stories["n_reports"] == 1].sort_values(["date_start", "story_id"])
+    assert set(drawn["story_id"]) == {
+        *stories.loc[stories["n_reports"] == 2, "story_id"],
+        *single["story_id"].head(3),
+    }
+    assert drawn["date_start"].is_monotonic_increasing
+    assert _timeline_note(fig) == [
+        f"5 of {len(stories)} story events drawn: those told by the most reports (ties: the "
+        "earliest first); the story table lists them all."
+    ]
+    plt.close(fig)
+
+
+def test_the_timeline_draws_timeline_rows_by_default(events):
+    use_style()
+    many = _retold(_retold(events, "invented-a", list(events["event_id"]), 3),
+                   "invented-b", list(events["event_id"]), 6)  # fmt: skip
+    stories = story_events(many)
+    assert len(stories) > TIMELINE_ROWS
+    fig = timeline_figure(stories)
+    assert len(_timeline_labels(fig)) == TIMELINE_ROWS
+    assert _timeline_note(fig)[0].startswith(f"{TIMELINE_ROWS} of {len(stories)} story events")
+    plt.close(fig)
+
+
+def test_the_timeline_wants_story_events(events):
+    with pytest.raises(ValueError, match="story_events"):
+        timeline_figure(events)
 
 
 def test_show_figure_needs_alt_text(tmp_path):

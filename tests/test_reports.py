@@ -274,20 +274,35 @@ def test_the_criticism_figure_marks_an_act_told_by_several_reports(setting):
     assert "2 reports, 2 outlets" in labels[tokayev]  # rows drawn in the table's order
 
 
-def test_the_timeline_gives_each_report_its_own_row(setting):
-    """Event ids repeat across articles (each has its E01): every report is a row of its own,
-    named article_id:event_id when the events come from several articles."""
+def test_the_timeline_gives_each_story_its_own_row(setting):
+    """Event ids repeat across articles (each has its E01): a story one report tells is named
+    article_id:event_id when the events come from several articles; a story several reports
+    tell is one row, named by its story id with its count of reports, hatched when the
+    reports' dates disagree (the seed's "in november" joins invented_01's 23 November and
+    invented_02's 22nd) and said so in the legend."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from helpers.plots import timeline_figure
+    from helpers.plots import CONFLICT_HATCH, timeline_figure
 
     events = setting.events()
-    fig = timeline_figure(events)
+    stories = story_events(events, setting.registry)
+    assert len(stories) < len(events) and stories["conflict"].any()
+    fig = timeline_figure(stories)
     left, right = fig.axes[:2]
     labels = [t.get_text() for t in left.get_yticklabels()]
-    assert len(labels) == len(set(labels)) == len(events)
-    assert sum(label.startswith(f"{GRENS}:E01 ") for label in labels) == 1
+    assert len(labels) == len(set(labels)) == len(stories)
+    for label, story in zip(labels, stories.itertuples(), strict=True):  # drawn in story order
+        if story.n_reports == 1:
+            assert label.startswith(f"{story.event_ids} ") and "reports)" not in label
+        else:
+            assert label.startswith(f"{story.story_id} ")
+            assert label.endswith(f" ({story.n_reports} reports)")
+    assert (stories["n_reports"] > 1).sum() >= 3
     bars = {round(p.get_y() + p.get_height() / 2, 6) for p in right.patches}
     markers = {round(y, 6) for line in right.lines for y in line.get_ydata()}
-    assert bars | markers == set(range(len(events)))
+    assert bars | markers == set(range(len(stories)))
+    hatched = [p for p in right.patches if p.get_hatch() == CONFLICT_HATCH]
+    assert len(hatched) == stories["conflict"].sum()
+    legend = [t.get_text() for t in right.get_legend().get_texts()]
+    assert any("disagree" in text for text in legend)

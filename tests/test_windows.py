@@ -30,6 +30,7 @@ from helpers.network import (
     to_states,
 )
 from helpers.plots import balance_figure, criticism_figure, publication_band, timeline_figure
+from helpers.stories import story_events
 from helpers.tables import DataError
 
 SEED_KEY_DATES = {
@@ -106,7 +107,7 @@ def test_monthly_snapshots_follow_the_events(events, states):
 
 def test_timeline_axes_and_titles_follow_the_window(events):
     for data, year, first in ((events, 2022, 2007), (shifted(events), 2023, 2008)):
-        fig = timeline_figure(data)
+        fig = timeline_figure(story_events(data))
         left, right = fig.axes[:2]
         assert right.get_title() == f"{year}, month by month"
         assert left.get_title().startswith(f"{first} to {year}\n")

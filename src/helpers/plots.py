@@ -21,7 +21,7 @@ from helpers.io import write_bytes
 from helpers.keydates import format_day
 from helpers.network import Window, analysis_window
 from helpers.paths import FIGURES
-from helpers.tables import records
+from helpers.tables import records, split_ids
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import RendererAgg
@@ -296,55 +296,106 @@ def comention_figure(
     return fig
 
 
+# The most story events the timeline draws (a row of 0.32 in each): past it, those told by the
+# most reports.
+TIMELINE_ROWS = 60
+CONFLICT_HATCH = "////"  # a story whose reports' dates disagree: the union of their intervals
+
+
 def _draw_intervals(ax, events, min_days: int = 1) -> None:
     """Bars for date intervals (inclusive end), one row per event in the frame's order (row 0
     at the top), a marker where the day is known; a bar shorter than ``min_days`` is widened
-    about its middle so that it stays visible."""
+    about its middle so that it stays visible. A row whose ``conflict`` is true (a story whose
+    reports' dates disagree) is a hatched bar over the union of the reports' intervals."""
     import pandas as pd
 
     one_day = pd.Timedelta(days=1)
     columns = ["quad_class", "date_precision", "date_start", "date_end"]
+    columns += ["conflict"] if "conflict" in events else []
     for y, event in enumerate(records(events, columns)):
         colour = QUAD_COLOURS.get(event["quad_class"], "grey")
-        if event["date_precision"] == "day" and event["date_start"] == event["date_end"]:
+        conflict = bool(event.get("conflict", False))
+        day = event["date_precision"] == "day" and event["date_start"] == event["date_end"]
+        if day and not conflict:
             ax.plot([event["date_start"]], [y], marker="D", color=colour, markersize=6, ls="")
+            continue
+        start, width = event["date_start"], event["date_end"] + one_day - event["date_start"]
+        if width < pd.Timedelta(days=min_days):
+            start = start + width / 2 - pd.Timedelta(days=min_days) / 2
+            width = pd.Timedelta(days=min_days)
+        if conflict:
+            ax.barh(y, width, left=start, height=0.6, facecolor=(*mpl.colors.to_rgb(colour), 0.3),
+                    edgecolor=colour, hatch=CONFLICT_HATCH, linewidth=0.8)  # fmt: skip
         else:
-            start, width = event["date_start"], event["date_end"] + one_day - event["date_start"]
-            if width < pd.Timedelta(days=min_days):
-                start = start + width / 2 - pd.Timedelta(days=min_days) / 2
-                width = pd.Timedelta(days=min_days)
             ax.barh(y, width, left=start, height=0.6, color=colour, alpha=0.85)
 
 
-def timeline_figure(events, window: Window | None = None) -> Figure:
-    """The events as date intervals, coloured by quad class: the whole period on the left (from
-    the year before the earliest event to the end of ``window``), the months of ``window`` on
-    the right (default: :func:`helpers.network.analysis_window` of the events). A diamond
-    marks an event whose day is known. Without events both panels say "no events coded"."""
+def timeline_rows(stories: pd.DataFrame, max_rows: int = TIMELINE_ROWS) -> pd.DataFrame:
+    """The story events (:func:`helpers.stories.story_events`) the timeline draws, in date
+    order (``date_start``, ``date_end``, ``story_id``), index 0, 1, ...: all of them when there
+    are at most ``max_rows``, else the ``max_rows`` told by the most reports (ties: the earliest
+    ``date_start``, then ``story_id``)."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if len(stories) > max_rows:
+        by_reports = stories.sort_values(
+            ["n_reports", "date_start", "story_id"], ascending=[False, True, True], kind="stable"
+        )
+        stories = by_reports.head(max_rows)
+    ordered = stories.sort_values(["date_start", "date_end", "story_id"], kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def story_label(story: object, several: bool) -> str:
+    """The timeline's label of a story event: for a story one report tells, that report as
+    the event tables name it (``E05 gloss…``, ``article_id:E05 gloss…`` when the corpus has
+    ``several`` articles); for a story several reports tell, ``S12 gloss… (3 reports)``."""
+    gloss = textwrap.shorten(story.gloss_en, 52, placeholder="…")
+    if story.n_reports > 1:
+        return f"{story.story_id} {gloss} ({story.n_reports} reports)"
+    report = story.event_ids if several else story.event_ids.removeprefix(f"{story.article_ids}:")
+    return f"{report} {gloss}"
+
+
+def _several_articles(stories: pd.DataFrame) -> bool:
+    articles = {a for ids in stories["article_ids"].tolist() for a in split_ids(ids)}
+    return len(articles) > 1
+
+
+def timeline_figure(
+    stories: pd.DataFrame, window: Window | None = None, max_rows: int = TIMELINE_ROWS
+) -> Figure:
+    """The story events (:func:`helpers.stories.story_events`: the reports of one act merged)
+    as date intervals, one row per story, coloured by quad class: the whole period on the left
+    (from the year before the earliest drawn story to the end of ``window``), the months of
+    ``window`` on the right (default: :func:`helpers.network.analysis_window` of the stories).
+    A diamond marks a story whose day is known, a hatched bar one whose reports' dates
+    disagree (``conflict``). Rows are labelled by :func:`story_label`. At most ``max_rows``
+    rows (:func:`timeline_rows`); when there are more stories, a note under the figure says how
+    many are drawn and which. Without stories both panels say "no events coded"."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    window = window if window is not None else analysis_window(events)
-    article = ["article_id"] if "article_id" in events else []
-    ordered = events.sort_values(["date_start", "date_end", *article, "event_id"])
-    ordered = ordered.reset_index(drop=True)
+    if "story_id" not in stories:
+        raise ValueError(
+            "timeline_figure draws story events: pass helpers.stories.story_events(events, ...), "
+            "not the events (the table has no story_id column)"
+        )
+    window = window if window is not None else analysis_window(stories)
+    ordered = timeline_rows(stories, max_rows)
     first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
-    several = "article_id" in ordered and ordered["article_id"].nunique() > 1
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(13, 0.32 * len(ordered) + 2), sharey=True, width_ratios=[1, 2]
-    )
+    several = _several_articles(stories)
+    note = _left_out_note(len(ordered), len(stories))
+    height = 0.32 * len(ordered) + 2 + (0.3 if note else 0)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, height), sharey=True, width_ratios=[1, 2])
     _draw_intervals(left, ordered, min_days=90)
     _draw_intervals(right, ordered)
     for ax in (left, right):
         ax.grid(axis="x", alpha=0.3)
-    labels = [  # events of several articles are named article_id:event_id
-        f"{f'{r.article_id}:' if several else ''}{r.event_id} "
-        f"{textwrap.shorten(r.gloss_en, 52, placeholder='…')}"
-        for r in ordered.itertuples()
-    ]
+    labels = [story_label(story, several) for story in ordered.itertuples()]
     left.set_yticks(range(len(ordered)), labels, fontsize=8)
     left.invert_yaxis()
     left.set_xlim(pd.Timestamp(year=first_year, month=1, day=1), window.end + pd.Timedelta(days=1))
@@ -359,13 +410,31 @@ def timeline_figure(events, window: Window | None = None) -> Figure:
     right.set_title(f"{window.label}, month by month")
     handles = [Patch(color=c, label=q.replace("_", " ")) for q, c in QUAD_COLOURS.items()]
     handles.append(Line2D([], [], marker="D", ls="", color="black", label="day known"))
+    if ordered["conflict"].any():
+        handles.append(Patch(facecolor="white", edgecolor="black", hatch=CONFLICT_HATCH,
+                             label="reports' dates disagree: their union"))  # fmt: skip
     right.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
     if ordered.empty:
         for ax in (left, right):
             draw_empty(ax)
-    fig.suptitle("Events the article reports, by date interval and quad class", weight="bold")
-    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    told = "Events the article reports" if not several else "Story events the articles report"
+    fig.suptitle(f"{told}, by date interval and quad class", weight="bold")
+    bottom = 0.0
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=9, ha="left", va="bottom", gid="timeline-note")
+        bottom = 0.35 / height
+    fig.tight_layout(rect=(0, bottom, 1, 0.98))
     return fig
+
+
+def _left_out_note(drawn: int, stories: int) -> str:
+    """The timeline's footnote when it leaves stories out (empty when it draws them all)."""
+    if drawn == stories:
+        return ""
+    return (
+        f"{drawn:,} of {stories:,} story events drawn: those told by the most reports "
+        "(ties: the earliest first); the story table lists them all."
+    )
 
 
 STATUS_COLOURS = {"signed": "#C7D3E3", "member": "#1F5FA8", "frozen": "#F0A33A", "out": None}
