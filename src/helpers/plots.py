@@ -357,9 +357,23 @@ def _left_out_note(drawn: int, total: int, what: str, table: str) -> str:
     )
 
 
-# The most date ticks an axis over a window gets: a longer window is ticked every 3 or 6 months,
-# every year or every few years (month_ticks).
-MAX_DATE_TICKS = 25
+NOTE_INCHES = 0.35  # the height kept under a figure for its footnote
+
+
+def _add_note(fig: Figure, note: str, gid: str) -> float:
+    """Write ``note`` (if any) at the foot of ``fig``, 0.1 in from its bottom edge; returns the
+    share of the figure's height to keep free for it (0 without a note), for ``tight_layout``."""
+    if not note:
+        return 0.0
+    height = fig.get_figheight()
+    fig.text(0.01, 0.1 / height, note, fontsize=9, ha="left", va="bottom", gid=gid)
+    return NOTE_INCHES / height
+
+
+# The most date ticks an axis over a window gets (the timeline's right panel, about 5.5 in wide,
+# has room for 13 labels such as "2022"): a longer window is ticked every 3 or 6 months, every
+# year or every few years (month_ticks).
+MAX_DATE_TICKS = 13
 _MONTH_STEPS = (1, 3, 6)
 _YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
 
@@ -437,7 +451,7 @@ def timeline_figure(
     first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
     several = _several_articles(stories)
     note = _left_out_note(len(ordered), len(stories), "story events", "the story table")
-    height = 0.32 * len(ordered) + 2 + (0.3 if note else 0)
+    height = 0.32 * len(ordered) + 2 + (NOTE_INCHES if note else 0)
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, height), sharey=True, width_ratios=[1, 2])
     _draw_intervals(left, ordered, min_days=90)
     _draw_intervals(right, ordered)
@@ -466,10 +480,7 @@ def timeline_figure(
             draw_empty(ax)
     told = "Events the article reports" if not several else "Story events the articles report"
     fig.suptitle(f"{told}, by date interval and quad class", weight="bold")
-    bottom = 0.0
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=9, ha="left", va="bottom", gid="timeline-note")
-        bottom = 0.35 / height
+    bottom = _add_note(fig, note, "timeline-note")
     fig.tight_layout(rect=(0, bottom, 1, 0.98))
     return fig
 
@@ -601,7 +612,7 @@ def criticism_figure(
     note = _left_out_note(len(acts), total, "acts", "the table of acts")
     first_act = acts.groupby("actor_id")["date_start"].min().sort_values(kind="stable")
     order = list(first_act.index)
-    height = 1.05 * len(acts) + 2.4 + (0.3 if note else 0)
+    height = 1.05 * len(acts) + 2.4 + (NOTE_INCHES if note else 0)
     fig, ax = plt.subplots(figsize=(13, height))
     y, ticks, tick_labels = 0, [], []
     x_min, x_max = window.start, window.end
@@ -674,11 +685,8 @@ def criticism_figure(
     ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True)
     if acts.empty:
         draw_empty(ax, empty_text)
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=9, ha="left", va="bottom", gid="criticism-note")
-        fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
-    else:
-        fig.tight_layout()
+    bottom = _add_note(fig, note, "criticism-note")
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 
 
