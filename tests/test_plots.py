@@ -14,18 +14,26 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
 from PIL import Image
 
+from helpers.actors import load_actors, members_on
 from helpers.execute import execute, notebook_paths
+from helpers.network import Window
 from helpers.paths import NOTEBOOKS, ROOT
 from helpers.plots import (
+    CRITICISM_ROWS,
+    MAX_DATE_TICKS,
     SAVE_OPTIONS,
     STYLE,
     TIMELINE_ROWS,
+    criticism_figure,
+    month_ticks,
+    most_told,
     project_rc,
     save_figure,
     show_figure,
@@ -34,6 +42,7 @@ from helpers.plots import (
     timeline_rows,
     use_style,
 )
+from helpers.reports import acts_across_reports
 from helpers.stories import story_events
 
 
@@ -260,6 +269,134 @@ def test_the_timeline_draws_timeline_rows_by_default(events):
 def test_the_timeline_wants_story_events(events):
     with pytest.raises(ValueError, match="story_events"):
         timeline_figure(events)
+
+
+def _ticks(ax) -> list[float]:
+    low, high = ax.get_xlim()
+    return [tick for tick in ax.get_xticks() if low <= tick <= high]
+
+
+def test_the_timeline_of_one_year_has_a_tick_per_month(events):
+    fig = timeline_figure(story_events(events), Window(2022, 2022))
+    right = fig.axes[1]
+    assert len(_ticks(right)) == 12 and right.get_title() == "2022, month by month"
+    plt.close(fig)
+
+
+def test_the_timeline_of_a_long_window_gets_fewer_ticks(events):
+    """The synthetic corpus's window spans 25 years: 300 month ticks before, now 13."""
+    fig = timeline_figure(story_events(events), Window(2000, 2024))
+    right = fig.axes[1]
+    assert len(_ticks(right)) == 13 and right.get_title() == "2000–2024, every 2 years"
+    labels = [mdates.num2date(tick).strftime("%Y-%m-%d") for tick in _ticks(right)]
+    assert labels[:2] == ["2000-01-01", "2002-01-01"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("years", "ticks", "step"),
+    [
+        (1, 12, "month by month"),
+        (2, 8, "every 3 months"),
+        (3, 12, "every 3 months"),
+        (4, 8, "every 6 months"),
+        (6, 12, "every 6 months"),
+        (7, 7, "year by year"),
+        (13, 13, "year by year"),
+        (14, 7, "every 2 years"),
+        (25, 13, "every 2 years"),
+        (60, 12, "every 5 years"),
+    ],
+)
+def test_month_ticks_adapt_to_the_window(years, ticks, step):
+    fig, ax = plt.subplots()
+    window = Window(2000, 2000 + years - 1)
+    ax.set_xlim(window.start, window.end)
+    assert month_ticks(ax, window) == step
+    assert len(_ticks(ax)) == ticks <= MAX_DATE_TICKS
+    plt.close(fig)
+
+
+# --- the criticism figure of notebook 05: at most CRITICISM_ROWS acts -----------------------------
+
+
+def _acts(events):
+    actors = load_actors()
+    return acts_across_reports(events, story_events(events), actors, members_on)
+
+
+def _act_labels(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def _criticism_note(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts if t.get_gid() == "criticism-note"]
+
+
+def test_the_criticism_figure_of_one_article_draws_all_its_acts(events):
+    use_style()
+    acts = _acts(events)
+    fig = criticism_figure(acts, {}, {}, Window(2022, 2022))
+    assert len(_act_labels(fig)) == len(acts) == 8 and _criticism_note(fig) == []
+    plt.close(fig)
+
+
+def test_the_criticism_figure_draws_at_most_max_rows_those_told_by_most_reports(events):
+    """INVENTED counts of reports: the seed's acts, two of them said to be told by 3 and 2
+    reports, so those two and then the earliest act are drawn, each in its critic's group."""
+    use_style()
+    acts = _acts(events)
+    n_reports = [1] * len(acts)
+    n_reports[5], n_reports[6] = 3, 2
+    invented = acts.assign(n_reports=n_reports, n_outlets=n_reports)
+    fig = criticism_figure(invented, {}, {}, Window(2022, 2022), max_rows=3)
+    labels = _act_labels(fig)
+    assert len(labels) == 3
+    assert " · 3 reports, 3 outlets" in "".join(labels) and " · 2 reports" in "".join(labels)
+    drawn = most_told(invented, 3, ["event_id", "actor_id"])
+    assert list(drawn.index) == [0, 5, 6]  # the earliest act (Tokayev's, June) breaks the tie
+    assert _criticism_note(fig) == [
+        f"3 of {len(acts)} acts drawn: those told by the most reports (ties: the earliest "
+        "first); the table of acts lists them all."
+    ]
+    plt.close(fig)
+
+
+def test_the_criticism_figure_draws_criticism_rows_by_default(events):
+    """INVENTED acts: the seed's 8 acts six times over, as six invented stories each."""
+    use_style()
+    acts = _acts(events)
+    many = pd.concat(
+        [acts.assign(event_id=acts["event_id"] + f"-invented-{i}") for i in range(6)],
+        ignore_index=True,
+    )
+    assert len(many) > CRITICISM_ROWS
+    fig = criticism_figure(many, {}, {}, Window(2022, 2022))
+    assert len(_act_labels(fig)) == CRITICISM_ROWS
+    assert _criticism_note(fig)[0].startswith(f"{CRITICISM_ROWS} of {len(many)} acts drawn")
+    plt.close(fig)
+
+
+def test_the_criticism_figure_of_a_long_window_gets_fewer_ticks(events):
+    fig = criticism_figure(_acts(events), {}, {}, Window(2000, 2024))
+    assert len(_ticks(fig.axes[0])) == 13
+    plt.close(fig)
+
+
+def test_most_told_keeps_the_order_of_the_rows():
+    """INVENTED rows: the three told by the most reports, in their own order."""
+    rows = pd.DataFrame(
+        {
+            "story_id": ["S1", "S2", "S3", "S4", "S5"],
+            "date_start": pd.to_datetime(["2022-05-01", "2022-01-01", "2022-03-01"] * 2)[:5],
+            "n_reports": [2, 1, 1, 4, 1],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    assert list(most_told(rows, 3, ["story_id"])["story_id"]) == ["S1", "S2", "S4"]
+    assert most_told(rows, 5, ["story_id"]) is rows
+    with pytest.raises(ValueError, match="at least 1"):
+        most_told(rows, 0, ["story_id"])
 
 
 def test_show_figure_needs_alt_text(tmp_path):

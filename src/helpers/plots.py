@@ -24,6 +24,7 @@ from helpers.paths import FIGURES
 from helpers.tables import records, split_ids
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.backends.backend_agg import RendererAgg
 
 STYLE = {
@@ -330,19 +331,80 @@ def _draw_intervals(ax, events, min_days: int = 1) -> None:
             ax.barh(y, width, left=start, height=0.6, color=colour, alpha=0.85)
 
 
+def most_told(rows: pd.DataFrame, max_rows: int, ids: list[str]) -> pd.DataFrame:
+    """The rows a figure with room for ``max_rows`` draws, in their order in ``rows``: all of
+    them when there are at most ``max_rows``, else the ``max_rows`` told by the most reports
+    (``n_reports``; ties: the earliest ``date_start``, then the columns ``ids``)."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if len(rows) <= max_rows:
+        return rows
+    by_reports = rows.reset_index(drop=True).sort_values(
+        ["n_reports", "date_start", *ids], ascending=[False, True, *[True] * len(ids)],
+        kind="stable",
+    )  # fmt: skip
+    return rows.iloc[sorted(by_reports.index[:max_rows])]
+
+
+def _left_out_note(drawn: int, total: int, what: str, table: str) -> str:
+    """A figure's footnote when it draws ``drawn`` of ``total`` rows (``what``: "acts") chosen
+    by :func:`most_told`, naming the ``table`` that lists them all; empty when it draws all."""
+    if drawn == total:
+        return ""
+    return (
+        f"{drawn:,} of {total:,} {what} drawn: those told by the most reports "
+        f"(ties: the earliest first); {table} lists them all."
+    )
+
+
+NOTE_INCHES = 0.35  # the height kept under a figure for its footnote
+
+
+def _add_note(fig: Figure, note: str, gid: str) -> float:
+    """Write ``note`` (if any) at the foot of ``fig``, 0.1 in from its bottom edge; returns the
+    share of the figure's height to keep free for it (0 without a note), for ``tight_layout``."""
+    if not note:
+        return 0.0
+    height = fig.get_figheight()
+    fig.text(0.01, 0.1 / height, note, fontsize=9, ha="left", va="bottom", gid=gid)
+    return NOTE_INCHES / height
+
+
+# The most date ticks an axis over a window gets (the timeline's right panel, about 5.5 in wide,
+# has room for 13 labels such as "2022"): a longer window is ticked every 3 or 6 months, every
+# year or every few years (month_ticks).
+MAX_DATE_TICKS = 13
+_MONTH_STEPS = (1, 3, 6)
+_YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+
+
+def month_ticks(ax: Axes, window: Window, month_format: str = "%b\n%Y") -> str:
+    """Tick the x axis of ``ax`` over ``window``: every month (labels ``month_format``) up to
+    :data:`MAX_DATE_TICKS` months, else the first of every 3 or 6 months, every year or every
+    2, 5, 10 ... years that gives at most that many ticks. Returns the step in words for a
+    title: "month by month", "every 3 months", "year by year", "every 2 years"."""
+    import matplotlib.dates as mdates
+
+    months = 12 * (window.last_year - window.first_year + 1)
+    step = next((k for k in _MONTH_STEPS if -(-months // k) <= MAX_DATE_TICKS), None)
+    if step is not None:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(month_format if step == 1 else "%b\n%Y"))
+        return "month by month" if step == 1 else f"every {step} months"
+    years = months // 12
+    step = next((k for k in _YEAR_STEPS if -(-years // k) <= MAX_DATE_TICKS), _YEAR_STEPS[-1])
+    ax.xaxis.set_major_locator(mdates.YearLocator(step))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return "year by year" if step == 1 else f"every {step} years"
+
+
 def timeline_rows(stories: pd.DataFrame, max_rows: int = TIMELINE_ROWS) -> pd.DataFrame:
     """The story events (:func:`helpers.stories.story_events`) the timeline draws, in date
     order (``date_start``, ``date_end``, ``story_id``), index 0, 1, ...: all of them when there
     are at most ``max_rows``, else the ``max_rows`` told by the most reports (ties: the earliest
-    ``date_start``, then ``story_id``)."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if len(stories) > max_rows:
-        by_reports = stories.sort_values(
-            ["n_reports", "date_start", "story_id"], ascending=[False, True, True], kind="stable"
-        )
-        stories = by_reports.head(max_rows)
-    ordered = stories.sort_values(["date_start", "date_end", "story_id"], kind="stable")
+    ``date_start``, then ``story_id``; :func:`most_told`)."""
+    drawn = most_told(stories, max_rows, ["story_id"])
+    ordered = drawn.sort_values(["date_start", "date_end", "story_id"], kind="stable")
     return ordered.reset_index(drop=True)
 
 
@@ -388,8 +450,8 @@ def timeline_figure(
     ordered = timeline_rows(stories, max_rows)
     first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
     several = _several_articles(stories)
-    note = _left_out_note(len(ordered), len(stories))
-    height = 0.32 * len(ordered) + 2 + (0.3 if note else 0)
+    note = _left_out_note(len(ordered), len(stories), "story events", "the story table")
+    height = 0.32 * len(ordered) + 2 + (NOTE_INCHES if note else 0)
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, height), sharey=True, width_ratios=[1, 2])
     _draw_intervals(left, ordered, min_days=90)
     _draw_intervals(right, ordered)
@@ -405,9 +467,8 @@ def timeline_figure(
         f"{first_year} to {window.last_year}\n(short bars widened to 90 days)", fontsize=10
     )
     right.set_xlim(window.start, window.end)
-    right.xaxis.set_major_locator(mdates.MonthLocator())
-    right.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    right.set_title(f"{window.label}, month by month")
+    step = month_ticks(right, window)
+    right.set_title(f"{window.label}, {step}")
     handles = [Patch(color=c, label=q.replace("_", " ")) for q, c in QUAD_COLOURS.items()]
     handles.append(Line2D([], [], marker="D", ls="", color="black", label="day known"))
     if ordered["conflict"].any():
@@ -419,22 +480,9 @@ def timeline_figure(
             draw_empty(ax)
     told = "Events the article reports" if not several else "Story events the articles report"
     fig.suptitle(f"{told}, by date interval and quad class", weight="bold")
-    bottom = 0.0
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=9, ha="left", va="bottom", gid="timeline-note")
-        bottom = 0.35 / height
+    bottom = _add_note(fig, note, "timeline-note")
     fig.tight_layout(rect=(0, bottom, 1, 0.98))
     return fig
-
-
-def _left_out_note(drawn: int, stories: int) -> str:
-    """The timeline's footnote when it leaves stories out (empty when it draws them all)."""
-    if drawn == stories:
-        return ""
-    return (
-        f"{drawn:,} of {stories:,} story events drawn: those told by the most reports "
-        "(ties: the earliest first); the story table lists them all."
-    )
 
 
 STATUS_COLOURS = {"signed": "#C7D3E3", "member": "#1F5FA8", "frozen": "#F0A33A", "out": None}
@@ -527,6 +575,11 @@ def _told_by(act: object) -> str:
     return f" · {reports} reports, {outlets} outlet{'s' if outlets != 1 else ''}"
 
 
+# The most acts the criticism figure draws (a line of 1.05 in each, with a two-line label):
+# past it, those told by the most reports.
+CRITICISM_ROWS = 40
+
+
 def criticism_figure(
     acts,
     names: dict[str, str],
@@ -534,15 +587,19 @@ def criticism_figure(
     window: Window,
     row_names: dict[str, str] | None = None,
     empty_text: str = NO_EVENTS,
+    max_rows: int = CRITICISM_ROWS,
 ) -> Figure:
     """Who criticised Russia, and when: one row group per criticising actor, one line per act
     drawn as its date interval (a diamond where the day is known), labelled with a short English
     gloss and the Dutch words, and with how many reports and outlets tell it when more than
     one report does (columns ``n_reports``, ``n_outlets``); dashed reference lines at
     ``key_dates`` (label -> ISO date, e.g. from :func:`helpers.keydates.key_dates`); the x axis
-    spans ``window`` (e.g. :func:`helpers.network.analysis_window`). ``row_names`` overrides
-    the label of an actor's row group. Without acts the axes say ``empty_text``."""
-    import matplotlib.dates as mdates
+    spans ``window`` (e.g. :func:`helpers.network.analysis_window`; ticks by
+    :func:`month_ticks`). ``row_names`` overrides the label of an actor's row group. At most
+    ``max_rows`` acts, in the order of ``acts`` within each group: past it, those told by the
+    most reports (:func:`most_told`: ties, the earliest ``date_start``, then ``event_id`` and
+    ``actor_id``), with a note under the figure naming both counts. Without acts the axes say
+    ``empty_text``."""
     import matplotlib.pyplot as plt
     import pandas as pd
     from matplotlib.patches import Patch
@@ -550,9 +607,13 @@ def criticism_figure(
     one_day = pd.Timedelta(days=1)
     row_names = row_names or {}
     colours = {"russia": "#B2182B", "csto": "#F4A582"}
+    total = len(acts)
+    acts = most_told(acts, max_rows, ["event_id", "actor_id"])
+    note = _left_out_note(len(acts), total, "acts", "the table of acts")
     first_act = acts.groupby("actor_id")["date_start"].min().sort_values(kind="stable")
     order = list(first_act.index)
-    fig, ax = plt.subplots(figsize=(13, 1.05 * len(acts) + 2.4))
+    height = 1.05 * len(acts) + 2.4 + (NOTE_INCHES if note else 0)
+    fig, ax = plt.subplots(figsize=(13, height))
     y, ticks, tick_labels = 0, [], []
     x_min, x_max = window.start, window.end
     middle = x_min + (x_max - x_min) / 2
@@ -611,10 +672,7 @@ def criticism_figure(
     ax.set_yticks(ticks, tick_labels, fontsize=10)
     ax.set_ylim(y - 0.4, -1.6)
     ax.set_xlim(x_min, x_max)
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(
-        mdates.DateFormatter("%b" if window.within_one_year() else "%b\n%Y")
-    )
+    month_ticks(ax, window, "%b" if window.within_one_year() else "%b\n%Y")
     ax.grid(axis="x", alpha=0.25)
     ax.set_xlabel(
         f"{window.label} (bars: the interval the article allows; a diamond where the day is known)"
@@ -627,7 +685,8 @@ def criticism_figure(
     ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True)
     if acts.empty:
         draw_empty(ax, empty_text)
-    fig.tight_layout()
+    bottom = _add_note(fig, note, "criticism-note")
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 
 
