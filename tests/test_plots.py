@@ -14,6 +14,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from itertools import pairwise
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import nbformat
@@ -41,6 +43,7 @@ from helpers.plots import (
     timeline_figure,
     timeline_rows,
     use_style,
+    year_step,
 )
 from helpers.reports import acts_across_reports
 from helpers.stories import story_events
@@ -290,7 +293,25 @@ def test_the_timeline_of_a_long_window_gets_fewer_ticks(events):
     assert len(_ticks(right)) == 13 and right.get_title() == "2000–2024, every 2 years"
     labels = [mdates.num2date(tick).strftime("%Y-%m-%d") for tick in _ticks(right)]
     assert labels[:2] == ["2000-01-01", "2002-01-01"]
+    left = fig.axes[0]  # the whole period, 1999 to 2024: every 5 years, not 9 labels every 3
+    years = [mdates.num2date(tick).year for tick in _ticks(left)]
+    assert len(years) <= 7 and {b - a for a, b in pairwise(years)} == {5}
     plt.close(fig)
+
+
+def test_the_timeline_overview_keeps_a_tick_every_3_years_when_it_fits(events):
+    fig = timeline_figure(story_events(events))  # the seed article: 2007 to 2022
+    years = [mdates.num2date(tick).year for tick in _ticks(fig.axes[0])]
+    assert {b - a for a, b in pairwise(years)} == {3}
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("years", "max_ticks", "steps", "step"),
+    [(16, 7, (3, 5, 10), 3), (26, 7, (3, 5, 10), 5), (25, 13, (1, 2, 5), 2), (999, 2, (1, 2), 2)],
+)
+def test_year_step_is_the_first_step_that_fits(years, max_ticks, steps, step):
+    assert year_step(years, max_ticks, steps) == step
 
 
 @pytest.mark.parametrize(

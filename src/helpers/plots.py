@@ -376,6 +376,19 @@ def _add_note(fig: Figure, note: str, gid: str) -> float:
 MAX_DATE_TICKS = 13
 _MONTH_STEPS = (1, 3, 6)
 _YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+# The timeline's left panel (the whole period, about 2.7 in wide): at most 7 year labels, every
+# 3 years or more.
+_OVERVIEW_TICKS = (7, (3, 5, 10, 20, 50, 100))
+
+
+def year_step(years: int, max_ticks: int, steps: tuple[int, ...] = _YEAR_STEPS) -> int:
+    """The first of ``steps`` (years between ticks) that ticks ``years`` years with at most
+    ``max_ticks`` ticks (the last step if none does).
+
+    >>> year_step(16, 7, (3, 5, 10)), year_step(26, 7, (3, 5, 10))
+    (3, 5)
+    """
+    return next((k for k in steps if -(-years // k) <= max_ticks), steps[-1])
 
 
 def month_ticks(ax: Axes, window: Window, month_format: str = "%b\n%Y") -> str:
@@ -391,8 +404,7 @@ def month_ticks(ax: Axes, window: Window, month_format: str = "%b\n%Y") -> str:
         ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
         ax.xaxis.set_major_formatter(mdates.DateFormatter(month_format if step == 1 else "%b\n%Y"))
         return "month by month" if step == 1 else f"every {step} months"
-    years = months // 12
-    step = next((k for k in _YEAR_STEPS if -(-years // k) <= MAX_DATE_TICKS), _YEAR_STEPS[-1])
+    step = year_step(months // 12, MAX_DATE_TICKS)
     ax.xaxis.set_major_locator(mdates.YearLocator(step))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return "year by year" if step == 1 else f"every {step} years"
@@ -461,7 +473,8 @@ def timeline_figure(
     left.set_yticks(range(len(ordered)), labels, fontsize=8)
     left.invert_yaxis()
     left.set_xlim(pd.Timestamp(year=first_year, month=1, day=1), window.end + pd.Timedelta(days=1))
-    left.xaxis.set_major_locator(mdates.YearLocator(3))
+    span = window.last_year - first_year + 1
+    left.xaxis.set_major_locator(mdates.YearLocator(year_step(span, *_OVERVIEW_TICKS)))
     left.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     left.set_title(
         f"{first_year} to {window.last_year}\n(short bars widened to 90 days)", fontsize=10
