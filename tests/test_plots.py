@@ -398,6 +398,19 @@ def test_the_criticism_figure_draws_criticism_rows_by_default(events):
     plt.close(fig)
 
 
+def test_the_criticism_figure_says_whose_telling_it_draws(events):
+    """One article "tells it"; with an INVENTED second article retelling two events, the
+    title says "the articles tell it"."""
+    use_style()
+    titles = []
+    for table in (events, _retold(events, "a11111111111", ["E25", "E30"])):
+        fig = criticism_figure(_acts(table), {}, {}, Window(2022, 2022))
+        titles.append(fig.axes[0].get_title())
+        plt.close(fig)
+    assert titles[0].endswith("(as the article tells it)")
+    assert titles[1].endswith("(as the articles tell it)")
+
+
 def test_the_criticism_figure_of_a_long_window_gets_fewer_ticks(events):
     fig = criticism_figure(_acts(events), {}, {}, Window(2000, 2024))
     assert len(_ticks(fig.axes[0])) == 13

@@ -11,7 +11,7 @@ from conftest import CORPUS
 from helpers.actors import load_actors
 from helpers.events import load_events
 from helpers.network import collapse, event_graph, to_states
-from helpers.stories import STORY_COLUMNS, story_events, story_graph
+from helpers.stories import STORY_COLUMNS, report_article, report_key, story_events, story_graph
 
 SEED = "39a6002ab68b"
 YEAR = ("2022-01-01", "2022-12-31")
@@ -165,3 +165,8 @@ def test_no_events_no_stories(events, actors):
     assert stories.empty and list(stories.columns) == list(STORY_COLUMNS)
     assert stories["date_start"].dtype.kind == "M" and stories["n_reports"].dtype == "int64"
     assert story_graph(stories).number_of_edges() == 0
+
+
+def test_report_article_is_the_article_of_a_report_key():
+    key = report_key(SEED, "E05")
+    assert key == f"{SEED}:E05" and report_article(key) == SEED

@@ -593,6 +593,16 @@ def _told_by(act: object) -> str:
 CRITICISM_ROWS = 40
 
 
+def _tellers(acts: pd.DataFrame) -> str:
+    """The title's "the article tells it", or "the articles tell it" when the acts' ``reports`` (as
+    :func:`helpers.reports.acts_across_reports` gives them) come from several articles."""
+    from helpers.stories import report_article
+
+    reports = acts["reports"].tolist() if "reports" in acts else []
+    articles = {report_article(key) for cell in reports for key in split_ids(cell)}
+    return "the articles tell it" if len(articles) > 1 else "the article tells it"
+
+
 def criticism_figure(
     acts,
     names: dict[str, str],
@@ -690,7 +700,7 @@ def criticism_figure(
     ax.set_xlabel(
         f"{window.label} (bars: the interval the article allows; a diamond where the day is known)"
     )
-    ax.set_title("Who criticised Russia, and when (as the article tells it)", pad=12)
+    ax.set_title(f"Who criticised Russia, and when (as {_tellers(acts)})", pad=12)
     handles = [
         Patch(color=colours["russia"], label="aimed at Russia or Putin"),
         Patch(color=colours["csto"], label="aimed at the Russia-led CSTO"),

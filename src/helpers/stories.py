@@ -93,6 +93,12 @@ def report_key(article_id: str, event_id: str) -> str:
     return f"{article_id}:{event_id}"
 
 
+def report_article(key: str) -> str:
+    """The article id of a :func:`report_key`: ``report_article("39a6002ab68b:E05")`` is
+    ``"39a6002ab68b"``."""
+    return key.partition(":")[0]
+
+
 @dataclass
 class _Story:
     reports: list[dict] = field(default_factory=list)
