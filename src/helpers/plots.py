@@ -6,7 +6,7 @@ import calendar
 import contextlib
 import io
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -431,9 +431,10 @@ def story_label(story: object, several: bool) -> str:
     return f"{report} {gloss}"
 
 
-def _several_articles(stories: pd.DataFrame) -> bool:
-    articles = {a for ids in stories["article_ids"].tolist() for a in split_ids(ids)}
-    return len(articles) > 1
+def _several_articles(cells: Iterable[str], article_of: Callable[[str], str] = str) -> bool:
+    """Whether ``cells`` (each a list of ids, e.g. a stories table's ``article_ids``) name more
+    than one article, ``article_of`` giving the article of an id."""
+    return len({article_of(i) for cell in cells for i in split_ids(cell)}) > 1
 
 
 def timeline_figure(
@@ -461,7 +462,7 @@ def timeline_figure(
     window = window if window is not None else analysis_window(stories)
     ordered = timeline_rows(stories, max_rows)
     first_year = min([window.first_year, *ordered["date_start"].dt.year]) - 1
-    several = _several_articles(stories)
+    several = _several_articles(stories["article_ids"])
     note = _left_out_note(len(ordered), len(stories), "story events", "the story table")
     height = 0.32 * len(ordered) + 2 + (NOTE_INCHES if note else 0)
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, height), sharey=True, width_ratios=[1, 2])
@@ -598,9 +599,8 @@ def _tellers(acts: pd.DataFrame) -> str:
     :func:`helpers.reports.acts_across_reports` gives them) come from several articles."""
     from helpers.stories import report_article
 
-    reports = acts["reports"].tolist() if "reports" in acts else []
-    articles = {report_article(key) for cell in reports for key in split_ids(cell)}
-    return "the articles tell it" if len(articles) > 1 else "the article tells it"
+    several = _several_articles(acts.get("reports", []), report_article)
+    return "the articles tell it" if several else "the article tells it"
 
 
 def criticism_figure(
