@@ -34,6 +34,7 @@ from helpers.plots import (
     STYLE,
     TIMELINE_ROWS,
     criticism_figure,
+    drawn_share,
     month_ticks,
     most_told,
     project_rc,
@@ -518,3 +519,9 @@ def test_row15_a_personal_matplotlibrc_changes_no_figure(project_copy, tmp_path,
     assert [p.name for p in figures] == sorted(p.name for p in committed_figures.iterdir())
     for figure in figures:
         assert figure.read_bytes() == (committed_figures / figure.name).read_bytes(), figure.name
+
+
+def test_drawn_share_says_whether_a_figure_draws_every_row():
+    assert drawn_share(37, TIMELINE_ROWS) == "all drawn"
+    assert drawn_share(TIMELINE_ROWS, TIMELINE_ROWS) == "all drawn"
+    assert drawn_share(TIMELINE_ROWS + 1, TIMELINE_ROWS) == f"the {TIMELINE_ROWS} most told drawn"

@@ -357,6 +357,12 @@ def _left_out_note(drawn: int, total: int, what: str, table: str) -> str:
     )
 
 
+def drawn_share(total: int, max_rows: int) -> str:
+    """For a figure's alt text: ``"all drawn"``, or ``"the 60 most told drawn"`` when
+    ``total`` rows exceed the ``max_rows`` a figure draws (:func:`most_told`)."""
+    return "all drawn" if total <= max_rows else f"the {max_rows} most told drawn"
+
+
 NOTE_INCHES = 0.35  # the height kept under a figure for its footnote
 
 
