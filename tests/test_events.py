@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,15 @@ from helpers.events import (
     MODALITIES,
     OFFSETS_NOT_CHECKED,
     PLOVER_TYPES,
+    REFERENCE_EVENTS,
+    _cells,
+    _check_table,
+    _Checks,
+    _columns,
+    _first_failure,
+    _reference_intervals,
+    _rules,
+    _source_of,
     event_records,
     export_events,
     known_actor_ids,
@@ -119,41 +129,42 @@ def mutate(tmp_path: Path, index: int = 0, **changes: str) -> Path:
     return write(tmp_path / "events.csv", records)
 
 
-@pytest.mark.parametrize(
-    ("changes", "column"),
-    [
-        ({"actor_ids": "PUTIN;NOBODY"}, "actor_ids"),
-        ({"recipient_ids": "ATLANTIS"}, "recipient_ids"),
-        ({"actor_ids": ""}, "actor_ids"),
-        ({"quote_start": "0"}, "quote_nl"),
-        ({"quote_nl": "iets anders"}, "quote_nl"),
-        ({"quote_start": "900", "quote_end": "800"}, "quote_end"),
-        ({"time_start": "3"}, "time_phrase_nl"),
-        ({"time_end": ""}, "time_phrase_nl"),
-        ({"date_start": "2022-11-30", "date_end": "2022-11-01"}, "date_end"),
-        ({"date_end": "2022-12-05"}, "date_end"),
-        ({"date_start": "1850-01-01", "date_end": "1850-12-31", "date_precision": "year"}, None),
-        ({"date_precision": "day"}, "date_precision"),
-        ({"date_precision": "fortnight"}, "date_precision"),
-        ({"date_start": "2022-11-31"}, "date_start"),
-        ({"cameo_code": "190"}, "plover_event_type"),
-        ({"cameo_code": "999"}, "cameo_code"),
-        ({"goldstein": "-5.0"}, "goldstein"),
-        ({"quad_class": "verbal_cooperation"}, "quad_class"),
-        ({"quad_class": "friendly"}, "quad_class"),
-        ({"sign": "1"}, "sign"),
-        ({"plover_mode": "firearms"}, "plover_mode"),
-        ({"plover_event_type": "HUG"}, "plover_event_type"),
-        ({"modality": "rumoured"}, "modality"),
-        ({"date_basis": "guess"}, "date_basis"),
-        ({"date_basis": "reference", "reference_fact_id": ""}, "reference_fact_id"),
-        ({"date_basis": "reference", "reference_fact_id": "F01"}, "date_start"),
-        ({"reference_fact_id": "F99"}, "reference_fact_id"),
-        ({"reference_fact_id": "fact 1"}, "reference_fact_id"),
-        ({"article_id": "000000000000"}, "article_id"),
-        ({"event_id": "event-1"}, "event_id"),
-    ],
-)
+# One bad change of a row each, and the column its error names (None: either date).
+BAD_CHANGES = [
+    ({"actor_ids": "PUTIN;NOBODY"}, "actor_ids"),
+    ({"recipient_ids": "ATLANTIS"}, "recipient_ids"),
+    ({"actor_ids": ""}, "actor_ids"),
+    ({"quote_start": "0"}, "quote_nl"),
+    ({"quote_nl": "iets anders"}, "quote_nl"),
+    ({"quote_start": "900", "quote_end": "800"}, "quote_end"),
+    ({"time_start": "3"}, "time_phrase_nl"),
+    ({"time_end": ""}, "time_phrase_nl"),
+    ({"date_start": "2022-11-30", "date_end": "2022-11-01"}, "date_end"),
+    ({"date_end": "2022-12-05"}, "date_end"),
+    ({"date_start": "1850-01-01", "date_end": "1850-12-31", "date_precision": "year"}, None),
+    ({"date_precision": "day"}, "date_precision"),
+    ({"date_precision": "fortnight"}, "date_precision"),
+    ({"date_start": "2022-11-31"}, "date_start"),
+    ({"cameo_code": "190"}, "plover_event_type"),
+    ({"cameo_code": "999"}, "cameo_code"),
+    ({"goldstein": "-5.0"}, "goldstein"),
+    ({"quad_class": "verbal_cooperation"}, "quad_class"),
+    ({"quad_class": "friendly"}, "quad_class"),
+    ({"sign": "1"}, "sign"),
+    ({"plover_mode": "firearms"}, "plover_mode"),
+    ({"plover_event_type": "HUG"}, "plover_event_type"),
+    ({"modality": "rumoured"}, "modality"),
+    ({"date_basis": "guess"}, "date_basis"),
+    ({"date_basis": "reference", "reference_fact_id": ""}, "reference_fact_id"),
+    ({"date_basis": "reference", "reference_fact_id": "F01"}, "date_start"),
+    ({"reference_fact_id": "F99"}, "reference_fact_id"),
+    ({"reference_fact_id": "fact 1"}, "reference_fact_id"),
+    ({"article_id": "000000000000"}, "article_id"),
+    ({"event_id": "event-1"}, "event_id"),
+]
+
+
+@pytest.mark.parametrize(("changes", "column"), BAD_CHANGES)
 def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
     path = mutate(tmp_path, **changes)
     with pytest.raises(DataError) as caught:
@@ -165,6 +176,38 @@ def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
         assert error.column == column, str(error)
     else:
         assert error.column in ("date_start", "date_end"), str(error)
+
+
+def test_each_rule_fails_first_where_a_row_by_row_reading_does(article):
+    """A rule is called once per distinct combination of what it reads, or row by row when it
+    reads offsets: either way its first failure is the one a plain reading row by row finds,
+    on tables with many bad rows (the changes above, at random rows)."""
+    rng = random.Random(14)
+    checks = _Checks(
+        EVENTS,
+        known_actor_ids(),
+        _reference_intervals(REFERENCE_EVENTS),
+        {article.id: _source_of(article)},
+        "the articles given",
+    )
+    tried = 0
+    for _ in range(60):
+        records = rows()
+        for _ in range(rng.randint(1, 6)):
+            records[rng.randrange(len(records))].update(rng.choice(BAD_CHANGES)[0])
+        table = pd.DataFrame(records, columns=list(COLUMNS)).assign(_row=range(len(records)))
+        cells = _cells(table)
+        try:
+            _check_table(table, EVENTS, cells)
+        except DataError:
+            continue
+        columns = _columns(cells, checks)
+        for rule in _rules(checks):
+            reads = zip(*(columns[c] for c in rule.reads), strict=True)
+            plain = ((at, rule.problem(*values)) for at, values in enumerate(reads))
+            assert _first_failure(rule, columns) == next((f for f in plain if f[1]), None)
+        tried += 1
+    assert tried > 20
 
 
 def test_the_first_bad_row_is_named_whatever_its_check(tmp_path, article):

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import starmap
 from pathlib import Path
 
 import numpy as np
@@ -499,16 +500,22 @@ class _Rule:
     problem: Callable[..., Problem]
 
 
-def _check_table(table: pd.DataFrame, path: Path) -> None:
-    """Column-wise checks: required cells, one row per (article, event), allowed values."""
-    check_required(table, REQUIRED, path)
+def _cells(table: pd.DataFrame) -> dict[str, list]:
+    """The cells of the table's columns as lists: made once for all the checks."""
+    return {c: table[c].tolist() for c in COLUMNS}
+
+
+def _check_table(table: pd.DataFrame, path: Path, cells: dict[str, list]) -> None:
+    """Column-wise checks: required cells, one row per (article, event), allowed values
+    (``cells``: :func:`_cells` of ``table``)."""
+    check_required(table, REQUIRED, path, cells)
     check_unique(table, ["article_id", "event_id"], path)
-    check_allowed(table, "plover_event_type", PLOVER_TYPES, path)
-    check_allowed(table, "quad_class", QUAD_CLASSES, path)
-    check_allowed(table, "date_precision", PRECISIONS, path)
-    check_allowed(table, "date_basis", BASES, path)
-    check_allowed(table, "modality", MODALITIES, path)
-    check_allowed(table, "sign", ("1", "-1", "+1"), path)
+    check_allowed(table, "plover_event_type", PLOVER_TYPES, path, cells)
+    check_allowed(table, "quad_class", QUAD_CLASSES, path, cells)
+    check_allowed(table, "date_precision", PRECISIONS, path, cells)
+    check_allowed(table, "date_basis", BASES, path, cells)
+    check_allowed(table, "modality", MODALITIES, path, cells)
+    check_allowed(table, "sign", ("1", "-1", "+1"), path, cells)
 
 
 def _ids_problem(value: str, known: frozenset[str]) -> Problem:
@@ -626,8 +633,8 @@ def _span_rules(text: str, columns: tuple[str, str], optional: bool = False) -> 
     empty)."""
     start, end = columns
 
-    def integer(cell: str) -> Problem:
-        return None if optional and not cell else _offset_problem(cell)
+    def integer(cell: str, value: int | None) -> Problem:  # value: the cell's _offset
+        return None if value is not None or (optional and not cell) else _offset_problem(cell)
 
     def at(raw: str | None, first: int | None, last: int | None, cell: str) -> Problem:
         if raw is None or first is None or last is None or raw[first:last] == cell:
@@ -635,8 +642,8 @@ def _span_rules(text: str, columns: tuple[str, str], optional: bool = False) -> 
         return f"raw[{first}:{last}] is {raw[first:last]!r}, not the {text} cell"
 
     return [
-        _Rule(start, (start,), integer),
-        _Rule(end, (end,), integer),
+        _Rule(start, (start, f"{start}:value"), integer),
+        _Rule(end, (end, f"{end}:value"), integer),
         _Rule(end, (f"{start}:value", f"{end}:value"), _order_problem),
         _Rule(text, ("raw", f"{start}:value", f"{end}:value", text), at),
     ]
@@ -815,18 +822,19 @@ def _rules(checks: _Checks) -> list[_Rule]:
 def _derived(convert: Callable[[str], object], cells: list) -> list:
     """``convert`` of each cell of a column, called once per distinct cell."""
     values = {cell: convert(cell) for cell in set(cells)}
-    return [values[cell] for cell in cells]
+    return list(map(values.__getitem__, cells))
 
 
-def _columns(table: pd.DataFrame, checks: _Checks) -> dict[str, list]:
-    """The cells of ``table`` by column, and what the rules read that is derived from them:
+def _columns(cells: dict[str, list], checks: _Checks) -> dict[str, list]:
+    """The cells of a table by column (its :func:`_cells`), and what the rules read that is
+    derived from them:
     ``C:value`` (the number, offset or date in column ``C``; None where it holds none) and
     the row's article's ``raw`` text, ``published`` date and ``latest`` day (None for an
     article that is not known; ``raw`` also for one whose text is not here)."""
-    columns = {c: table[c].tolist() for c in COLUMNS}
+    columns = dict(cells)
     columns["goldstein:value"] = _derived(_number, columns["goldstein"])
-    for column in ("quote_start", "quote_end", "time_start", "time_end"):
-        columns[f"{column}:value"] = _derived(_offset, columns[column])
+    for column in ("quote_start", "quote_end", "time_start", "time_end"):  # (differ by row)
+        columns[f"{column}:value"] = list(map(_offset, columns[column]))
     for column in ("date_start", "date_end"):
         columns[f"{column}:value"] = _derived(_date, columns[column])
     sources = [checks.sources.get(a) for a in columns["article_id"]]
@@ -835,14 +843,27 @@ def _columns(table: pd.DataFrame, checks: _Checks) -> dict[str, list]:
     return columns
 
 
+# Offsets differ from row to row: a rule that reads one is called row by row (looking for
+# repeats of what it reads would only cost time, and keep a tuple per row alive).
+_PER_ROW = frozenset(("quote_start:value", "quote_end:value", "time_start:value", "time_end:value"))
+
+
 def _first_failure(rule: _Rule, columns: dict[str, list]) -> tuple[int, str] | None:
     """The first row (position) where ``rule`` fails and its problem; ``rule.problem`` is
-    called once per distinct combination of what it reads (the rows are only looked at one by
-    one when one fails)."""
+    called once per distinct combination of what it reads, or once per row when it reads an
+    offset (the rows are only looked at one by one when one fails)."""
     cells = [columns[c] for c in rule.reads]
+    if not _PER_ROW.isdisjoint(rule.reads):
+        problems = list(starmap(rule.problem, zip(*cells, strict=True)))
+        if problems.count(None) == len(problems):
+            return None
+        return next((at, found) for at, found in enumerate(problems) if found is not None)
     keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
-    problem = rule.problem if len(cells) == 1 else lambda key: rule.problem(*key)
-    bad = {key: found for key in dict.fromkeys(keys) if (found := problem(key)) is not None}
+    distinct = list(dict.fromkeys(keys))
+    found = map(rule.problem, distinct) if len(cells) == 1 else starmap(rule.problem, distinct)
+    bad = {
+        key: problem for key, problem in zip(distinct, found, strict=True) if problem is not None
+    }
     if not bad:
         return None
     keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
@@ -921,7 +942,8 @@ def load_events(
     """
     path = Path(path) if path is not None else EVENTS
     table = read_table(path, COLUMNS)
-    _check_table(table, path)
+    cells = _cells(table)
+    _check_table(table, path, cells)
     registry = registry_of(registry)
     checks = _Checks(
         path,
@@ -930,7 +952,7 @@ def load_events(
         _sources(article, articles, registry, corpus_dirs),
         registry.attrs.get("path", "the registry given"),
     )
-    return _checked(table, checks)
+    return _checked(table, checks, cells)
 
 
 def check_event_rows(
@@ -949,7 +971,8 @@ def check_event_rows(
     is an error. Raises :class:`DataError` naming ``path``, the row and the column, as
     :func:`load_events` does."""
     path = Path(path)
-    _check_table(table, path)
+    cells = _cells(table)
+    _check_table(table, path, cells)
     checks = _Checks(
         path,
         known_actor_ids(actors),
@@ -957,12 +980,13 @@ def check_event_rows(
         {one.id: _source_of(one) for one in articles},
         "the articles given",
     )
-    return _checked(table, checks)
+    return _checked(table, checks, cells)
 
 
-def _checked(table: pd.DataFrame, checks: _Checks) -> pd.DataFrame:
-    """Each row's checks against ``checks`` (after :func:`_check_table`); the rows typed."""
-    columns = _columns(table, checks)
+def _checked(table: pd.DataFrame, checks: _Checks, cells: dict[str, list]) -> pd.DataFrame:
+    """Each row's checks against ``checks`` (after :func:`_check_table`; ``cells``: the
+    table's :func:`_cells`); the rows typed."""
+    columns = _columns(cells, checks)
     _check_rows(table, checks, columns)
     checks.unchecked.update(
         a for a, raw in zip(columns["article_id"], columns["raw"], strict=True) if raw is None

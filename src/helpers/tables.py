@@ -7,7 +7,7 @@ import csv
 import datetime
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -270,13 +270,19 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> Iterat
         yield dict(zip(columns, values, strict=True))
 
 
-def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
-    """Raise :class:`DataError` at the first empty cell of any of ``columns``."""
+def check_required(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    path: str | Path,
+    lists: Mapping[str, list] | None = None,
+) -> None:
+    """Raise :class:`DataError` at the first empty cell of any of ``columns``. ``lists``: the
+    columns' ``tolist()`` when the caller has made them already."""
     columns = list(columns)
     empty = []  # (position of the first empty cell, column) of each column that has one
     for order, column in enumerate(columns):
         values = frame[column]
-        cells = values.tolist()
+        cells = values.tolist() if lists is None else lists[column]
         if not isinstance(values.dtype, pd.StringDtype) or values.hasnans:
             cells = list(map(str, cells))  # a text column without gaps holds str already
         if not all(map(str.strip, cells)):
@@ -287,11 +293,19 @@ def check_required(frame: pd.DataFrame, columns: Iterable[str], path: str | Path
 
 
 def check_allowed(
-    frame: pd.DataFrame, column: str, allowed: Iterable[str], path: str | Path
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[str],
+    path: str | Path,
+    lists: Mapping[str, list] | None = None,
 ) -> None:
-    """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``."""
+    """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``.
+    ``lists``: the columns' ``tolist()`` when the caller has made them already."""
     allowed = set(allowed)
-    for at, value in enumerate(frame[column].tolist()):
+    values = frame[column].tolist() if lists is None else lists[column]
+    if allowed.issuperset(values):
+        return
+    for at, value in enumerate(values):
         if value not in allowed:
             raise DataError(
                 path,
