@@ -265,25 +265,37 @@ def test_records_are_the_rows_in_order_as_plain_values():
     ]
 
 
-def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_order():
+@pytest.mark.parametrize("given", [False, True])
+def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_order(given):
+    """The same errors whether the checks take the columns' cells from the frame or are
+    given them (``lists``, as the events checks give them)."""
     from helpers.tables import check_allowed, check_required
+
+    def lists(frame: pd.DataFrame) -> dict[str, list] | None:
+        return {c: frame[c].tolist() for c in frame} if given else None
 
     frame = pd.DataFrame(
         {"a": ["x", "", " "], "b": ["", "y", "z"], "kind": ["k", "k", "q"], "_row": [2, 3, 7]}
     )
     with pytest.raises(DataError) as caught:
-        check_required(frame, iter(["a", "b"]), "t.csv")  # any iterable of columns
+        check_required(frame, iter(["a", "b"]), "t.csv", lists(frame))  # any iterable
     assert (caught.value.row, caught.value.column) == (2, "b")
     with pytest.raises(DataError) as caught:
-        check_required(frame.iloc[1:], ["a", "b"], "t.csv")
+        check_required(frame.iloc[1:], ["a", "b"], "t.csv", lists(frame.iloc[1:]))
     assert (caught.value.row, caught.value.column, caught.value.problem) == (
         3,
         "a",
         "must not be empty",
     )
-    check_allowed(frame.iloc[:2], "kind", {"k"}, "t.csv")
+    check_allowed(frame.iloc[:2], "kind", {"k"}, "t.csv", lists(frame.iloc[:2]))
     with pytest.raises(DataError, match=r"row 7, column 'kind': 'q' is not one of \['k'\]"):
-        check_allowed(frame, "kind", {"k"}, "t.csv")
+        check_allowed(frame, "kind", {"k"}, "t.csv", lists(frame))
+    frame = pd.DataFrame({"n": [1.5, float("nan"), 0], "s": ["a", "b", "  "], "_row": [2, 3, 4]})
+    with pytest.raises(DataError) as caught:  # NaN reads "nan" and 0 "0": neither is empty
+        check_required(frame, ["n", "s"], "t.csv", lists(frame))
+    assert (caught.value.row, caught.value.column) == (4, "s")
+    with pytest.raises(DataError, match=r"row 3, column 'n': nan is not one of \[1.5\]"):
+        check_allowed(frame, "n", {1.5}, "t.csv", lists(frame))
 
 
 def test_one_column_tables_nul_bytes_and_cells_that_are_not_text(tmp_path):
