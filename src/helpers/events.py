@@ -483,10 +483,11 @@ class _Checks:
 #
 # Every check of a row is a rule: the column an error names, the cells (or values derived from
 # cells) it reads, and a function of those that returns the problem, or None. A rule is called
-# once per distinct combination of what it reads, not once per row. The error raised is the one
-# a row-by-row reading meets first: the first failing row, and in it the first failing rule in
-# the order below. A rule need not hold where a rule before it fails in the same row, so each
-# rule returns None for values that an earlier rule rejects (the ``None`` of a derived value).
+# once per distinct combination of what it reads, not once per row (except one that reads an
+# offset: see _first_failure). The error raised is the one a row-by-row reading meets first:
+# the first failing row, and in it the first failing rule in the order below. A rule need not
+# hold where a rule before it fails in the same row, so each rule returns None for values that
+# an earlier rule rejects (the ``None`` of a derived value).
 
 Problem = str | None
 
