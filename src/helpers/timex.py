@@ -1258,11 +1258,18 @@ def _finder(rule: Rule) -> re.Pattern[str]:
     return _compiled(rf"{_WORD_START}{prefix}(?:{rule.pattern}){clock}(?!\w)(?![.-][0-9])")
 
 
+# The finders' beginnings are read six characters deep (PrefixIndex's default: five): a quarter
+# fewer positions of a text are tried, for a build of ~0.2 s instead of ~0.05 s, once.
+_FIND_DEPTH = 6
+
+
 @lru_cache(maxsize=1)
 def _finders() -> PrefixIndex:
     """Every rule's finder, each tried only where its first characters occur."""
     patterns = [_finder(rule).pattern for rule in RULES]
-    return PrefixIndex(patterns, re.IGNORECASE, lead=_WORD_START, skip=_FIND_PREFIX)
+    return PrefixIndex(
+        patterns, re.IGNORECASE, lead=_WORD_START, skip=_FIND_PREFIX, depth=_FIND_DEPTH
+    )
 
 
 def find_time_expressions(text: str | TextView) -> list[tuple[int, int, str]]:
