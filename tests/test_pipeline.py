@@ -358,6 +358,24 @@ def test_a_split_alongside_that_fails_raises_its_error_once_the_partitions_end(
     assert not (tmp_path / "out" / ".events-rows").exists()
 
 
+def test_a_split_alongside_that_fails_raises_its_error_before_an_article_error(
+    corpus, events, alongside, tmp_path
+):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.txt"))[:6]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "0-empty.txt").write_bytes(b"")  # an ArticleError in the first partition
+    head, rows = events.read_bytes().split(b"\n", 1)
+    bad = tmp_path / "bad.csv"  # long enough that the first partition fails before the split
+    bad.write_bytes(head + b"\n" + rows * 100 + b"\x00\n")
+    with pytest.raises(DataError) as expected:
+        run_corpus(folder, tmp_path / "serial", partition_size=3, events=bad, others=["x"])
+    with pytest.raises(DataError) as raised:
+        run_corpus(folder, tmp_path / "out", engine="dask", partition_size=3, events=bad)
+    assert str(raised.value) == str(expected.value)
+
+
 def test_non_empty_output_folder_is_refused(corpus, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(FileExistsError, match="not empty"):

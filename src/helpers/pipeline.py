@@ -513,9 +513,10 @@ class _OnCluster:
         self, tasks: list[tuple], report: Report, meanwhile: Callable[[], object] | None = None
     ) -> tuple[list[dict], dict]:
         """Run the partitions' tasks and, once they are submitted, ``meanwhile()`` here;
-        the results of the partitions that ran. An error of ``meanwhile`` is raised once
-        every partition has ended (its tasks must then end early on their own)."""
-        from distributed import as_completed
+        the results of the partitions. An error of ``meanwhile`` is raised once every
+        partition has ended (its tasks must then end early on their own), before any error
+        of theirs, as if ``meanwhile`` had run before them."""
+        from distributed import as_completed, wait
 
         client = self.client
         topic = f"csto-pipeline-{uuid.uuid4().hex}"  # this run's own, on a shared scheduler too
@@ -528,18 +529,16 @@ class _OnCluster:
         client.subscribe_topic(topic, on_event)
         send = partial(log_stage, topic)
         futures = [client.submit(run_partition, *task, report=send, pure=False) for task in tasks]
-        failed = None
         try:
             if meanwhile is not None:
                 meanwhile()
-        except Exception as error:  # raised below, once the partitions have ended
-            failed = error
+        except Exception:  # its error, whatever the partitions raise, once they have ended
+            wait(futures)
+            raise
         results = []
         for future in as_completed(futures):
             results.append(future.result())
             future.release()
-        if failed is not None:
-            raise failed
         _wait_for_reports(received, sum(len(r["rows"]) for r in results))
         client.unsubscribe_topic(topic)
         return results, _worker_memory(client)
