@@ -262,3 +262,39 @@ def test_a_bad_or_bare_header_gives_what_read_table_gives(parts, tmp_path, data)
         assert outcome == expected
     else:
         assert outcome == ([None, None, None], 0, None)
+
+
+def test_a_partition_waits_for_a_split_alongside_and_takes_its_file(tmp_path):
+    import threading
+
+    folder = tmp_path / "rows"
+    got: list = []
+    waiting = threading.Thread(target=lambda: got.append(event_split.rows_when_split(folder, 1)))
+    waiting.start()
+
+    def split() -> event_split.SplitEvents:
+        waiting.join(0.1)
+        assert waiting.is_alive() and not got  # still waiting: the split has not ended
+        folder.mkdir()
+        event_split.rows_file(folder, 1).write_text("rows", encoding="utf-8")
+        return event_split.SplitEvents([None, str(event_split.rows_file(folder, 1))])
+
+    done = event_split.split_alongside(split, folder)
+    waiting.join(5)
+    assert got == [(True, done.files[1])]
+    assert event_split.rows_when_split(folder, 0) == (True, None)  # no rows of its articles
+    assert not event_split.split_failed(folder)
+    event_split.remove_rows(folder)
+    assert not folder.exists()
+
+
+def test_a_split_alongside_that_fails_tells_the_partitions(tmp_path):
+    folder = tmp_path / "rows"
+
+    def split() -> event_split.SplitEvents:
+        raise DataError(tmp_path / "events.csv", 3, "article_id", "bad")
+
+    with pytest.raises(DataError):
+        event_split.split_alongside(split, folder)
+    assert event_split.split_failed(folder)
+    assert event_split.rows_when_split(folder, 0) == (False, None)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import sys
+from contextlib import contextmanager
 from itertools import product
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from helpers import pipeline
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus, parse_article
 from helpers.event_split import in_process
@@ -313,6 +315,67 @@ def test_dask_bad_event_row_reaches_the_client_as_the_same_error(corpus, events,
     assert str(raised.value) == str(_load_events_error(bad, corpus))
 
 
+@pytest.fixture
+def alongside(cluster, monkeypatch):
+    """The module's cluster taken for a local one: the events table is split here while the
+    partitions run (their checks stage waits for the split)."""
+    from distributed import Client
+
+    @contextmanager
+    def engine(engine, workers, scheduler):
+        with Client(cluster) as client:
+            yield _OnCluster(client, local=True)
+
+    monkeypatch.setattr(pipeline, "_engine", engine)
+
+
+def test_a_split_alongside_the_partitions_gives_identical_results(
+    corpus, events, serial, alongside, tmp_path
+):
+    result = run_corpus(corpus, tmp_path / "out", engine="dask", partition_size=7, events=events)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(read_table(result.out, table), read_table(serial.out, table))
+    assert _ties(result.tension) == _ties(serial.tension)
+    assert [t.rows for t in result.stages.values()] == [t.rows for t in serial.stages.values()]
+    assert result.split_seconds > 0
+    assert sorted(p.name for p in result.out.iterdir()) == sorted(TABLES)  # no scratch left
+
+
+def test_a_split_alongside_that_fails_raises_its_error_once_the_partitions_end(
+    corpus, events, alongside, tmp_path
+):
+    lines = events.read_bytes().split(b"\n")
+    lines[40] = lines[40].replace(b",", b",\x00", 1)  # a NUL byte: the csv module's error
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataError) as expected:
+        run_corpus(corpus, tmp_path / "serial", partition_size=7, events=bad)
+    with pytest.raises(DataError) as raised:
+        run_corpus(corpus, tmp_path / "out", engine="dask", partition_size=7, events=bad)
+    assert str(raised.value) == str(expected.value)
+    assert raised.value.row == 41  # the line with the NUL byte
+    assert not (tmp_path / "out" / "checked").exists()  # no partition checked its rows
+    assert not (tmp_path / "out" / ".events-rows").exists()
+
+
+def test_a_split_alongside_that_fails_raises_its_error_before_an_article_error(
+    corpus, events, alongside, tmp_path
+):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.txt"))[:6]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "0-empty.txt").write_bytes(b"")  # an ArticleError in the first partition
+    head, rows = events.read_bytes().split(b"\n", 1)
+    bad = tmp_path / "bad.csv"  # long enough that the first partition fails before the split
+    bad.write_bytes(head + b"\n" + rows * 100 + b"\x00\n")
+    with pytest.raises(DataError) as expected:
+        run_corpus(folder, tmp_path / "serial", partition_size=3, events=bad, others=["x"])
+    with pytest.raises(DataError) as raised:
+        run_corpus(folder, tmp_path / "out", engine="dask", partition_size=3, events=bad)
+    assert str(raised.value) == str(expected.value)
+
+
 def test_non_empty_output_folder_is_refused(corpus, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(FileExistsError, match="not empty"):
@@ -371,6 +434,11 @@ def test_the_events_table_is_split_here_for_a_local_cluster_and_on_the_workers_o
     assert (local.split_calls, local.split_ranges) == (in_process, 1)
     assert remote.split_calls == remote.calls and remote.split_ranges == 3
     assert (_Here.split_calls, _Here.split_ranges) == (in_process, 1)
+    assert (local.split_alongside, remote.split_alongside, _Here.split_alongside) == (
+        True,
+        False,
+        False,
+    )
 
 
 def _profiler_enabled() -> bool:

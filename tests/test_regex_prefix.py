@@ -3,6 +3,7 @@ where it can begin yet finds exactly what each pattern's own finditer finds."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 
@@ -136,6 +137,53 @@ def test_possible_starts_hold_every_match_of_every_window(text, pos, endpos):
         starts = {m.start() for m in regex.finditer(text, pos, endpos) if m.group()}
         assert starts <= set(possible[i])
     assert possible == [sorted(set(p)) for p in possible]  # in order, once each
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(TEXTS, min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40), st.integers(0, 40)), max_size=12),
+)
+def test_finditer_over_many_windows_of_a_few_texts_equals_every_patterns_own_scan(texts, windows):
+    """Windows of the last text scanned are read from its starts found once (the fast
+    path); the windows here tile each text like sentences, then jump between the texts."""
+    one = r"(?<!\w)[x0-9]"  # matches a window's last character alone
+    for patterns in ([*PATTERNS[:-1], one], [*PATTERNS, one]):
+        index = PrefixIndex(patterns, re.IGNORECASE, lead=r"(?<!\w)")
+        tiles = [(t, a, b) for t, text in enumerate(texts) for a, b in _tiles(text)]
+        for t, pos, endpos in [*tiles, *windows]:
+            text = texts[t % len(texts)]
+            found = [(i, m.span()) for i, m in index.finditer(text, pos, endpos)]
+            assert found == _own_scans(index.regexes, text, pos, endpos)
+
+
+def _tiles(text: str) -> list[tuple[int, int]]:
+    """``text`` cut after each full stop, like sentences."""
+    cuts = [0, *(i + 1 for i, c in enumerate(text) if c == "."), len(text)]
+    return list(itertools.pairwise(cuts))
+
+
+def test_the_starts_of_the_last_text_are_found_once():
+    index = PrefixIndex(PATTERNS[:-1], re.IGNORECASE, lead=r"(?<!\w)")
+    text = "In mei. Op 7 mei 2022. Een. Twee dagen."
+    assert [list(index.finditer(text, a, b)) for a, b in _tiles(text)]
+    assert index._last[0] is text and index._last[1] is not None
+    for other in ("\u212aort mei", "İn mei"):  # lowering would not stand for the text
+        found = [(i, m.span()) for i, m in index.finditer(other, 1)]
+        assert found == _own_scans(index.regexes, other, 1) != []
+        assert index._last == (other, None)
+
+
+def test_a_lead_that_reads_ahead_reads_each_window_alone():
+    from helpers.regex_prefix import _reads_ahead, sre_parse
+
+    lead = r"(?<!\w)(?!mei\s+2)"  # past a window's end, the lookahead sees nothing
+    index = PrefixIndex([lead + "(?:mei|maart)"], re.IGNORECASE, lead=lead)
+    text = "In mei 2022"
+    assert [m.span() for _, m in index.finditer(text, 0, 6)] == [(3, 6)]
+    assert [m.span() for _, m in index.finditer(text)] == []
+    for lead, ahead in [("", False), (r"(?<!\w)", False), (r"(?<=a(?=b))", True), (r"\b", True)]:
+        assert _reads_ahead(sre_parse.parse(lead).data) is ahead
 
 
 def test_possible_starts_unknown_when_a_pattern_may_begin_anywhere():

@@ -11,6 +11,10 @@ line break inside a quoted cell, quotes only around whole cells, the header's nu
 cells). At anything else it stops, and the whole table is read again by the csv module
 (:func:`helpers.tables.iter_records`), which reads any valid table and raises the exact error
 for a bad one. The plain reader is about ten times faster; it is an optimisation only.
+
+The split may run while the partitions run their first stages (:func:`split_alongside`): a
+partition's checks stage then waits for it (:func:`rows_when_split`), and a partition that
+starts after the split failed does nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import csv
 import os
 import re
 import shutil
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +39,19 @@ from helpers.tables import DataError, iter_records, record_cells, table_header
 FLUSH_ROWS = 20_000  # event rows the parent holds before appending them to the partitions' files
 BLOCK_BYTES = 8 * 2**20  # bytes of the table the plain reader holds at a time
 LINE_COLUMN = "line"
+READY = "ready"  # in the folder of rows: "ok" or "failed" when a split alongside ends
+POLL_SECONDS = 0.02  # how often a partition waiting for a split alongside looks for its end
 
 # A quoted cell (its inner quotes doubled; written unrolled, which re runs several times
 # faster than an alternation per character), or a cell without quotes.
-_QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
 _CELL = rb'(?:"[^"]*(?:""[^"]*)*"|[^",\r\n]*)'
-_RECORD = re.compile(_CELL + rb"(?:," + _CELL + rb")*")
+
+
+@lru_cache(maxsize=8)
+def _record(width: int) -> re.Pattern[bytes]:
+    """A record of ``width`` cells, each quoted whole or without quotes (one regex: it checks
+    the quotes and counts the cells in one pass)."""
+    return re.compile(_CELL + rb"(?:," + _CELL + rb"){%d}" % (width - 1))
 
 
 @dataclass
@@ -125,7 +138,7 @@ def split_events(
         remove_rows(folder)
         tally = _Tally(skip)
         _split_records(events, partition_of, tally, folder)
-    files = [folder / f"part-{i:05d}.csv" for i in range(len(parts))]
+    files = [rows_file(folder, i) for i in range(len(parts))]
     existing = [str(f) if f.exists() else None for f in files]
     split = SplitEvents(existing, tally.passed_over, plain=plain)
     if tally.first is not None:
@@ -157,7 +170,7 @@ def _split_records(events: Path, partition_of: dict[str, int], tally: _Tally, fo
 def _append_records(buffers: dict[int, list[list]], folder: Path, header: list[str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for index, rows in buffers.items():
-        path = folder / f"part-{index:05d}.csv"
+        path = rows_file(folder, index)
         new = not path.exists()
         with open(path, "a", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -303,8 +316,8 @@ def _join(folder: Path, head: bytes, written: list[list[int]]) -> None:
         if number == 0:
             continue
         for index in partitions:
-            piece = folder / f"part-{index:05d}.r{number}"
-            target = folder / f"part-{index:05d}.csv"
+            piece = _piece(folder, index, number)
+            target = rows_file(folder, index)
             new = not target.exists()
             with open(target, "ab") as out, open(piece, "rb") as source:
                 if new:
@@ -354,9 +367,7 @@ def _article_cell(record: bytes, at: int, width: int) -> bytes:
         if not record.strip(b", \t"):
             return b""
         raise _NotPlain
-    if record.count(b'"') % 2 or _RECORD.fullmatch(record) is None:
-        raise _NotPlain
-    if _QUOTED.sub(b"", record).count(b",") != width - 1:
+    if record.count(b'"') % 2 or _record(width).fullmatch(record) is None:
         raise _NotPlain
     cells = record.split(b",", at + 1)[: at + 1]
     if not any(b'"' in cell for cell in cells):  # no quote up to the article's cell
@@ -379,10 +390,7 @@ def _append_lines(
     or pieces (stretch ``number``); return the partitions written."""
     folder.mkdir(parents=True, exist_ok=True)
     for index, rows in buffers.items():
-        if number == 0:
-            path = folder / f"part-{index:05d}.csv"
-        else:
-            path = folder / f"part-{index:05d}.r{number}"
+        path = rows_file(folder, index) if number == 0 else _piece(folder, index, number)
         new = not path.exists()
         with open(path, "ab") as handle:
             if new and number == 0:
@@ -398,7 +406,58 @@ def remove_rows(folder: Path) -> None:
     if folder.is_dir():
         for path in folder.glob("part-*"):
             path.unlink()
+        (folder / READY).unlink(missing_ok=True)
         folder.rmdir()
+
+
+def rows_file(folder: str | Path, index: int) -> Path:
+    """The file of partition ``index``'s rows in ``folder``."""
+    return Path(folder) / f"part-{index:05d}.csv"
+
+
+def _piece(folder: Path, index: int, number: int) -> Path:
+    """The file of partition ``index``'s rows from stretch ``number`` (joined after)."""
+    return folder / f"part-{index:05d}.r{number}"
+
+
+def split_alongside(split: Callable[[], SplitEvents], folder: Path) -> SplitEvents:
+    """Run ``split`` (a :func:`split_events` into ``folder``) while partitions wait for it,
+    then mark its end for them: ``ok``, or ``failed`` when it raised (raised again here)."""
+    try:
+        done = split()
+    except BaseException:
+        _mark(folder, "failed")
+        raise
+    _mark(folder, "ok")
+    return done
+
+
+def _mark(folder: Path, state: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / f".{READY}.tmp"
+    scratch.write_text(state, encoding="ascii")
+    os.replace(scratch, folder / READY)  # whole: a partition never reads half of it
+
+
+def split_failed(folder: str | Path) -> bool:
+    """Whether the split alongside into ``folder`` has failed (:func:`split_alongside`)."""
+    return _state(folder) == "failed"
+
+
+def rows_when_split(folder: str | Path, index: int) -> tuple[bool, str | None]:
+    """Wait until the split alongside into ``folder`` ends; whether it succeeded, and
+    partition ``index``'s file of rows (None: its articles have none)."""
+    while (state := _state(folder)) is None:
+        time.sleep(POLL_SECONDS)
+    path = rows_file(folder, index)
+    return state == "ok", str(path) if state == "ok" and path.exists() else None
+
+
+def _state(folder: str | Path) -> str | None:
+    try:
+        return (Path(folder) / READY).read_text(encoding="ascii")
+    except FileNotFoundError:
+        return None
 
 
 def _outside_error(events: str | Path, article_id: str, row: int, count: int) -> DataError:

@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
 try:  # Python 3.11+: the parser is re._parser (sre_parse is its deprecated alias)
@@ -281,6 +282,28 @@ def _look_behind(lead: str) -> int:
     return widest
 
 
+def _reads_ahead(items) -> bool:
+    """Whether the parsed conditions ``items`` may read at or past the position they are
+    tested at, other than through their lookbehinds' own characters (a lookahead, or an
+    anchor other than the text's beginning, anywhere in them)."""
+    for op, av in items:
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            if av[0] >= 0 or _reads_ahead(av[1]):
+                return True
+        elif op is sre_constants.AT:
+            if av not in (sre_constants.AT_BEGINNING, sre_constants.AT_BEGINNING_STRING):
+                return True
+        elif op is sre_constants.SUBPATTERN:
+            if _reads_ahead(av[-1]):
+                return True
+        elif op is sre_constants.BRANCH:
+            if any(_reads_ahead(branch) for branch in av[1]):
+                return True
+        elif op in _REPEATS and _reads_ahead(av[2]):
+            return True
+    return False
+
+
 class PrefixIndex:
     """Many patterns, each tried only at positions where its beginnings occur.
 
@@ -295,6 +318,9 @@ class PrefixIndex:
     ``finditer(text)`` yields ``(i, match)`` for every match that ``patterns[i]``'s own
     ``finditer`` would yield (non-empty matches, each pattern's matches not overlapping one
     another), in order of position; at the same position in pattern order.
+    The scan is made for a text read a window (a sentence) at a time: the positions where a
+    pattern may begin are found once for the whole of the last text scanned, and each window
+    takes its share of them.
     """
 
     def __init__(
@@ -335,6 +361,9 @@ class PrefixIndex:
         self._starts = re.compile(lead + beginnings_regex(known, depth))
         self._lowered_starts = re.compile(lead + beginnings_regex(known, depth, lowered=True))
         self._behind = _look_behind(lead)  # characters before ``pos`` the scan may read
+        # a lead that reads ahead may read past a window's end: then each window is read alone
+        self._whole = not _reads_ahead(sre_parse.parse(lead).data)
+        self._last: tuple[str | None, list[int] | None] = (None, None)  # _text_starts
 
     def _candidates(self, key: str) -> tuple[tuple[int, ...], bool]:
         """The patterns that can begin with ``key`` (the text's next ``depth`` characters),
@@ -374,24 +403,41 @@ class PrefixIndex:
             found = tuple(sorted({*found, *self._after_at(text, at, endpos)}))
         return found
 
-    def _positions(self, text: str, pos: int, endpos: int) -> Iterator[int]:
+    def _positions(self, text: str, pos: int, endpos: int) -> Sequence[int]:
+        """The offsets of ``text[pos:endpos]`` where some pattern or the skip may begin, in
+        order. From the whole text's (:meth:`_text_starts`) these include offsets whose
+        beginning runs on past ``endpos``: their key, cut at ``endpos``, finds no pattern."""
         if self._everywhere:
-            yield from range(pos, endpos + 1)
-            return
+            return range(pos, endpos + 1)
+        starts = self._text_starts(text)
+        if starts is not None:
+            return starts[bisect_left(starts, pos) : bisect_left(starts, endpos)]
         # Lowering keeps each character's length, whether it is ASCII and whether it is a
         # word character, except for the characters of FOLDS_TO_ASCII (tested): then the
         # lowered text has a beginning where the text has one.
-        # Only the window (and what the lead looks back at) is lowered: a caller may scan a
-        # long text a sentence at a time.
+        # Only the window (and what the lead looks back at) is lowered.
         base = max(pos - self._behind, 0)
         window = text[base:endpos]
         lowered = window.lower()
         if len(lowered) == len(window) and _FOLDS.search(window) is None:
-            for m in self._lowered_starts.finditer(lowered, pos - base):
-                yield base + m.start()
-        else:
-            for m in self._starts.finditer(text, pos, endpos):
-                yield m.start()
+            return [base + m.start() for m in self._lowered_starts.finditer(lowered, pos - base)]
+        return [m.start() for m in self._starts.finditer(text, pos, endpos)]
+
+    def _text_starts(self, text: str) -> list[int] | None:
+        """Where some pattern or the skip may begin in all of ``text``, found in the lowered
+        text (see :meth:`_positions`) and kept for the last text (a caller may scan it a
+        sentence at a time); None when the lowered text does not stand for it or the lead
+        reads ahead (then each window is read alone)."""
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        starts = None
+        if self._whole and _FOLDS.search(text) is None:
+            lowered = text.lower()
+            if len(lowered) == len(text):
+                starts = [m.start() for m in self._lowered_starts.finditer(lowered)]
+        self._last = (text, starts)  # one assignment: safe with threads sharing the index
+        return starts
 
     def possible_starts(self, text: str) -> list[list[int]] | None:
         """For each pattern, the offsets of ``text`` a scan of all of it would try it at, in
@@ -421,9 +467,12 @@ class PrefixIndex:
         """(pattern number, match) of every pattern's matches in ``text[pos:endpos]`` (read as
         ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position."""
         endpos = len(text) if endpos is None else min(endpos, len(text))
+        positions = self._positions(text, pos, endpos)
+        if not positions:
+            return
         resume = [pos] * len(self.regexes)  # where each pattern's own scan would go on
         cache, depth, merged = self._cache, self.depth, self._merged
-        for position in self._positions(text, pos, endpos):
+        for position in positions:
             key = text[position : min(position + depth, endpos)]
             known = cache.get(key)
             if known is None:
