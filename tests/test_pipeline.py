@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
 from contextlib import contextmanager
@@ -85,6 +86,23 @@ def cluster():
 
 def _edges(graph) -> list[tuple]:
     return sorted((*sorted((a, b)), d["weight"]) for a, b, d in graph.edges(data=True))
+
+
+def test_set_aside_sets_objects_aside_and_the_serial_engine_gives_them_back(corpus, tmp_path):
+    assert gc.get_freeze_count() == 0
+    try:
+        pipeline.set_aside_what_is_held()
+        assert gc.get_freeze_count() > 0  # what the process held is out of the collector's sight
+    finally:
+        gc.unfreeze()
+    held = []
+
+    def frozen_during_a_partition(event: dict) -> None:
+        held.append(gc.get_freeze_count())
+
+    run_corpus(corpus, tmp_path / "out", partition_size=7, on_stage=frozen_during_a_partition)
+    assert held and min(held) > 0
+    assert gc.get_freeze_count() == 0  # a serial run leaves the caller's process as it found it
 
 
 def test_partition_files_keeps_order_and_covers_every_file():
