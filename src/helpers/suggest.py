@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -136,6 +136,20 @@ class Cue:
         goldstein = f"{GOLDSTEIN[self.cameo_code]:.1f}"
         kind, mode, code = self.plover_event_type, self.plover_mode, self.cameo_code
         return (kind, mode, code, goldstein, quad, str(sign_of(quad)))
+
+    @cached_property
+    def _texts(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    def texts(self, rule: str) -> tuple[str, str]:
+        """The cells ``confidence`` and ``rule`` of a suggestion it makes whose attribution
+        fired ``rule`` (confidence 0.8 times its own when the attribution comes from the
+        context or is inherited); remembered per rule (a cue meets a few)."""
+        found = self._texts.get(rule)
+        if found is None:
+            confidence = self.confidence * (0.8 if "context" in rule or rule == "inherited" else 1)
+            found = self._texts[rule] = (f"{confidence:.2f}", f"cues.csv row {self.row}; {rule}")
+        return found
 
 
 _LEAD = r"(?<!\w)"  # a cue begins a word
@@ -271,7 +285,10 @@ def mentions_of(
     kinds = [known[a][0] for a in ids]
     states = [known[a][1] for a in ids]
     columns = zip(map(int, starts), map(int, ends), ids, kinds, states, strict=True)
-    return list(map(Mention._make, columns))
+    return list(map(_new_mention, repeat(Mention), columns))
+
+
+_new_mention = tuple.__new__  # Mention._make without its frame: zip makes tuples of 5 fields
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
@@ -371,6 +388,7 @@ class _Context:
     marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
     by_block: dict = field(default_factory=dict)  # block -> the suggestions made in it, in order
     english: dict = field(default_factory=dict)  # (actor ids, recipient ids) -> _english
+    places: dict = field(default_factory=dict)  # (start, clause start) -> _place_preposition
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
@@ -412,15 +430,26 @@ class _Context:
         return None
 
 
-def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
+def _is_location(ctx: _Context, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
     """A city, or a mention after a place preposition (in, bij, uit ...): a place, not an
     actor, unless the cue takes that preposition (``inval in X``)."""
     if m.kind == "city":
         return True
     if clause_start >= m.start:
         return False  # nothing before it in the clause: no preposition
-    found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
-    return bool(found and found.group("prep").lower() not in allowed)
+    key = (m.start, clause_start)
+    places = ctx.places
+    if key not in places:
+        places[key] = _place_preposition(ctx.article.raw, m.start, clause_start)
+    found = places[key]
+    return found is not None and found not in allowed
+
+
+def _place_preposition(text: str, at: int, clause_start: int) -> str | None:
+    """The place preposition (lower case) that ``text[clause_start:at]`` ends with, as in "in
+    de Armeense hoofdstad" (read at most 60 characters back), or None."""
+    found = _LOCATION.search(text[max(clause_start, at - 60) : at])
+    return None if found is None else found.group("prep").lower()
 
 
 def _around(
@@ -440,9 +469,7 @@ def _actors_in(
     return [
         m
         for m in ctx.window(lo, hi)
-        if lo <= m.start
-        and m.end <= hi
-        and not _is_location(ctx.article.raw, m, clause_start, allowed)
+        if lo <= m.start and m.end <= hi and not _is_location(ctx, m, clause_start, allowed)
     ]
 
 
@@ -512,13 +539,13 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
         same = made.cue.plover_event_type == cue.plover_event_type
         if same and made.recipient_states and not (made.recipient_states & skip):
             return list(made.recipients)
-    near = Counter()
+    near: dict[str, int] = {}  # a dict, not a Counter: quicker to make for a few mentions
     first = ctx.article.sentences[max(0, sentence_index - 1)].start
     last = ctx.article.sentences[sentence_index].end
     examples = {}
     for m in ctx.window(first, last):
         if first <= m.start < last and m.state not in skip and m.kind != "city":
-            near[m.state] += 1
+            near[m.state] = near.get(m.state, 0) + 1
             examples.setdefault(m.state, m)
     if not near:
         return []
@@ -614,7 +641,7 @@ def attribute(
                 earlier = [
                     m
                     for m in _actors_in(ctx, sentence.start, a, a, allowed)
-                    if not _is_location(text, m, sentence.start, allowed)
+                    if not _is_location(ctx, m, sentence.start, allowed)
                 ]
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
@@ -780,12 +807,28 @@ def _resolved(ctx: _Context, phrase: str, past: bool) -> TimeInterval | None:
 _Phrase = tuple[int, int, str]  # a time expression: start, end, text
 
 
-def _sentence_phrases(article: Article, phrases: Sequence[_Phrase], sentence) -> tuple[list, list]:
-    """The time phrases of a sentence, and those before it in its paragraph (nearest first)."""
-    in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
+def _sentence_phrases(
+    article: Article, phrases: Sequence[_Phrase], sentence, starts: list[int] | None = None
+) -> tuple[list, list]:
+    """The time phrases of a sentence, and those before it in its paragraph (nearest first).
+    ``starts``: the phrases' starts when they are in order of start (:func:`_phrase_starts`),
+    for bisection instead of a pass over every phrase of the article."""
     block = article.blocks[sentence.block]
-    earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
+    if starts is None:
+        in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
+        earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
+        return in_sentence, earlier[::-1]
+    first = bisect_left(starts, sentence.start)
+    in_sentence = list(phrases[first : bisect_left(starts, sentence.end, first)])
+    earlier = list(phrases[bisect_left(starts, block.start, 0, first) : first])
     return in_sentence, earlier[::-1]
+
+
+def _phrase_starts(phrases: Sequence[_Phrase]) -> list[int] | None:
+    """The starts of ``phrases`` if they are in order of start (as timex finds them), else
+    None."""
+    starts = [p[0] for p in phrases]
+    return starts if all(a <= b for a, b in pairwise(starts)) else None
 
 
 def _clause_phrases(in_sentence: list[_Phrase], earlier: list[_Phrase], clause) -> list[_Phrase]:
@@ -854,15 +897,15 @@ def _row(
     names: dict[str, str],
 ) -> _Made:
     text = ctx.article.raw
-    actor_ids = ";".join(dict.fromkeys([m.actor_id for m in who.actors]))
-    recipient_ids = ";".join(dict.fromkeys([m.actor_id for m in who.recipients]))
+    actor_ids = _ids(who.actors)
+    recipient_ids = _ids(who.recipients)
     named, to = _english(ctx, names, actor_ids, recipient_ids)
     gloss = f"{named}: {cue.gloss_en}{to}"
-    confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
+    confidence, rule = cue.texts(who.rule)
     quote_start = str(quote[0])
     cells = (
-        f"{confidence:.2f}",  # confidence
-        f"cues.csv row {cue.row}; {who.rule}",  # rule
+        confidence,
+        rule,
         ctx.article.id,  # article_id
         "",  # event_id
         actor_ids,
@@ -894,6 +937,13 @@ def _row(
         tuple(who.recipients),
         frozenset([m.state for m in who.recipients]),
     )
+
+
+def _ids(mentions: Sequence[Mention]) -> str:
+    """The actor ids of ``mentions``, each once, in order, joined by ";"."""
+    if len(mentions) == 1:  # the usual case, without a dict
+        return mentions[0].actor_id
+    return ";".join(dict.fromkeys([m.actor_id for m in mentions]))
 
 
 def _english(
@@ -962,14 +1012,17 @@ def suggestion_rows(
     ctx = _Context(article, mentions, Counter(m.state for m in mentions), lexicon)
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
+    phrase_starts = _phrase_starts(phrases)
     for index, sentence in enumerate(article.sentences):
         cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
         sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
         if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
             continue
-        in_sentence, earlier = _sentence_phrases(article, phrases, sentence)
+        hit_starts = [m.start() for _, m in sentence_hits]  # in order: a clause's are a slice
+        in_sentence, earlier = _sentence_phrases(article, phrases, sentence, phrase_starts)
         for clause in _clauses(text, sentence.start, sentence.end):
-            hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
+            first = bisect_left(hit_starts, clause[0])
+            hits = sentence_hits[first : bisect_left(hit_starts, clause[1], first)]
             if not hits:
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
