@@ -4,6 +4,7 @@ the review sheet and ``accept``."""
 from __future__ import annotations
 
 import csv
+import random
 import re
 import shutil
 from collections import Counter
@@ -14,6 +15,7 @@ from helpers.actors import load_actors, tag_mentions
 from helpers.article import parse_article
 from helpers.events import COLUMNS, EVENTS, GOLDSTEIN, load_events, quad_class_of
 from helpers.suggest import (  # and the internals tested below
+    _NEEDS,
     CUE_COLUMNS,
     CUES,
     SHEET_COLUMNS,
@@ -28,6 +30,7 @@ from helpers.suggest import (  # and the internals tested below
     _markers,
     _modality,
     _resolved,
+    _search,
     _sentence_phrases,
     accept_sheet,
     load_cues,
@@ -335,3 +338,28 @@ def test_around_is_actors_in_before_and_from_the_cue():
     before, after = _around(ctx, (a, b), raw.index(" tegen"), ())
     assert [m.actor_id for m in before] == ["RUSLAND", "ARMENIË", "PASJINJAN", "EMPTY"]
     assert [m.actor_id for m in after] == ["EMPTY", "BAKOE"]  # an empty mention: both
+
+
+def test_search_skipped_only_where_no_match_can_be(article):
+    """_search gives what the pattern's own search gives, on the seed article and on texts
+    dense with the words it needs, in capitals, and with the letters that match ASCII ones
+    only when case is ignored (İ, ı, ſ, K: no lowered text then)."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in _NEEDS]
+    words = [w for p in _NEEDS.values() for w in p]
+    rng = random.Random(14)
+    pieces = [*words, "zijn land", "met elkaar", "het nieuwe bondgenootschap", "Hem", "WERD"]
+    pieces += ["ELKAAR", "Haar Land", "x", ",", "  "]
+    pieces += ["he\u0131j", "\u017fij", "LAN\u212a", "\u0130k"]  # ı ſ K İ
+    texts = [article.raw] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(300)
+    ]
+    for text in texts:
+        ctx = _context(text, [])
+        raw = ctx.article.raw
+        assert (ctx.lowered is None) == any(c in raw for c in "\u0130\u0131\u017f\u212a")
+        for pattern in patterns:
+            for _ in range(20):
+                a = rng.randrange(len(raw) + 1)
+                b = rng.randrange(a, len(raw) + 1)
+                found, plain = _search(ctx, pattern, a, b), pattern.search(raw, a, b)
+                assert (found and found.span()) == (plain and plain.span()), (pattern, a, b)

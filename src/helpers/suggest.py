@@ -49,7 +49,7 @@ from helpers.events import (
 )
 from helpers.io import write_bytes, write_text
 from helpers.paths import DATA
-from helpers.regex_prefix import PrefixIndex
+from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex
 from helpers.tables import (
     FORMULA_STARTS,
     DataError,
@@ -331,6 +331,33 @@ _PAST = re.compile(
 )
 
 
+# Words one of which every match of a pattern contains (case ignored): where the lowered text
+# has none of them, :func:`_search` need not run the pattern. (By pattern text: hashing a
+# compiled pattern reads its whole code.)
+_NEEDS = {
+    _SUBJECT_PRONOUN.pattern: ("hij", "zij", "ze", "we", "wij"),
+    _OBJECT_PRONOUN.pattern: ("hem", "haar"),
+    _HIS_LAND.pattern: ("land",),
+    _THE_LAND.pattern: ("land",),
+    _THE_ALLIANCE.pattern: ("bondgenootschap", "alliantie", "organisatie", "verbond"),
+    _PASSIVE.pattern: ("werd", "word"),
+    _RECIPROCAL.pattern: ("elkaar",),
+}
+
+
+def _search(ctx: _Context, pattern: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
+    """``pattern.search(text, a, b)`` of the article's text; not run when ``text[a:b]`` holds
+    none of the words of :data:`_NEEDS` every match contains (a few substring tests in the
+    lowered text cost less than a search that tries the pattern at every offset)."""
+    low = ctx.lowered
+    if low is None:
+        return pattern.search(ctx.article.raw, a, b)
+    for word in _NEEDS[pattern.pattern]:
+        if low.find(word, a, b) >= 0:
+            return pattern.search(ctx.article.raw, a, b)
+    return None
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
     subordinating words; raw offsets."""
@@ -407,6 +434,18 @@ class _Context:
         one scan of the article: :meth:`PrefixIndex.possible_starts`); None if unknown."""
         starts = self.lexicon.marker_scan.possible_starts(self.article.raw)
         return None if starts is None else dict(zip(self.lexicon.markers, starts, strict=True))
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lower case, None when a search with case ignored could match an ASCII
+        letter to a character that does not lower to it (:data:`FOLDS_TO_ASCII`) or lowering
+        changes a length: where a word of ASCII letters is not found in it, no text of the
+        same offsets matches the word with case ignored."""
+        raw = self.article.raw
+        low = raw.lower()
+        if len(low) != len(raw) or any(c in raw for c in FOLDS_TO_ASCII):
+            return None
+        return low
 
     @cached_property
     def publication(self) -> _When:
@@ -488,7 +527,7 @@ def _after_preposition(text: str, m: Mention, clause_start: int, allowed: tuple[
 
 def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> Mention | None:
     """The mention a pronoun or definite description in ``text[a:b]`` points back to."""
-    land = _HIS_LAND.search(text, a, b)
+    land = _search(ctx, _HIS_LAND, a, b)
     if land:
         person = ctx.before(land.start(), ("person",), skip)
         return person
@@ -497,7 +536,7 @@ def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> 
         (_THE_LAND, ("state",)),
         (_THE_ALLIANCE, ("organisation",)),
     ):
-        found = pattern.search(text, a, b)
+        found = _search(ctx, pattern, a, b)
         if found:
             return ctx.before(found.start(), kinds, skip)
     return None
@@ -616,9 +655,10 @@ def attribute(
             ]
             actors, rules = speakers[:1], ["actor:speaker"]
     else:
-        if before and _RECIPROCAL.search(text, a, b):
+        reciprocal = _search(ctx, _RECIPROCAL, a, b) is not None  # read again for the recipient
+        if before and reciprocal:
             actors, rules = before, ["actor:reciprocal"]
-        elif before and len(before) >= 2 and not after and _OBJECT_PRONOUN.search(text, a, b):
+        elif before and len(before) >= 2 and not after and _search(ctx, _OBJECT_PRONOUN, a, b):
             actors, rules = before, ["actor:before-verb"]
         elif before and len(before) >= 2 and not after and _SUBORDINATE.match(text, a):
             actors, rules = before[:1], ["actor:verb-final"]
@@ -627,7 +667,7 @@ def attribute(
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
             pronoun = _pronoun(ctx, text, a, start, frozenset())
-            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, end, b)):
+            if pronoun is None and (personal := _search(ctx, _SUBJECT_PRONOUN, end, b)):
                 pronoun = ctx.before(personal.start(), ("person",))
             inverted = (
                 [m for m in after if _no_preposition(text, end, m.start)] if pronoun is None else []
@@ -637,7 +677,7 @@ def attribute(
             elif inverted:
                 actors, rules = inverted[:1], ["actor:after-verb"]
                 after = [m for m in after if m is not inverted[0]]
-            elif not _PASSIVE.search(text, a, b):
+            elif not _search(ctx, _PASSIVE, a, b):
                 earlier = [
                     m
                     for m in _actors_in(ctx, sentence.start, a, a, allowed)
@@ -653,7 +693,7 @@ def attribute(
         if ranked:
             example = next(m for m in ctx.mentions if m.state == ranked[0])
             actors, rules = [example], ["actor:context"]
-    if not actors and _PASSIVE.search(text, a, b):
+    if not actors and _search(ctx, _PASSIVE, a, b):
         return None
     if not actors:
         inherited = _inherit(ctx, sentence_index)
@@ -665,7 +705,7 @@ def attribute(
     # the recipient
     if cue.recipient == "same":
         recipients, rule = list(actors), "recipient:same"
-    elif cue.actor == "subject" and _RECIPROCAL.search(text, a, b):
+    elif cue.actor == "subject" and reciprocal:  # the actor rule's else branch set it
         recipients = list(actors) if len(skip) == 1 else []
         rule = "recipient:reciprocal"
     else:
@@ -675,7 +715,7 @@ def attribute(
         if cue.recipient == "preposition":
             candidates = [m for m in candidates if _after_preposition(text, m, a, allowed)]
         rule = "recipient:after"
-        if not candidates and (pronoun := _OBJECT_PRONOUN.search(text, a, b)):
+        if not candidates and (pronoun := _search(ctx, _OBJECT_PRONOUN, a, b)):
             person = ctx.before(pronoun.start(), ("person",), skip)
             candidates, rule = ([person] if person else []), "recipient:pronoun"
         if not candidates:
