@@ -773,15 +773,20 @@ def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
     start, end = match.span()
-    for kind, lo, hi, modality in (
-        ("negation", *clause, "negated"),
-        ("hypothesis", *clause, "hypothetical"),
-        ("reported", sentence.start, sentence.end, "reported_speech"),
-    ):
+    for kind, modality, whole_sentence in _MODALITIES:
+        lo, hi = (sentence.start, sentence.end) if whole_sentence else clause
         for at in _markers(ctx, kind, lo, hi):
             if not start <= at < end:
                 return modality
     return "asserted"
+
+
+# marker kind, the modality it marks, whether it is read in the whole sentence: in order
+_MODALITIES = (
+    ("negation", "negated", False),
+    ("hypothesis", "hypothetical", False),
+    ("reported", "reported_speech", True),
+)
 
 
 def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
