@@ -15,6 +15,7 @@ from helpers.actors import load_actors, tag_mentions
 from helpers.article import parse_article
 from helpers.events import COLUMNS, EVENTS, GOLDSTEIN, load_events, quad_class_of
 from helpers.suggest import (  # and the internals tested below
+    _LOCATION,
     _NEEDS,
     CUE_COLUMNS,
     CUES,
@@ -29,6 +30,7 @@ from helpers.suggest import (  # and the internals tested below
     _Context,
     _markers,
     _modality,
+    _place_preposition,
     _resolved,
     _search,
     _sentence_phrases,
@@ -363,3 +365,24 @@ def test_search_skipped_only_where_no_match_can_be(article):
                 b = rng.randrange(a, len(raw) + 1)
                 found, plain = _search(ctx, pattern, a, b), pattern.search(raw, a, b)
                 assert (found and found.span()) == (plain and plain.span()), (pattern, a, b)
+
+
+def test_place_preposition_is_the_search_of_the_whole_window(article):
+    """_place_preposition searches the window's last four words only: it finds what a search
+    of the whole window finds, on generated texts of place phrases and on the seed article."""
+    rng = random.Random(12)
+    words = ["in", "bij", "uit", "nabij", "binnen", "de", "het", "zijn", "grote", "Armeense"]
+    words += ["regio", "stad", "hoofdstad", "Jerevan", "x", "(in", "\n", "\u00a0", "  ", ","]
+    texts = [article.raw] + [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(300)
+    ]
+    found = 0
+    for text in texts:
+        for _ in range(200):
+            at = rng.randrange(len(text) + 1)
+            clause_start = rng.randrange(at + 1)
+            plain = _LOCATION.search(text[max(clause_start, at - 60) : at])
+            expected = None if plain is None else plain.group("prep").lower()
+            assert _place_preposition(text, at, clause_start) == expected
+            found += expected is not None
+    assert found > 1000  # the texts have place phrases at the ends of windows

@@ -486,8 +486,14 @@ def _is_location(ctx: _Context, m: Mention, clause_start: int, allowed: Sequence
 
 def _place_preposition(text: str, at: int, clause_start: int) -> str | None:
     """The place preposition (lower case) that ``text[clause_start:at]`` ends with, as in "in
-    de Armeense hoofdstad" (read at most 60 characters back), or None."""
-    found = _LOCATION.search(text[max(clause_start, at - 60) : at])
+    de Armeense hoofdstad" (read at most 60 characters back), or None.
+
+    A match of :data:`_LOCATION` is at most four words (preposition, article, two more) and
+    only spaces follow it, so it lies in the window's last four words: the search starts
+    there (``rsplit`` finds them) instead of trying the pattern at every offset."""
+    window = text[max(clause_start, at - 60) : at]
+    head = window.rsplit(None, 4)
+    found = _LOCATION.search(window, len(head[0]) if len(head) == 5 else 0)
     return None if found is None else found.group("prep").lower()
 
 
