@@ -361,12 +361,7 @@ def _search(ctx: _Context, pattern: re.Pattern[str], a: int, b: int) -> re.Match
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
     subordinating words; raw offsets."""
-    cuts = [start]
-    for at, before in _breaks(text, start, end):
-        if before and _AFTER_PREPOSITION.search(text, max(start, at - 8), at):
-            continue  # "op dat moment", "in die tijd": not a new clause
-        cuts.append(at if before else at + 1)
-    cuts.append(end)
+    cuts = [start, *_cuts(text, start, end), end]
     spans = []
     for a, b in pairwise(cuts):
         if text[a:b].strip(' \n,;:()–—‘’“”„"?!.'):
@@ -374,17 +369,20 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _breaks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
-    """Where ``text[start:end]`` may be cut, in order: (offset of a punctuation mark, False)
-    and (offset of a subordinating word that does not follow a letter, True). A word match
-    that does follow a letter hides no other: every offset inside it follows a letter."""
-    marks = [(m.start(), False) for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
+def _cuts(text: str, start: int, end: int) -> list[int]:
+    """Where ``text[start:end]`` is cut into clauses, in order: after each punctuation mark,
+    and before each subordinating word that does not follow a letter, unless a preposition
+    comes before it ("op dat moment", "in die tijd": not a new clause). A word match that
+    does follow a letter hides no other: every offset inside it follows a letter. Offsets,
+    not (offset, kind) pairs: sorting the offsets keeps the order of the breaks."""
+    cuts = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
     words = [
-        (m.start(), True)
+        at
         for m in _SUBORDINATING.finditer(text, start, end)
-        if _WORD_START.match(text, m.start())
+        if _WORD_START.match(text, at := m.start())
+        and not _AFTER_PREPOSITION.search(text, max(start, at - 8), at)
     ]
-    return sorted(marks + words) if words else marks
+    return sorted(cuts + words) if words else cuts
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
