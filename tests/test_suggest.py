@@ -4,6 +4,7 @@ the review sheet and ``accept``."""
 from __future__ import annotations
 
 import csv
+import random
 import re
 import shutil
 from collections import Counter
@@ -14,6 +15,9 @@ from helpers.actors import load_actors, tag_mentions
 from helpers.article import parse_article
 from helpers.events import COLUMNS, EVENTS, GOLDSTEIN, load_events, quad_class_of
 from helpers.suggest import (  # and the internals tested below
+    _AFTER_PREPOSITION,
+    _LOCATION,
+    _NEEDS,
     CUE_COLUMNS,
     CUES,
     SHEET_COLUMNS,
@@ -22,12 +26,14 @@ from helpers.suggest import (  # and the internals tested below
     Tables,
     _actors_in,
     _around,
-    _breaks,
     _clause_phrases,
     _Context,
+    _cuts,
     _markers,
     _modality,
+    _place_preposition,
     _resolved,
+    _search,
     _sentence_phrases,
     accept_sheet,
     load_cues,
@@ -286,25 +292,29 @@ def test_cue_codes_are_its_cells():
         assert cue.codes == (kind, mode, code, goldstein, quad, sign)
 
 
-# the one search _breaks replaces: punctuation, or before a subordinating word not after a letter
+# the one search _cuts replaces: punctuation, or before a subordinating word not after a letter
 _ONE_SEARCH = re.compile(
     r"[,;:()\u2013\u2014\u2018\u2019\u201c\u201d\u201e\"?!]"
     r"|(?<!\w)(?=(?:dat|die|omdat|toen|terwijl|nadat|zodat|waardoor|maar|want)(?!\w))"
 )
 
 
-def test_breaks_are_the_matches_of_one_search(article):
+def test_cuts_are_the_matches_of_one_search(article):
     texts = [
         article.raw,
         "Hij zei,dat het nadat zodat;die (omdat) toen: xdat datje _die want",
         "maar,want–dat “die” terwijl!waardoor?nadat,nadatdat dat",
+        "op dat moment, in die tijd,zei hij dat bij die gelegenheid, tot dat",
     ]
     for text in texts:
         for start, end in [(0, len(text)), (3, len(text) - 2), (5, 5)]:
             expected = [
-                (m.start(), m.start() == m.end()) for m in _ONE_SEARCH.finditer(text, start, end)
+                m.end() if m.start() < m.end() else m.start()
+                for m in _ONE_SEARCH.finditer(text, start, end)
+                if m.start() < m.end()
+                or not _AFTER_PREPOSITION.search(text, max(start, m.start() - 8), m.start())
             ]
-            assert _breaks(text, start, end) == expected
+            assert _cuts(text, start, end) == expected
             assert len(expected) > 3 or end - start < 10
 
 
@@ -335,3 +345,49 @@ def test_around_is_actors_in_before_and_from_the_cue():
     before, after = _around(ctx, (a, b), raw.index(" tegen"), ())
     assert [m.actor_id for m in before] == ["RUSLAND", "ARMENIË", "PASJINJAN", "EMPTY"]
     assert [m.actor_id for m in after] == ["EMPTY", "BAKOE"]  # an empty mention: both
+
+
+def test_search_skipped_only_where_no_match_can_be(article):
+    """_search gives what the pattern's own search gives, on the seed article and on texts
+    dense with the words it needs, in capitals, and with the letters that match ASCII ones
+    only when case is ignored (İ, ı, ſ, K: no lowered text then)."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in _NEEDS]
+    words = [w for p in _NEEDS.values() for w in p]
+    rng = random.Random(14)
+    pieces = [*words, "zijn land", "met elkaar", "het nieuwe bondgenootschap", "Hem", "WERD"]
+    pieces += ["ELKAAR", "Haar Land", "x", ",", "  "]
+    pieces += ["he\u0131j", "\u017fij", "LAN\u212a", "\u0130k"]  # ı ſ K İ
+    texts = [article.raw] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(300)
+    ]
+    for text in texts:
+        ctx = _context(text, [])
+        raw = ctx.article.raw
+        assert (ctx.lowered is None) == any(c in raw for c in "\u0130\u0131\u017f\u212a")
+        for pattern in patterns:
+            for _ in range(20):
+                a = rng.randrange(len(raw) + 1)
+                b = rng.randrange(a, len(raw) + 1)
+                found, plain = _search(ctx, pattern, a, b), pattern.search(raw, a, b)
+                assert (found and found.span()) == (plain and plain.span()), (pattern, a, b)
+
+
+def test_place_preposition_is_the_search_of_the_whole_window(article):
+    """_place_preposition searches the window's last four words only: it finds what a search
+    of the whole window finds, on generated texts of place phrases and on the seed article."""
+    rng = random.Random(12)
+    words = ["in", "bij", "uit", "nabij", "binnen", "de", "het", "zijn", "grote", "Armeense"]
+    words += ["regio", "stad", "hoofdstad", "Jerevan", "x", "(in", "\n", "\u00a0", "  ", ","]
+    texts = [article.raw] + [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(300)
+    ]
+    found = 0
+    for text in texts:
+        for _ in range(200):
+            at = rng.randrange(len(text) + 1)
+            clause_start = rng.randrange(at + 1)
+            plain = _LOCATION.search(text[max(clause_start, at - 60) : at])
+            expected = None if plain is None else plain.group("prep").lower()
+            assert _place_preposition(text, at, clause_start) == expected
+            found += expected is not None
+    assert found > 1000  # the texts have place phrases at the ends of windows

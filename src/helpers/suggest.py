@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,7 +49,7 @@ from helpers.events import (
 )
 from helpers.io import write_bytes, write_text
 from helpers.paths import DATA
-from helpers.regex_prefix import PrefixIndex
+from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex
 from helpers.tables import (
     FORMULA_STARTS,
     DataError,
@@ -136,6 +136,20 @@ class Cue:
         goldstein = f"{GOLDSTEIN[self.cameo_code]:.1f}"
         kind, mode, code = self.plover_event_type, self.plover_mode, self.cameo_code
         return (kind, mode, code, goldstein, quad, str(sign_of(quad)))
+
+    @cached_property
+    def _texts(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    def texts(self, rule: str) -> tuple[str, str]:
+        """The cells ``confidence`` and ``rule`` of a suggestion it makes whose attribution
+        fired ``rule`` (confidence 0.8 times its own when the attribution comes from the
+        context or is inherited); remembered per rule (a cue meets a few)."""
+        found = self._texts.get(rule)
+        if found is None:
+            confidence = self.confidence * (0.8 if "context" in rule or rule == "inherited" else 1)
+            found = self._texts[rule] = (f"{confidence:.2f}", f"cues.csv row {self.row}; {rule}")
+        return found
 
 
 _LEAD = r"(?<!\w)"  # a cue begins a word
@@ -271,7 +285,10 @@ def mentions_of(
     kinds = [known[a][0] for a in ids]
     states = [known[a][1] for a in ids]
     columns = zip(map(int, starts), map(int, ends), ids, kinds, states, strict=True)
-    return list(map(Mention._make, columns))
+    return list(map(_new_mention, repeat(Mention), columns))
+
+
+_new_mention = tuple.__new__  # Mention._make without its frame: zip makes tuples of 5 fields
 
 
 def resolve_ids(ids: Iterable[str], table: dict[str, tuple[str, str]]) -> frozenset[str]:
@@ -314,15 +331,37 @@ _PAST = re.compile(
 )
 
 
+# Words one of which every match of a pattern contains (case ignored): where the lowered text
+# has none of them, :func:`_search` need not run the pattern. (By pattern text: hashing a
+# compiled pattern reads its whole code.)
+_NEEDS = {
+    _SUBJECT_PRONOUN.pattern: ("hij", "zij", "ze", "we", "wij"),
+    _OBJECT_PRONOUN.pattern: ("hem", "haar"),
+    _HIS_LAND.pattern: ("land",),
+    _THE_LAND.pattern: ("land",),
+    _THE_ALLIANCE.pattern: ("bondgenootschap", "alliantie", "organisatie", "verbond"),
+    _PASSIVE.pattern: ("werd", "word"),
+    _RECIPROCAL.pattern: ("elkaar",),
+}
+
+
+def _search(ctx: _Context, pattern: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
+    """``pattern.search(text, a, b)`` of the article's text; not run when ``text[a:b]`` holds
+    none of the words of :data:`_NEEDS` every match contains (a few substring tests in the
+    lowered text cost less than a search that tries the pattern at every offset)."""
+    low = ctx.lowered
+    if low is None:
+        return pattern.search(ctx.article.raw, a, b)
+    for word in _NEEDS[pattern.pattern]:
+        if low.find(word, a, b) >= 0:
+            return pattern.search(ctx.article.raw, a, b)
+    return None
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]`` (a sentence): cut at punctuation and before
     subordinating words; raw offsets."""
-    cuts = [start]
-    for at, before in _breaks(text, start, end):
-        if before and _AFTER_PREPOSITION.search(text, max(start, at - 8), at):
-            continue  # "op dat moment", "in die tijd": not a new clause
-        cuts.append(at if before else at + 1)
-    cuts.append(end)
+    cuts = [start, *_cuts(text, start, end), end]
     spans = []
     for a, b in pairwise(cuts):
         if text[a:b].strip(' \n,;:()–—‘’“”„"?!.'):
@@ -330,17 +369,20 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _breaks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
-    """Where ``text[start:end]`` may be cut, in order: (offset of a punctuation mark, False)
-    and (offset of a subordinating word that does not follow a letter, True). A word match
-    that does follow a letter hides no other: every offset inside it follows a letter."""
-    marks = [(m.start(), False) for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
+def _cuts(text: str, start: int, end: int) -> list[int]:
+    """Where ``text[start:end]`` is cut into clauses, in order: after each punctuation mark,
+    and before each subordinating word that does not follow a letter, unless a preposition
+    comes before it ("op dat moment", "in die tijd": not a new clause). A word match that
+    does follow a letter hides no other: every offset inside it follows a letter. Offsets,
+    not (offset, kind) pairs: sorting the offsets keeps the order of the breaks."""
+    cuts = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(text, start, end)]
     words = [
-        (m.start(), True)
+        at
         for m in _SUBORDINATING.finditer(text, start, end)
-        if _WORD_START.match(text, m.start())
+        if _WORD_START.match(text, at := m.start())
+        and not _AFTER_PREPOSITION.search(text, max(start, at - 8), at)
     ]
-    return sorted(marks + words) if words else marks
+    return sorted(cuts + words) if words else cuts
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -371,6 +413,7 @@ class _Context:
     marks: dict = field(default_factory=dict)  # (kind, start, end) -> marker starts: _markers
     by_block: dict = field(default_factory=dict)  # block -> the suggestions made in it, in order
     english: dict = field(default_factory=dict)  # (actor ids, recipient ids) -> _english
+    places: dict = field(default_factory=dict)  # (start, clause start) -> _place_preposition
 
     def __post_init__(self) -> None:
         self.starts = [m.start for m in self.mentions]
@@ -389,6 +432,18 @@ class _Context:
         one scan of the article: :meth:`PrefixIndex.possible_starts`); None if unknown."""
         starts = self.lexicon.marker_scan.possible_starts(self.article.raw)
         return None if starts is None else dict(zip(self.lexicon.markers, starts, strict=True))
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lower case, None when a search with case ignored could match an ASCII
+        letter to a character that does not lower to it (:data:`FOLDS_TO_ASCII`) or lowering
+        changes a length: where a word of ASCII letters is not found in it, no text of the
+        same offsets matches the word with case ignored."""
+        raw = self.article.raw
+        low = raw.lower()
+        if len(low) != len(raw) or any(c in raw for c in FOLDS_TO_ASCII):
+            return None
+        return low
 
     @cached_property
     def publication(self) -> _When:
@@ -412,15 +467,32 @@ class _Context:
         return None
 
 
-def _is_location(text: str, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
+def _is_location(ctx: _Context, m: Mention, clause_start: int, allowed: Sequence[str]) -> bool:
     """A city, or a mention after a place preposition (in, bij, uit ...): a place, not an
     actor, unless the cue takes that preposition (``inval in X``)."""
     if m.kind == "city":
         return True
     if clause_start >= m.start:
         return False  # nothing before it in the clause: no preposition
-    found = _LOCATION.search(text[max(clause_start, m.start - 60) : m.start])
-    return bool(found and found.group("prep").lower() not in allowed)
+    key = (m.start, clause_start)
+    places = ctx.places
+    if key not in places:
+        places[key] = _place_preposition(ctx.article.raw, m.start, clause_start)
+    found = places[key]
+    return found is not None and found not in allowed
+
+
+def _place_preposition(text: str, at: int, clause_start: int) -> str | None:
+    """The place preposition (lower case) that ``text[clause_start:at]`` ends with, as in "in
+    de Armeense hoofdstad" (read at most 60 characters back), or None.
+
+    A match of :data:`_LOCATION` is at most four words (preposition, article, two more) and
+    only spaces follow it, so it lies in the window's last four words: the search starts
+    there (``rsplit`` finds them) instead of trying the pattern at every offset."""
+    window = text[max(clause_start, at - 60) : at]
+    head = window.rsplit(None, 4)
+    found = _LOCATION.search(window, len(head[0]) if len(head) == 5 else 0)
+    return None if found is None else found.group("prep").lower()
 
 
 def _around(
@@ -440,9 +512,7 @@ def _actors_in(
     return [
         m
         for m in ctx.window(lo, hi)
-        if lo <= m.start
-        and m.end <= hi
-        and not _is_location(ctx.article.raw, m, clause_start, allowed)
+        if lo <= m.start and m.end <= hi and not _is_location(ctx, m, clause_start, allowed)
     ]
 
 
@@ -461,7 +531,7 @@ def _after_preposition(text: str, m: Mention, clause_start: int, allowed: tuple[
 
 def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> Mention | None:
     """The mention a pronoun or definite description in ``text[a:b]`` points back to."""
-    land = _HIS_LAND.search(text, a, b)
+    land = _search(ctx, _HIS_LAND, a, b)
     if land:
         person = ctx.before(land.start(), ("person",), skip)
         return person
@@ -470,7 +540,7 @@ def _pronoun(ctx: _Context, text: str, a: int, b: int, skip: frozenset[str]) -> 
         (_THE_LAND, ("state",)),
         (_THE_ALLIANCE, ("organisation",)),
     ):
-        found = pattern.search(text, a, b)
+        found = _search(ctx, pattern, a, b)
         if found:
             return ctx.before(found.start(), kinds, skip)
     return None
@@ -512,13 +582,13 @@ def _context_recipient(ctx: _Context, sentence_index: int, cue: Cue, skip: froze
         same = made.cue.plover_event_type == cue.plover_event_type
         if same and made.recipient_states and not (made.recipient_states & skip):
             return list(made.recipients)
-    near = Counter()
+    near: dict[str, int] = {}  # a dict, not a Counter: quicker to make for a few mentions
     first = ctx.article.sentences[max(0, sentence_index - 1)].start
     last = ctx.article.sentences[sentence_index].end
     examples = {}
     for m in ctx.window(first, last):
         if first <= m.start < last and m.state not in skip and m.kind != "city":
-            near[m.state] += 1
+            near[m.state] = near.get(m.state, 0) + 1
             examples.setdefault(m.state, m)
     if not near:
         return []
@@ -589,9 +659,10 @@ def attribute(
             ]
             actors, rules = speakers[:1], ["actor:speaker"]
     else:
-        if before and _RECIPROCAL.search(text, a, b):
+        reciprocal = _search(ctx, _RECIPROCAL, a, b) is not None  # read again for the recipient
+        if before and reciprocal:
             actors, rules = before, ["actor:reciprocal"]
-        elif before and len(before) >= 2 and not after and _OBJECT_PRONOUN.search(text, a, b):
+        elif before and len(before) >= 2 and not after and _search(ctx, _OBJECT_PRONOUN, a, b):
             actors, rules = before, ["actor:before-verb"]
         elif before and len(before) >= 2 and not after and _SUBORDINATE.match(text, a):
             actors, rules = before[:1], ["actor:verb-final"]
@@ -600,7 +671,7 @@ def attribute(
             actors, rules = before[-1:], ["actor:nearest-before"]
         elif cue.actor in ("subject", "subject|context"):
             pronoun = _pronoun(ctx, text, a, start, frozenset())
-            if pronoun is None and (personal := _SUBJECT_PRONOUN.search(text, end, b)):
+            if pronoun is None and (personal := _search(ctx, _SUBJECT_PRONOUN, end, b)):
                 pronoun = ctx.before(personal.start(), ("person",))
             inverted = (
                 [m for m in after if _no_preposition(text, end, m.start)] if pronoun is None else []
@@ -610,11 +681,11 @@ def attribute(
             elif inverted:
                 actors, rules = inverted[:1], ["actor:after-verb"]
                 after = [m for m in after if m is not inverted[0]]
-            elif not _PASSIVE.search(text, a, b):
+            elif not _search(ctx, _PASSIVE, a, b):
                 earlier = [
                     m
                     for m in _actors_in(ctx, sentence.start, a, a, allowed)
-                    if not _is_location(text, m, sentence.start, allowed)
+                    if not _is_location(ctx, m, sentence.start, allowed)
                 ]
                 if earlier:
                     actors, rules = earlier[-1:], ["actor:sentence-before"]
@@ -626,7 +697,7 @@ def attribute(
         if ranked:
             example = next(m for m in ctx.mentions if m.state == ranked[0])
             actors, rules = [example], ["actor:context"]
-    if not actors and _PASSIVE.search(text, a, b):
+    if not actors and _search(ctx, _PASSIVE, a, b):
         return None
     if not actors:
         inherited = _inherit(ctx, sentence_index)
@@ -638,7 +709,7 @@ def attribute(
     # the recipient
     if cue.recipient == "same":
         recipients, rule = list(actors), "recipient:same"
-    elif cue.actor == "subject" and _RECIPROCAL.search(text, a, b):
+    elif cue.actor == "subject" and reciprocal:  # the actor rule's else branch set it
         recipients = list(actors) if len(skip) == 1 else []
         rule = "recipient:reciprocal"
     else:
@@ -648,7 +719,7 @@ def attribute(
         if cue.recipient == "preposition":
             candidates = [m for m in candidates if _after_preposition(text, m, a, allowed)]
         rule = "recipient:after"
-        if not candidates and (pronoun := _OBJECT_PRONOUN.search(text, a, b)):
+        if not candidates and (pronoun := _search(ctx, _OBJECT_PRONOUN, a, b)):
             person = ctx.before(pronoun.start(), ("person",), skip)
             candidates, rule = ([person] if person else []), "recipient:pronoun"
         if not candidates:
@@ -706,15 +777,20 @@ def _modality(ctx: _Context, clause: tuple[int, int], match, sentence) -> str:
     inside the cue itself do not count: "niet wilde" is a refusal), reported speech from
     the whole sentence."""
     start, end = match.span()
-    for kind, lo, hi, modality in (
-        ("negation", *clause, "negated"),
-        ("hypothesis", *clause, "hypothetical"),
-        ("reported", sentence.start, sentence.end, "reported_speech"),
-    ):
+    for kind, modality, whole_sentence in _MODALITIES:
+        lo, hi = (sentence.start, sentence.end) if whole_sentence else clause
         for at in _markers(ctx, kind, lo, hi):
             if not start <= at < end:
                 return modality
     return "asserted"
+
+
+# marker kind, the modality it marks, whether it is read in the whole sentence: in order
+_MODALITIES = (
+    ("negation", "negated", False),
+    ("hypothesis", "hypothetical", False),
+    ("reported", "reported_speech", True),
+)
 
 
 def _markers(ctx: _Context, kind: str, lo: int, hi: int) -> list[int]:
@@ -780,12 +856,28 @@ def _resolved(ctx: _Context, phrase: str, past: bool) -> TimeInterval | None:
 _Phrase = tuple[int, int, str]  # a time expression: start, end, text
 
 
-def _sentence_phrases(article: Article, phrases: Sequence[_Phrase], sentence) -> tuple[list, list]:
-    """The time phrases of a sentence, and those before it in its paragraph (nearest first)."""
-    in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
+def _sentence_phrases(
+    article: Article, phrases: Sequence[_Phrase], sentence, starts: list[int] | None = None
+) -> tuple[list, list]:
+    """The time phrases of a sentence, and those before it in its paragraph (nearest first).
+    ``starts``: the phrases' starts when they are in order of start (:func:`_phrase_starts`),
+    for bisection instead of a pass over every phrase of the article."""
     block = article.blocks[sentence.block]
-    earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
+    if starts is None:
+        in_sentence = [p for p in phrases if sentence.start <= p[0] < sentence.end]
+        earlier = [p for p in phrases if block.start <= p[0] < sentence.start]
+        return in_sentence, earlier[::-1]
+    first = bisect_left(starts, sentence.start)
+    in_sentence = list(phrases[first : bisect_left(starts, sentence.end, first)])
+    earlier = list(phrases[bisect_left(starts, block.start, 0, first) : first])
     return in_sentence, earlier[::-1]
+
+
+def _phrase_starts(phrases: Sequence[_Phrase]) -> list[int] | None:
+    """The starts of ``phrases`` if they are in order of start (as timex finds them), else
+    None."""
+    starts = [p[0] for p in phrases]
+    return starts if all(a <= b for a, b in pairwise(starts)) else None
 
 
 def _clause_phrases(in_sentence: list[_Phrase], earlier: list[_Phrase], clause) -> list[_Phrase]:
@@ -854,15 +946,15 @@ def _row(
     names: dict[str, str],
 ) -> _Made:
     text = ctx.article.raw
-    actor_ids = ";".join(dict.fromkeys([m.actor_id for m in who.actors]))
-    recipient_ids = ";".join(dict.fromkeys([m.actor_id for m in who.recipients]))
+    actor_ids = _ids(who.actors)
+    recipient_ids = _ids(who.recipients)
     named, to = _english(ctx, names, actor_ids, recipient_ids)
     gloss = f"{named}: {cue.gloss_en}{to}"
-    confidence = cue.confidence * (0.8 if "context" in who.rule or who.rule == "inherited" else 1)
+    confidence, rule = cue.texts(who.rule)
     quote_start = str(quote[0])
     cells = (
-        f"{confidence:.2f}",  # confidence
-        f"cues.csv row {cue.row}; {who.rule}",  # rule
+        confidence,
+        rule,
         ctx.article.id,  # article_id
         "",  # event_id
         actor_ids,
@@ -894,6 +986,13 @@ def _row(
         tuple(who.recipients),
         frozenset([m.state for m in who.recipients]),
     )
+
+
+def _ids(mentions: Sequence[Mention]) -> str:
+    """The actor ids of ``mentions``, each once, in order, joined by ";"."""
+    if len(mentions) == 1:  # the usual case, without a dict
+        return mentions[0].actor_id
+    return ";".join(dict.fromkeys([m.actor_id for m in mentions]))
 
 
 def _english(
@@ -962,14 +1061,17 @@ def suggestion_rows(
     ctx = _Context(article, mentions, Counter(m.state for m in mentions), lexicon)
     text = article.raw
     phrases = find_time_expressions(text) if phrases is None else phrases
+    phrase_starts = _phrase_starts(phrases)
     for index, sentence in enumerate(article.sentences):
         cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
         sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
         if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
             continue
-        in_sentence, earlier = _sentence_phrases(article, phrases, sentence)
+        hit_starts = [m.start() for _, m in sentence_hits]  # in order: a clause's are a slice
+        in_sentence, earlier = _sentence_phrases(article, phrases, sentence, phrase_starts)
         for clause in _clauses(text, sentence.start, sentence.end):
-            hits = [(cue, m) for cue, m in sentence_hits if clause[0] <= m.start() < clause[1]]
+            first = bisect_left(hit_starts, clause[0])
+            hits = sentence_hits[first : bisect_left(hit_starts, clause[1], first)]
             if not hits:
                 gapped = _gapped_cue(ctx, text, clause, index)
                 hits = [(gapped[0], None)] if gapped else []
