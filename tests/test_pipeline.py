@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import sys
+import time
 from contextlib import contextmanager
 from itertools import product
 from pathlib import Path
@@ -444,6 +445,57 @@ class _FakeClient:
 
     def scheduler_info(self) -> dict:
         return {"workers": {"tcp://a:1": {}, "tcp://b:2": {}, "tcp://c:3": {}}}
+
+
+def test_partitions_waiting_for_a_split_leave_their_workers_free(cluster, tmp_path):
+    """Two workers of one thread, four partitions waiting for a split that has not ended:
+    another task still runs (the waits seceded from the workers' pools), and the waiting
+    partitions take their files when the split ends."""
+    from distributed import Client
+
+    from helpers import event_split
+
+    folder = tmp_path / "rows"
+    with Client(cluster) as client:
+        waits = [client.submit(pipeline._wait_for_split, str(folder), i) for i in range(4)]
+        time.sleep(0.5)  # the four are given to the workers first (submitted first)
+        assert client.submit(sum, [1, 2]).result(timeout=10) == 3  # a free worker
+        assert not any(w.done() for w in waits)
+        folder.mkdir()
+        event_split.rows_file(folder, 2).write_text("rows", encoding="utf-8")
+        event_split.split_alongside(lambda: event_split.SplitEvents([]), folder)
+        got = client.gather(waits)
+    assert got == [
+        (True, None),
+        (True, None),
+        (True, str(event_split.rows_file(folder, 2))),
+        (True, None),
+    ]
+
+
+def test_the_command_runs_on_a_local_dask_cluster(corpus, events, serial, tmp_path):
+    """``python -m helpers.pipeline ... --engine dask``, as the README shows it: the workers
+    are sent the module's functions (not copies from ``__main__``) and write what a serial
+    run writes."""
+    import subprocess
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "helpers.pipeline", str(corpus), str(out), "--engine"]
+    command += ["dask", "--workers", "2", "--events", str(events), "--partition-size", "7"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[0].startswith("parse")
+    for table in TABLES:
+        assert read_table(out, table).equals(read_table(serial.out, table)), table
+
+
+def test_outside_a_worker_a_wait_for_a_split_is_a_plain_wait(tmp_path):
+    from helpers import event_split
+
+    folder = tmp_path / "rows"
+    event_split.split_alongside(lambda: event_split.SplitEvents([]), folder)
+    assert not pipeline._on_dask_worker()
+    assert pipeline._wait_for_split(str(folder), 0) == (True, None)
 
 
 def test_the_events_table_is_split_here_for_a_local_cluster_and_on_the_workers_of_others():

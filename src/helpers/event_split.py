@@ -439,6 +439,11 @@ def _mark(folder: Path, state: str) -> None:
     os.replace(scratch, folder / READY)  # whole: a partition never reads half of it
 
 
+def split_ended(folder: str | Path) -> bool:
+    """Whether the split alongside into ``folder`` has ended (succeeded or failed)."""
+    return _state(folder) is not None
+
+
 def split_failed(folder: str | Path) -> bool:
     """Whether the split alongside into ``folder`` has failed (:func:`split_alongside`)."""
     return _state(folder) == "failed"

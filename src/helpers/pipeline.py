@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -84,6 +85,7 @@ from helpers.event_split import (
     remove_rows,
     rows_when_split,
     split_alongside,
+    split_ended,
     split_events,
     split_failed,
 )
@@ -386,6 +388,65 @@ def run_partition(
         return None
     set_aside_what_is_held()
     out = Path(out)
+    figures = _Stages(index, len(files), report)
+    articles, result = _stages_before_checks(index, files, out, stages, world, figures)
+    if "checks" in stages and events is not None:
+        if alongside is not None:  # waiting for the split is not work of the stage
+            split_ok, rows = _wait_for_split(alongside, index)
+            if not split_ok:
+                return None
+            events = (events[0], rows)
+        started = time.perf_counter()
+        checked = checked_table(events[0], events[1], articles)
+        _write(out, "checked", index, checked)
+        result["tension"] = event_tension_sums(checked)
+        figures.done("checks", started, len(checked))
+    result.update(seconds=figures.seconds, rows=figures.rows)
+    return result
+
+
+MAX_WAITING = 8  # a Dask worker's partitions that may wait for a split alongside at once
+_waiting = threading.Semaphore(MAX_WAITING)
+
+
+def _wait_for_split(folder: str, index: int) -> tuple[bool, str | None]:
+    """:func:`rows_when_split`, not idling a Dask worker: the wait secedes from the worker's
+    pool (``distributed.secede``), so the worker starts its next partition, and rejoins it
+    when the split has ended. At most :data:`MAX_WAITING` partitions of a worker wait so
+    (each holds its articles); the next ones wait in place. Outside a worker: a plain wait."""
+    if split_ended(folder) or not _on_dask_worker() or not _waiting.acquire(blocking=False):
+        return rows_when_split(folder, index)
+    from distributed import rejoin, secede
+
+    secede()
+    try:
+        return rows_when_split(folder, index)
+    finally:
+        _waiting.release()
+        rejoin()
+
+
+def _on_dask_worker() -> bool:
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return False
+    return True
+
+
+def _stages_before_checks(
+    index: int,
+    files: Sequence[str | Path],
+    out: Path,
+    stages: Sequence[str],
+    world: bool,
+    figures: _Stages,
+) -> tuple[list[Article], dict]:
+    """Stages parse, tag, timex and events of :func:`run_partition`: the partition's articles
+    (what the checks read) and its result so far. Their tables are written and let go here,
+    so that a partition waiting for a split holds only its articles."""
     started = time.perf_counter()
     articles, sizes = [], []
     for path in files:
@@ -393,7 +454,6 @@ def run_partition(
         articles.append(article)
         sizes.append(len(article.raw.encode("utf-8")))
     _write(out, "articles", index, article_table(articles, sizes))
-    figures = _Stages(index, len(articles), report)
     figures.done("parse", started, len(articles))
     result: dict = {"index": index, "articles": len(articles), "ids": [a.id for a in articles]}
     mentions, phrases = None, None
@@ -419,19 +479,7 @@ def run_partition(
         suggestions = suggestion_table(articles, mentions, phrases, world)
         _write(out, "suggestions", index, suggestions)
         figures.done("events", started, len(suggestions))
-    if "checks" in stages and events is not None:
-        if alongside is not None:  # waiting for the split is not work of the stage
-            split_ok, rows = rows_when_split(alongside, index)
-            if not split_ok:
-                return None
-            events = (events[0], rows)
-        started = time.perf_counter()
-        checked = checked_table(events[0], events[1], articles)
-        _write(out, "checked", index, checked)
-        result["tension"] = event_tension_sums(checked)
-        figures.done("checks", started, len(checked))
-    result.update(seconds=figures.seconds, rows=figures.rows)
-    return result
+    return articles, result
 
 
 def engine_of(engine: str, scheduler: str | None) -> str:
@@ -820,4 +868,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The module's own functions, not this script's copies: Dask sends them to the workers by
+    # name (a copy from __main__ would be pickled with its globals, a semaphore among them).
+    from helpers.pipeline import main as pipeline_main
+
+    sys.exit(pipeline_main())
