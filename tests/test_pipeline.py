@@ -90,7 +90,7 @@ def _edges(graph) -> list[tuple]:
 
 
 def test_set_aside_sets_objects_aside_and_the_serial_engine_gives_them_back(corpus, tmp_path):
-    assert gc.get_freeze_count() == 0
+    gc.unfreeze()  # what earlier tests set aside (helpers.parameters.settle_imports)
     try:
         pipeline.set_aside_what_is_held()
         assert gc.get_freeze_count() > 0  # what the process held is out of the collector's sight
@@ -104,6 +104,16 @@ def test_set_aside_sets_objects_aside_and_the_serial_engine_gives_them_back(corp
     run_corpus(corpus, tmp_path / "out", partition_size=7, on_stage=frozen_during_a_partition)
     assert held and min(held) > 0
     assert gc.get_freeze_count() == 0  # a serial run leaves the caller's process as it found it
+
+
+def test_the_serial_engine_leaves_what_its_caller_set_aside(corpus, tmp_path):
+    gc.freeze()  # as a notebook's settle_imports does
+    before = gc.get_freeze_count()
+    try:
+        run_corpus(corpus, tmp_path / "out", partition_size=7, stages=["parse"])
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
 
 
 def test_partition_files_keeps_order_and_covers_every_file():

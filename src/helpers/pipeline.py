@@ -360,9 +360,17 @@ def set_aside_what_is_held() -> None:
     the old generation it also walks what the process already holds (modules, pandas, the
     gazetteer, the cue lexicon, caches), which cost about a tenth of the stages' CPU
     (benchmarks/README.md). Objects set aside are still freed by reference counting; only a
-    cycle among them would wait for ``gc.unfreeze`` (the serial engine calls it at the end)."""
+    cycle among them would wait for ``gc.unfreeze``. The Dask workers do this before each
+    partition; the serial engine too, unless its caller has set objects aside itself (a
+    notebook's :func:`helpers.parameters.settle_imports`), and it unfreezes at the end."""
     gc.collect()
     gc.freeze()
+
+
+def _partition_set_aside(*task, report: Report | None = None) -> dict | None:
+    """:func:`run_partition` after :func:`set_aside_what_is_held`: a Dask worker's task."""
+    set_aside_what_is_held()
+    return run_partition(*task, report=report)
 
 
 def run_partition(
@@ -386,7 +394,6 @@ def run_partition(
     rows, seconds) as each stage finishes."""
     if alongside is not None and split_failed(alongside):
         return None
-    set_aside_what_is_held()
     out = Path(out)
     figures = _Stages(index, len(files), report)
     articles, result = _stages_before_checks(index, files, out, stages, world, figures)
@@ -548,10 +555,17 @@ class _Here:
     ) -> tuple[list[dict], dict]:
         if meanwhile is not None:
             meanwhile()
+        ours = gc.get_freeze_count() == 0  # else the caller has set objects aside: left so
         try:
-            return [run_partition(*task, report=report) for task in tasks], {}
+            results = []
+            for task in tasks:
+                if ours:
+                    set_aside_what_is_held()
+                results.append(run_partition(*task, report=report))
+            return results, {}
         finally:
-            gc.unfreeze()  # this process is the caller's: its objects back in the collector's sight
+            if ours:
+                gc.unfreeze()  # the caller's process: its objects back in the collector's sight
 
 
 class _OnCluster:
@@ -594,7 +608,9 @@ class _OnCluster:
 
         client.subscribe_topic(topic, on_event)
         send = partial(log_stage, topic)
-        futures = [client.submit(run_partition, *task, report=send, pure=False) for task in tasks]
+        futures = [
+            client.submit(_partition_set_aside, *task, report=send, pure=False) for task in tasks
+        ]
         try:
             if meanwhile is not None:
                 meanwhile()
