@@ -413,8 +413,8 @@ def run_partition(
 
 
 # A Dask worker's partitions that may wait for a split alongside at once, each holding its
-# articles (about 19 MB at 250 articles); 16 cover a split of about 20 s (100,000 articles).
-MAX_WAITING = 16
+# articles (about 19 MB at 250 articles). 16 measured no faster than 8 (benchmarks/README.md).
+MAX_WAITING = 8
 _waiting = threading.Semaphore(MAX_WAITING)
 
 
