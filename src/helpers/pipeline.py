@@ -358,7 +358,7 @@ def set_aside_what_is_held() -> None:
 
     A partition allocates millions of small objects; each time the collector passes over
     the old generation it also walks what the process already holds (modules, pandas, the
-    gazetteer, the cue lexicon, caches), which cost about a tenth of the stages' CPU
+    gazetteer, the cue lexicon, caches), which cost about 8 % of the stages' CPU
     (benchmarks/README.md). Objects set aside are still freed by reference counting; only a
     cycle among them would wait for ``gc.unfreeze``. The Dask workers do this before each
     partition; the serial engine too, unless its caller has set objects aside itself (a
