@@ -34,6 +34,7 @@ from typing import Any
 
 from helpers.article import file_article_id
 from helpers.events import COLUMNS as EVENT_COLUMNS
+from helpers.io import write_text
 from helpers.tables import DataError, iter_records, record_cells, table_header
 
 FLUSH_ROWS = 20_000  # event rows the parent holds before appending them to the partitions' files
@@ -433,10 +434,7 @@ def split_alongside(split: Callable[[], SplitEvents], folder: Path) -> SplitEven
 
 
 def _mark(folder: Path, state: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    scratch = folder / f".{READY}.tmp"
-    scratch.write_text(state, encoding="ascii")
-    os.replace(scratch, folder / READY)  # whole: a partition never reads half of it
+    write_text(folder / READY, state)  # atomic: a partition never reads half of it
 
 
 def split_ended(folder: str | Path) -> bool:
