@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex, beginnings, beginnings_regex
+from helpers.regex_prefix import (
+    FOLDS_TO_ASCII,
+    WORD_START,
+    PrefixIndex,
+    beginnings,
+    beginnings_regex,
+)
 
 
 @pytest.mark.parametrize(
@@ -305,6 +311,18 @@ def test_the_scan_reads_the_lowered_text_when_lowering_changes_nothing_it_reads(
     assert list(index._positions(text, 0, len(text))) == in_text
     in_lowered = [m.start() for m in index._lowered_starts.finditer(text.lower())]
     assert (in_lowered == in_text) is lowered
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_word_starts_found_after_non_word_characters_equal_the_leads_scan(text):
+    """With the lead WORD_START the starts in a lowered text are found as "offset 0, or after a
+    non-word character"; that must give exactly the starts of the lead's own scan."""
+    index = PrefixIndex(PATTERNS[:-1], re.IGNORECASE, lead=WORD_START)
+    assert index._lowered_after_non_word is not None
+    lowered = text.lower()
+    expected = [m.start() for m in index._lowered_starts.finditer(lowered)]
+    assert index._lowered_text_starts(lowered) == expected
 
 
 def test_the_scan_reads_only_as_far_back_as_the_lead_looks():
