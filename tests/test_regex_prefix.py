@@ -126,6 +126,15 @@ def test_finditer_equals_every_patterns_own_scan(text):
 
 
 @settings(max_examples=200, deadline=None)
+@given(TEXTS, st.integers(0, len(PATTERNS)))
+def test_finditer_below_a_number_finds_the_matches_of_the_patterns_below_it(text, below):
+    index = PrefixIndex(PATTERNS, re.IGNORECASE, lead=r"(?<!\w)")
+    every = [(i, m.span()) for i, m in index.finditer(text)]
+    found = [(i, m.span()) for i, m in index.finditer(text, below=below)]
+    assert found == [(i, span) for i, span in every if i < below]
+
+
+@settings(max_examples=200, deadline=None)
 @given(TEXTS, st.integers(0, 40), st.integers(0, 40))
 def test_finditer_in_a_window_equals_every_patterns_own_scan_in_it(text, pos, endpos):
     for patterns in (PATTERNS[:-1], PATTERNS):

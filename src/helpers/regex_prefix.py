@@ -480,11 +480,13 @@ class PrefixIndex:
         return found
 
     def finditer(
-        self, text: str, pos: int = 0, endpos: int | None = None
+        self, text: str, pos: int = 0, endpos: int | None = None, below: int | None = None
     ) -> Iterator[tuple[int, re.Match[str]]]:
         """(pattern number, match) of every pattern's matches in ``text[pos:endpos]`` (read as
-        ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position."""
+        ``re.Pattern.finditer(text, pos, endpos)`` reads it), by position; with ``below``,
+        of the patterns numbered below it only (the others are not tried)."""
         endpos = len(text) if endpos is None else min(endpos, len(text))
+        below = len(self.regexes) if below is None else below
         positions = self._positions(text, pos, endpos)
         if not positions:
             return
@@ -507,7 +509,9 @@ class PrefixIndex:
                         if len(merged) < 100_000:
                             merged[candidates, skipped] = both
                     candidates = both
-            for i in candidates:
+            for i in candidates:  # in order
+                if i >= below:
+                    break
                 if position < resume[i]:
                     continue
                 m = self.regexes[i].match(text, position, endpos)

@@ -161,15 +161,27 @@ class Lexicon:
 
     cues: tuple[Cue, ...]
     markers: dict[str, re.Pattern[str]]
+    # the cues' patterns, then the markers': one index, so an article is read once for where
+    # either may begin (each pattern is tried only there)
     scan: PrefixIndex = field(init=False, repr=False, compare=False)
-    marker_scan: PrefixIndex = field(init=False, repr=False, compare=False)  # of ``markers``
 
-    def __post_init__(self) -> None:  # every pattern tried only where it can begin
+    def __post_init__(self) -> None:
         patterns = [cue.pattern.pattern for cue in self.cues]
+        patterns += [pattern.pattern for pattern in self.markers.values()]
         object.__setattr__(self, "scan", PrefixIndex(patterns, re.IGNORECASE, lead=_LEAD))
-        markers = [pattern.pattern for pattern in self.markers.values()]
-        scan = PrefixIndex(markers, re.IGNORECASE, lead=_LEAD)
-        object.__setattr__(self, "marker_scan", scan)
+
+    def cue_matches(self, text: str, start: int, end: int) -> list[tuple[Cue, re.Match[str]]]:
+        """Each cue's matches in ``text[start:end]``, by position (in cue order at one)."""
+        cues = self.cues
+        return [(cues[i], m) for i, m in self.scan.finditer(text, start, end, below=len(cues))]
+
+    def marker_starts(self, text: str) -> dict[str, list[int]] | None:
+        """Per marker kind, the offsets of ``text`` where one of its markers may begin (a
+        superset: :meth:`PrefixIndex.possible_starts`); None if unknown."""
+        starts = self.scan.possible_starts(text)
+        if starts is None:
+            return None
+        return dict(zip(self.markers, starts[len(self.cues) :], strict=True))
 
 
 def _word_pattern(pattern: str, path: Path, row: int) -> re.Pattern[str]:
@@ -430,8 +442,7 @@ class _Context:
     def marker_starts(self) -> dict[str, list[int]] | None:
         """Per marker kind, the offsets where one of its markers may begin (a superset, from
         one scan of the article: :meth:`PrefixIndex.possible_starts`); None if unknown."""
-        starts = self.lexicon.marker_scan.possible_starts(self.article.raw)
-        return None if starts is None else dict(zip(self.lexicon.markers, starts, strict=True))
+        return self.lexicon.marker_starts(self.article.raw)
 
     @cached_property
     def lowered(self) -> str | None:
@@ -1063,8 +1074,7 @@ def suggestion_rows(
     phrases = find_time_expressions(text) if phrases is None else phrases
     phrase_starts = _phrase_starts(phrases)
     for index, sentence in enumerate(article.sentences):
-        cue_matches = lexicon.scan.finditer(text, sentence.start, sentence.end)
-        sentence_hits = [(lexicon.cues[i], m) for i, m in cue_matches]  # by position, cue order
+        sentence_hits = lexicon.cue_matches(text, sentence.start, sentence.end)
         if not sentence_hits:  # no cue, so no suggestion, nor a gapped clause repeating one
             continue
         hit_starts = [m.start() for _, m in sentence_hits]  # in order: a clause's are a slice
