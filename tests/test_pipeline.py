@@ -16,8 +16,8 @@ import pytest
 from helpers import pipeline
 from helpers.actors import build_gazetteer, comention_graph, load_actors, tag_corpus, tag_mentions
 from helpers.article import ArticleError, load_corpus, parse_article
-from helpers.event_split import in_process
-from helpers.events import load_events
+from helpers.event_split import in_process, split_events
+from helpers.events import article_sources, load_events
 from helpers.network import collapse, event_graph
 from helpers.pipeline import (
     STAGES,
@@ -207,6 +207,23 @@ def test_checked_rows_equal_load_events(corpus, events, serial):
         written.sort_values(key, ignore_index=True), expected, check_dtype=False
     )
     assert serial.stages["checks"].rows == len(expected) > 100
+
+
+def test_checks_read_the_same_of_articles_and_of_their_sources(corpus, events, tmp_path):
+    """A partition keeps only its articles' sources (text and dates) for its checks: they
+    give the checks of the articles themselves, and the same error for a bad row."""
+    articles = load_corpus(corpus)
+    split = split_events(events, [sorted(corpus.glob("*.txt"))], tmp_path / "rows")
+    by_articles = pipeline.checked_table(events, split.files[0], articles)
+    by_sources = pipeline.checked_table(events, split.files[0], article_sources(articles))
+    pd.testing.assert_frame_equal(by_sources, by_articles)
+    assert len(by_articles) > 100
+    errors = []
+    for given in (articles[1:], article_sources(articles[1:])):  # a row's article missing
+        with pytest.raises(DataError) as raised:
+            pipeline.checked_table(events, split.files[0], given)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1] and str(events) in errors[0]
 
 
 def _ties(graph) -> tuple:

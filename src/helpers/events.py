@@ -446,6 +446,12 @@ def _source_of(article: Article) -> _Source:
     return _Source(article.raw, article.date, article.date_end.date())
 
 
+def article_sources(articles: Iterable[Article]) -> dict[str, _Source]:
+    """Article id -> what :func:`check_event_rows` reads of it (its text and publication
+    date): for rows checked later, without holding the articles' sentences and blocks."""
+    return {one.id: _source_of(one) for one in articles}
+
+
 def _sources(
     article: Article | None,
     articles: Iterable[Article] | None,
@@ -959,12 +965,13 @@ def load_events(
 def check_event_rows(
     table: pd.DataFrame,
     path: str | Path,
-    articles: Iterable[Article],
+    articles: Iterable[Article] | Mapping[str, _Source],
     actors: object = None,
     reference: str | Path | None = REFERENCE_EVENTS,
 ) -> pd.DataFrame:
-    """Rows of an events table checked against ``articles`` alone, with every check of
-    :func:`load_events`; returned typed as it returns them.
+    """Rows of an events table checked against ``articles`` alone (or their
+    :func:`article_sources`), with every check of :func:`load_events`; returned typed as it
+    returns them.
 
     ``table``: the rows as :func:`helpers.tables.read_table` reads them (text cells and
     ``_row``, the line in ``path``), e.g. the rows of the articles of one partition of a
@@ -978,7 +985,7 @@ def check_event_rows(
         path,
         known_actor_ids(actors),
         _reference_intervals(Path(reference) if reference is not None else None),
-        {one.id: _source_of(one) for one in articles},
+        articles if isinstance(articles, Mapping) else article_sources(articles),
         "the articles given",
     )
     return _checked(table, checks, cells)

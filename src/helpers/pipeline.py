@@ -57,7 +57,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -90,7 +90,7 @@ from helpers.event_split import (
     split_failed,
 )
 from helpers.events import COLUMNS as EVENT_COLUMNS
-from helpers.events import check_event_rows, known_actor_ids
+from helpers.events import article_sources, check_event_rows, known_actor_ids
 from helpers.io import atomic_write
 from helpers.network import event_tension_sums, tension_from_sums
 from helpers.suggest import (
@@ -286,10 +286,13 @@ def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, lis
     return found
 
 
-def checked_table(events: str | Path, rows: str | Path | None, articles: Sequence[Article]):
+def checked_table(
+    events: str | Path, rows: str | Path | None, articles: Sequence[Article] | Mapping
+):
     """The event rows of a partition (``rows``: the file :func:`split_events` wrote for it,
-    None when its articles have none) checked against ``articles`` with
-    :func:`helpers.events.check_event_rows`; errors name ``events`` and its rows."""
+    None when its articles have none) checked against ``articles`` (or their
+    :func:`helpers.events.article_sources`) with :func:`helpers.events.check_event_rows`;
+    errors name ``events`` and its rows."""
     table = _event_rows(rows)
     frame = check_event_rows(table, events, articles, actors=_known_actor_ids())
     frame.attrs = {}
@@ -398,13 +401,15 @@ def run_partition(
     figures = _Stages(index, len(files), report)
     articles, result = _stages_before_checks(index, files, out, stages, world, figures)
     if "checks" in stages and events is not None:
+        sources = article_sources(articles)  # what the checks read: all a waiting one holds
+        del articles
         if alongside is not None:  # waiting for the split is not work of the stage
             split_ok, rows = _wait_for_split(alongside, index)
             if not split_ok:
                 return None
             events = (events[0], rows)
         started = time.perf_counter()
-        checked = checked_table(events[0], events[1], articles)
+        checked = checked_table(events[0], events[1], sources)
         _write(out, "checked", index, checked)
         result["tension"] = event_tension_sums(checked)
         figures.done("checks", started, len(checked))
@@ -413,8 +418,9 @@ def run_partition(
 
 
 # A Dask worker's partitions that may wait for a split alongside at once, each holding its
-# articles (about 19 MB at 250 articles). 16 measured no faster than 8 (benchmarks/README.md).
-MAX_WAITING = 8
+# articles' texts and dates (about 1 MB at 250 articles): enough for a split that ends long
+# after the partitions' first stages (a partition waiting in place idles its worker).
+MAX_WAITING = 64
 _waiting = threading.Semaphore(MAX_WAITING)
 
 
@@ -455,7 +461,7 @@ def _stages_before_checks(
 ) -> tuple[list[Article], dict]:
     """Stages parse, tag, timex and events of :func:`run_partition`: the partition's articles
     (what the checks read) and its result so far. Their tables are written and let go here,
-    so that a partition waiting for a split holds only its articles."""
+    so that a partition waiting for a split holds only what its checks read of its articles."""
     started = time.perf_counter()
     articles, sizes = [], []
     for path in files:
