@@ -422,19 +422,25 @@ def run_partition(
 # after the partitions' first stages (a partition waiting in place idles its worker).
 MAX_WAITING = 64
 _waiting = threading.Semaphore(MAX_WAITING)
+# How often a partition waiting outside its worker's pool looks for the split's end: seldom,
+# as up to MAX_WAITING look and the worker is busy meanwhile.
+SECEDED_POLL_SECONDS = 0.25
 
 
 def _wait_for_split(folder: str, index: int) -> tuple[bool, str | None]:
     """:func:`rows_when_split`, not idling a Dask worker: the wait secedes from the worker's
     pool (``distributed.secede``), so the worker starts its next partition, and rejoins it
     when the split has ended. At most :data:`MAX_WAITING` partitions of a worker wait so
-    (each holds its articles); the next ones wait in place. Outside a worker: a plain wait."""
+    (each holds what its checks read of its articles); the next ones wait in place. Outside
+    a worker: a plain wait."""
     if split_ended(folder) or not _on_dask_worker() or not _waiting.acquire(blocking=False):
         return rows_when_split(folder, index)
     from distributed import rejoin, secede
 
     secede()
     try:
+        while not split_ended(folder):
+            time.sleep(SECEDED_POLL_SECONDS)
         return rows_when_split(folder, index)
     finally:
         _waiting.release()
