@@ -860,7 +860,7 @@ def _first_rows(columns: list[Distinct]) -> np.ndarray:
             size = int(key.max()) + 1
         key = key * count + column.codes
         size *= count
-    return np.sort(np.unique(key, return_index=True)[1])
+    return np.flatnonzero(~pd.Index(key).duplicated())  # by hashing: no sort
 
 
 def _first_failure(rule: _Rule, columns: dict[str, Distinct]) -> tuple[int, str] | None:
