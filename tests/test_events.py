@@ -29,6 +29,7 @@ from helpers.events import (
     _reference_intervals,
     _rules,
     _source_of,
+    check_event_rows,
     event_records,
     export_events,
     known_actor_ids,
@@ -37,7 +38,7 @@ from helpers.events import (
     plover_type_of,
     quad_class_of,
 )
-from helpers.tables import DataError
+from helpers.tables import DataError, read_table
 
 
 def rows() -> list[dict[str, str]]:
@@ -178,10 +179,11 @@ def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
         assert error.column in ("date_start", "date_end"), str(error)
 
 
-def test_each_rule_fails_first_where_a_row_by_row_reading_does(article):
-    """A rule is called once per distinct combination of what it reads, or row by row when it
-    reads offsets: either way its first failure is the one a plain reading row by row finds,
-    on tables with many bad rows (the changes above, at random rows)."""
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_each_rule_fails_first_where_a_row_by_row_reading_does(article, dtype):
+    """A rule is called once per distinct combination of what it reads: its first failure is
+    the one a plain reading row by row finds, on tables with many bad rows (the changes above,
+    at random rows), cells as Arrow text or as Python objects."""
     rng = random.Random(14)
     checks = _Checks(
         EVENTS,
@@ -195,7 +197,8 @@ def test_each_rule_fails_first_where_a_row_by_row_reading_does(article):
         records = rows()
         for _ in range(rng.randint(1, 6)):
             records[rng.randrange(len(records))].update(rng.choice(BAD_CHANGES)[0])
-        table = pd.DataFrame(records, columns=list(COLUMNS)).assign(_row=range(len(records)))
+        table = pd.DataFrame(records, columns=list(COLUMNS), dtype=dtype)
+        table = table.assign(_row=range(len(records)))
         cells = _cells(table)
         try:
             _check_table(table, EVENTS, cells)
@@ -203,11 +206,68 @@ def test_each_rule_fails_first_where_a_row_by_row_reading_does(article):
             continue
         columns = _columns(cells, checks)
         for rule in _rules(checks):
-            reads = zip(*(columns[c] for c in rule.reads), strict=True)
-            plain = ((at, rule.problem(*values)) for at, values in enumerate(reads))
+            each = [[c.values[code] for code in c.codes] for c in map(columns.get, rule.reads)]
+            rows_read = enumerate(zip(*each, strict=True))
+            plain = ((at, rule.problem(*values)) for at, values in rows_read)
             assert _first_failure(rule, columns) == next((f for f in plain if f[1]), None)
         tried += 1
     assert tried > 20
+
+
+def test_the_checks_of_a_table_raise_as_a_row_by_row_reading_does(tmp_path, article):
+    """The whole check of many tables with bad rows (:func:`_check_table`, then the rules):
+    the error named is the first one a reading row by row, rule by rule, meets, and the typed
+    rows of a good table are those of the cells read one by one."""
+    rng = random.Random(21)
+    tried = raised = 0
+    checks = _Checks(
+        EVENTS,
+        known_actor_ids(),
+        _reference_intervals(REFERENCE_EVENTS),
+        {article.id: _source_of(article)},
+        "the articles given",
+    )
+    for _ in range(40):
+        records = [dict(record) for record in rows() * 3]
+        for _ in range(rng.randint(0, 4)):
+            records[rng.randrange(len(records))].update(rng.choice(BAD_CHANGES)[0])
+        for at, record in enumerate(records):
+            record["event_id"] = f"E{at + 1:03d}"
+        path = write(tmp_path / "events.csv", records)
+        table = read_table(path, COLUMNS)
+        cells = _cells(table)
+        try:
+            _check_table(table, path, cells)
+        except DataError:
+            continue
+        columns = _columns(cells, checks)
+        plain = None
+        for at in range(len(records)):
+            for rule in _rules(checks):
+                values = [columns[c].values[columns[c].codes[at]] for c in rule.reads]
+                problem = rule.problem(*values)
+                if problem is not None:
+                    plain = (int(table["_row"].iloc[at]), rule.column, problem)
+                    break
+            if plain is not None:
+                break
+        try:
+            frame = check_event_rows(table, path, [article])
+        except DataError as error:
+            assert (error.path, error.row, error.column, error.problem) == (str(path), *plain)
+            raised += 1
+            continue
+        assert plain is None
+        each = {c: table[c].tolist() for c in COLUMNS}
+        assert frame["goldstein"].tolist() == [float(g) for g in each["goldstein"]]
+        assert frame["sign"].tolist() == [int(s) for s in each["sign"]]
+        for column in ("quote_start", "quote_end", "time_start", "time_end"):
+            assert frame[column].tolist() == [int(o) if o else pd.NA for o in each[column]]
+        for column in ("date_start", "date_end"):
+            assert frame[column].tolist() == list(pd.to_datetime(each[column]))
+        assert frame["cameo_code"].tolist() == each["cameo_code"]
+        tried += 1
+    assert tried > 5 and raised > 5
 
 
 def test_the_first_bad_row_is_named_whatever_its_check(tmp_path, article):

@@ -6,13 +6,14 @@ import importlib.util
 import io
 import json
 import math
+import random
 import time
 import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers.network import (
@@ -723,3 +724,65 @@ def test_tension_sums_keep_the_ties_inside_a_state(events, actors):
     )
     assert _without_event_ids(summed)[1:] == _without_event_ids(whole)[1:]  # nodes: no "merged"
     assert summed.graph["internal"] == {"KAZ": {"weight": -3.0, "n_events": 1}}
+
+
+IDS = ["ARM", "RUS", "KAZ", "CSTO", "ARM;KAZ", "RUS;ARM", "KAZ;RUS;CSTO", "ARM; ARM", ""]
+
+
+# A tie is first met where the graph's edges first give it an event that counts: ARM's edges
+# to RUS come before those to KAZ (E00 comes first), so ARM-RUS is met first, by E02.
+FIRST_MET = [
+    ("ARM", "RUS", -2.0, "negated", "39a6002ab68b"),
+    ("ARM", "KAZ", 1.0, "asserted", "39a6002ab68b"),
+    ("ARM", "RUS", -4.0, "asserted", "39a6002ab68b"),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@example(FIRST_MET, random.Random(0))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(IDS[:-1]),  # an actor is required
+            st.sampled_from(IDS),  # no recipient: no edge
+            st.sampled_from(SCORES),
+            st.sampled_from(["asserted", "reported_speech", "negated", "hypothetical"]),
+            st.sampled_from(["39a6002ab68b", "7c1d2e3f4a5b"]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_event_edges_and_sums_are_those_of_a_plain_reading(rows, rng):
+    """:func:`event_edges` against a reading event by event (in the order of their keys), and
+    :func:`event_tension_sums` against the sums of the graph, on events with several actors
+    and recipients, actors among their recipients, no recipient, two articles, in any order."""
+    table = frame(
+        *(
+            event(f"E{i:02d}", a, r, g, "2022-10-01", modality=m, article_id=article)
+            for i, (a, r, g, m, article) in enumerate(rows)
+        )
+    )
+    table = table.iloc[rng.sample(range(len(rows)), len(rows))]
+    found = event_edges(table)
+    keys = table["event_id"].tolist()
+    if table["article_id"].nunique() > 1:
+        keys = [f"{a}:{e}" for a, e in zip(table["article_id"], keys, strict=True)]
+    edges, no_recipient, self_pairs = [], [], []
+    for row in sorted(range(len(keys)), key=keys.__getitem__):
+        sources = split_ids(table["actor_ids"].iloc[row])
+        targets = split_ids(table["recipient_ids"].iloc[row])
+        if not targets:
+            no_recipient.append(keys[row])
+            continue
+        if set(sources) & set(targets):
+            self_pairs.append(keys[row])
+        edges.extend((a, r, keys[row], row) for a in sources for r in targets if a != r)
+    assert (found.edges, found.no_recipient, found.self_pairs) == (edges, no_recipient, self_pairs)
+    for rule in ("goldstein_sum", "sign_sum"):
+        direct, of_graph = event_tension_sums(table, rule), tension_sums(event_graph(table), rule)
+        assert direct.equals(of_graph) and list(direct.dtypes) == list(of_graph.dtypes)
+        assert all(
+            type(x) is type(y) for x, y in zip(direct["total"], of_graph["total"], strict=True)
+        )

@@ -4,6 +4,7 @@ a DataError that names it; spreadsheet_safe is the one rule for CSV exports (iss
 from __future__ import annotations
 
 import os
+import random
 import re
 from pathlib import Path
 
@@ -268,11 +269,11 @@ def test_records_are_the_rows_in_order_as_plain_values():
 @pytest.mark.parametrize("given", [False, True])
 def test_required_and_allowed_stop_at_the_first_bad_cell_in_row_then_column_order(given):
     """The same errors whether the checks take the columns' cells from the frame or are
-    given them (``lists``, as the events checks give them)."""
-    from helpers.tables import check_allowed, check_required
+    given their distinct cells (:class:`Distinct`, as the events checks give them)."""
+    from helpers.tables import Distinct, check_allowed, check_required
 
-    def lists(frame: pd.DataFrame) -> dict[str, list] | None:
-        return {c: frame[c].tolist() for c in frame} if given else None
+    def lists(frame: pd.DataFrame) -> dict[str, Distinct] | None:
+        return {c: Distinct.of(frame[c]) for c in frame} if given else None
 
     frame = pd.DataFrame(
         {"a": ["x", "", " "], "b": ["", "y", "z"], "kind": ["k", "k", "q"], "_row": [2, 3, 7]}
@@ -348,3 +349,33 @@ def test_stop18_required_cells_of_text_columns_with_and_without_gaps():
                 check_required(frame, ["s"], "t.csv")
             assert (caught.value.row, caught.value.column) == (bad, "s")
             check_required(frame.iloc[:2], ["s"], "t.csv")
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_distinct_cells_give_back_every_cell_in_order(dtype):
+    """:class:`Distinct`: each distinct cell once, in the order it first appears (also over
+    the chunks of an Arrow column, as a CSV read in blocks gives it), and per row its cell;
+    the first row of a value is where it first appears. Text columns with a gap and columns
+    that are not text take the plain way, with the same answers."""
+    import pyarrow as pa
+
+    from helpers.tables import Distinct
+
+    rng = random.Random(5)
+    for _ in range(50):
+        choices = ["a", "b", "", " c", "a ", "\u00e9"]
+        cells = [rng.choice(choices) for _ in range(rng.randint(0, 30))]
+        column = pd.Series(cells, dtype=dtype)
+        if dtype == "str" and len(cells) > 2:  # two chunks
+            half = len(cells) // 2
+            chunks = pa.chunked_array([pa.array(cells[:half]), pa.array(cells[half:])])
+            column = pd.Series(pd.arrays.ArrowStringArray(chunks)).astype("str")
+        found = Distinct.of(column)
+        assert found.values == list(dict.fromkeys(cells))
+        assert [found.values[code] for code in found.codes] == cells
+        assert [found.first_row(v) for v in range(len(found.values))] == [
+            cells.index(v) for v in found.values
+        ]
+    for column in (pd.Series(["x", None, "x"], dtype="str"), pd.Series([1.5, 2.0, 1.5])):
+        found = Distinct.of(column)
+        assert [found.values[code] for code in found.codes] == column.tolist()

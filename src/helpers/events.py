@@ -32,6 +32,7 @@ from helpers.paths import DATA, PROCESSED
 from helpers.registry import published_period
 from helpers.tables import (
     DataError,
+    Distinct,
     check_allowed,
     check_required,
     check_unique,
@@ -489,8 +490,8 @@ class _Checks:
 #
 # Every check of a row is a rule: the column an error names, the cells (or values derived from
 # cells) it reads, and a function of those that returns the problem, or None. A rule is called
-# once per distinct combination of what it reads, not once per row (except one that reads an
-# offset: see _first_failure). The error raised is the one a row-by-row reading meets first:
+# once per distinct combination of what it reads, not once per row (see _first_failure). The
+# error raised is the one a row-by-row reading meets first:
 # the first failing row, and in it the first failing rule in the order below. A rule need not
 # hold where a rule before it fails in the same row, so each rule returns None for values that
 # an earlier rule rejects (the ``None`` of a derived value).
@@ -507,12 +508,12 @@ class _Rule:
     problem: Callable[..., Problem]
 
 
-def _cells(table: pd.DataFrame) -> dict[str, list]:
-    """The cells of the table's columns as lists: made once for all the checks."""
-    return {c: table[c].tolist() for c in COLUMNS}
+def _cells(table: pd.DataFrame) -> dict[str, Distinct]:
+    """The distinct cells of the table's columns: made once for all the checks."""
+    return {c: Distinct.of(table[c]) for c in COLUMNS}
 
 
-def _check_table(table: pd.DataFrame, path: Path, cells: dict[str, list]) -> None:
+def _check_table(table: pd.DataFrame, path: Path, cells: dict[str, Distinct]) -> None:
     """Column-wise checks: required cells, one row per (article, event), allowed values
     (``cells``: :func:`_cells` of ``table``)."""
     check_required(table, REQUIRED, path, cells)
@@ -826,13 +827,12 @@ def _rules(checks: _Checks) -> list[_Rule]:
     ]
 
 
-def _derived(convert: Callable[[str], object], cells: list) -> list:
+def _derived(convert: Callable[[str], object], cells: Distinct) -> Distinct:
     """``convert`` of each cell of a column, called once per distinct cell."""
-    values = {cell: convert(cell) for cell in set(cells)}
-    return list(map(values.__getitem__, cells))
+    return Distinct(list(map(convert, cells.values)), cells.codes)
 
 
-def _columns(cells: dict[str, list], checks: _Checks) -> dict[str, list]:
+def _columns(cells: dict[str, Distinct], checks: _Checks) -> dict[str, Distinct]:
     """The cells of a table by column (its :func:`_cells`), and what the rules read that is
     derived from them:
     ``C:value`` (the number, offset or date in column ``C``; None where it holds none) and
@@ -840,44 +840,54 @@ def _columns(cells: dict[str, list], checks: _Checks) -> dict[str, list]:
     article that is not known; ``raw`` also for one whose text is not here)."""
     columns = dict(cells)
     columns["goldstein:value"] = _derived(_number, columns["goldstein"])
-    for column in ("quote_start", "quote_end", "time_start", "time_end"):  # (differ by row)
-        columns[f"{column}:value"] = list(map(_offset, columns[column]))
+    for column in ("quote_start", "quote_end", "time_start", "time_end"):
+        columns[f"{column}:value"] = _derived(_offset, columns[column])
     for column in ("date_start", "date_end"):
         columns[f"{column}:value"] = _derived(_date, columns[column])
-    sources = [checks.sources.get(a) for a in columns["article_id"]]
+    articles = columns["article_id"]
+    sources = [checks.sources.get(a) for a in articles.values]
     for name in ("raw", "published", "latest"):
-        columns[name] = [None if s is None else getattr(s, name) for s in sources]
+        values = [None if s is None else getattr(s, name) for s in sources]
+        columns[name] = Distinct(values, articles.codes)
     return columns
 
 
-# Offsets differ from row to row: a rule that reads one is called row by row (looking for
-# repeats of what it reads would only cost time, and keep a tuple per row alive).
-_PER_ROW = frozenset(("quote_start:value", "quote_end:value", "time_start:value", "time_end:value"))
+def _first_rows(columns: list[Distinct]) -> np.ndarray:
+    """The first row of each distinct combination of the columns' cells, in row order."""
+    key = np.zeros(len(columns[0].codes), dtype=np.int64)  # the combination's number
+    size, seen = 1, []
+    for column in columns:
+        if any(column.codes is codes for codes in seen):  # a value derived from a cell read too
+            continue
+        seen.append(column.codes)
+        count = max(len(column.values), 1)
+        if size * count >= 2**62:  # numbered afresh before the numbers overflow
+            key = np.unique(key, return_inverse=True)[1].reshape(-1)
+            size = int(key.max()) + 1
+        key = key * count + column.codes
+        size *= count
+    return np.flatnonzero(~pd.Index(key).duplicated())  # by hashing: no sort
 
 
-def _first_failure(rule: _Rule, columns: dict[str, list]) -> tuple[int, str] | None:
+def _first_failure(rule: _Rule, columns: dict[str, Distinct]) -> tuple[int, str] | None:
     """The first row (position) where ``rule`` fails and its problem; ``rule.problem`` is
-    called once per distinct combination of what it reads, or once per row when it reads an
-    offset (the rows are only looked at one by one when one fails)."""
-    cells = [columns[c] for c in rule.reads]
-    if not _PER_ROW.isdisjoint(rule.reads):
-        problems = list(starmap(rule.problem, zip(*cells, strict=True)))
-        if problems.count(None) == len(problems):
-            return None
-        return next((at, found) for at, found in enumerate(problems) if found is not None)
-    keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
-    distinct = list(dict.fromkeys(keys))
-    found = map(rule.problem, distinct) if len(cells) == 1 else starmap(rule.problem, distinct)
-    bad = {
-        key: problem for key, problem in zip(distinct, found, strict=True) if problem is not None
-    }
-    if not bad:
-        return None
-    keys = cells[0] if len(cells) == 1 else zip(*cells, strict=True)
-    return next((at, bad[key]) for at, key in enumerate(keys) if key in bad)
+    called once per distinct combination of what it reads (in the order of their first rows,
+    up to the first that fails)."""
+    reads = [columns[c] for c in rule.reads]
+    if len(reads) == 1:
+        found = enumerate(map(rule.problem, reads[0].values))
+        bad = next(((value, problem) for value, problem in found if problem is not None), None)
+        return None if bad is None else (reads[0].first_row(bad[0]), bad[1])
+    rows = _first_rows(reads)
+    values = [list(map(c.values.__getitem__, c.codes[rows].tolist())) for c in reads]
+    found = starmap(rule.problem, zip(*values, strict=True))
+    for row, problem in zip(rows.tolist(), found, strict=True):
+        if problem is not None:
+            return row, problem
+    return None
 
 
-def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, list]) -> None:
+def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, Distinct]) -> None:
     """Raise the :class:`DataError` of the first failing row and, in it, its first failing
     rule (the error a row-by-row reading raises)."""
     failures = []
@@ -890,19 +900,27 @@ def _check_rows(table: pd.DataFrame, checks: _Checks, columns: dict[str, list]) 
         raise DataError(checks.path, int(table["_row"].iloc[at]), column, problem)
 
 
-def _typed(table: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
+def _each_row(column: Distinct, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """``pd.array`` of a column's values, one per row, typed once per distinct value."""
+    return pd.array(column.values, dtype=dtype).take(column.codes)
+
+
+def _typed(table: pd.DataFrame, columns: dict[str, Distinct]) -> pd.DataFrame:
     """The rows typed (see :func:`load_events`), built column by column from their cells and
     the values :func:`_columns` derived from them (the dates from their cells, which the
     checks found to be real dates ``YYYY-MM-DD``)."""
+    dates = {
+        c: np.array(columns[c].values, dtype="datetime64[s]")[columns[c].codes]
+        for c in ("date_start", "date_end")
+    }
     typed = {
-        "goldstein": pd.array(columns["goldstein:value"], dtype="float64"),
-        "sign": pd.array(_derived(int, columns["sign"]), dtype="int64"),
-        "quote_start": pd.array(columns["quote_start:value"], dtype="int64"),
-        "quote_end": pd.array(columns["quote_end:value"], dtype="int64"),
-        "time_start": pd.array(columns["time_start:value"], dtype="Int64"),
-        "time_end": pd.array(columns["time_end:value"], dtype="Int64"),
-        "date_start": np.array(columns["date_start"], dtype="datetime64[s]"),
-        "date_end": np.array(columns["date_end"], dtype="datetime64[s]"),
+        "goldstein": _each_row(columns["goldstein:value"], "float64"),
+        "sign": _each_row(_derived(int, columns["sign"]), "int64"),
+        "quote_start": _each_row(columns["quote_start:value"], "int64"),
+        "quote_end": _each_row(columns["quote_end:value"], "int64"),
+        "time_start": _each_row(columns["time_start:value"], "Int64"),
+        "time_end": _each_row(columns["time_end:value"], "Int64"),
+        **dates,
     }
     text = {c: table[c].astype("str").array for c in COLUMNS if c not in typed}
     return pd.DataFrame(
@@ -991,13 +1009,15 @@ def check_event_rows(
     return _checked(table, checks, cells)
 
 
-def _checked(table: pd.DataFrame, checks: _Checks, cells: dict[str, list]) -> pd.DataFrame:
+def _checked(table: pd.DataFrame, checks: _Checks, cells: dict[str, Distinct]) -> pd.DataFrame:
     """Each row's checks against ``checks`` (after :func:`_check_table`; ``cells``: the
     table's :func:`_cells`); the rows typed."""
     columns = _columns(cells, checks)
     _check_rows(table, checks, columns)
+    articles, texts = columns["article_id"], columns["raw"]
+    rows = np.bincount(articles.codes, minlength=len(articles.values)).tolist()
     checks.unchecked.update(
-        a for a, raw in zip(columns["article_id"], columns["raw"], strict=True) if raw is None
+        {a: n for a, raw, n in zip(articles.values, texts.values, rows, strict=True) if raw is None}
     )
     # Every column typed explicitly: a table without rows gets the dtypes of a full one.
     frame = _typed(table, columns)

@@ -11,10 +11,12 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from helpers.balance import (
@@ -209,25 +211,73 @@ class EventEdges:
     self_pairs: list[str]
 
 
-def event_edges(events: pd.DataFrame, key: str | None = None) -> EventEdges:
-    """The edges of the events (see :func:`event_graph`), after its checks of the table: one
-    per (actor, recipient) pair of each event with a recipient, actor != recipient."""
+@dataclass(frozen=True)
+class _Edges:
+    """The edges of :func:`event_edges` as arrays, one entry per edge in the same order: the
+    event's ``rows`` and the ``sources`` and ``targets`` as positions in ``nodes`` (every
+    actor and recipient id, sorted); ``keys``, each row's event key."""
+
+    keys: list[str]
+    nodes: list[str]
+    rows: np.ndarray
+    sources: np.ndarray
+    targets: np.ndarray
+    no_recipient: list[str]
+    self_pairs: list[str]
+
+
+def _edges(events: pd.DataFrame, key: str | None = None) -> _Edges:
+    """The edges of :func:`event_edges`, after its checks, as arrays: the (actor, recipient)
+    pairs are made once per distinct pair of cells, and laid out per event with numpy."""
     keys = event_keys(events, key).astype(str)
     _check_events(events, keys)
     keys = keys.tolist()
     actors, recipients = events["actor_ids"].tolist(), events["recipient_ids"].tolist()
     ids = {cell: split_ids(cell) for cell in {*actors, *recipients}}  # each distinct cell once
-    found = EventEdges([], set(), [], [])
-    for row in sorted(range(len(keys)), key=keys.__getitem__):
-        sources, targets = ids[actors[row]], ids[recipients[row]]
-        found.nodes.update(sources, targets)
-        if not targets:
-            found.no_recipient.append(keys[row])
-            continue
-        if not set(sources).isdisjoint(targets):
-            found.self_pairs.append(keys[row])
-        found.edges.extend((a, r, keys[row], row) for a in sources for r in targets if a != r)
-    return found
+    nodes = sorted({node for found in ids.values() for node in found})
+    at = {node: i for i, node in enumerate(nodes)}
+    cells: dict[tuple, int] = {}  # (actor cell, recipient cell) -> its number
+    of_row = [cells.setdefault(pair, len(cells)) for pair in zip(actors, recipients, strict=True)]
+    sources, targets, first, count, no_recipient, self_pair = [], [], [], [], [], []
+    for actor_cell, recipient_cell in cells:
+        found, to = ids[actor_cell], ids[recipient_cell]
+        pairs = [(at[a], at[r]) for a in found for r in to if a != r]
+        first.append(len(sources))
+        count.append(len(pairs))
+        sources.extend(a for a, _ in pairs)
+        targets.extend(r for _, r in pairs)
+        no_recipient.append(not to)
+        self_pair.append(bool(to) and not set(found).isdisjoint(to))
+    by_key = sorted(range(len(keys)), key=keys.__getitem__)
+    combination = np.array(of_row, dtype=np.intp)[by_key]
+    edges = np.array(count, dtype=np.intp)[combination]  # each event's number of edges
+    rows = np.repeat(np.array(by_key, dtype=np.intp), edges)
+    # each edge's position among the pairs of all cells: its event's first pair, then the next
+    starts = np.array(first, dtype=np.intp)[combination] - (edges.cumsum() - edges)
+    pick = np.repeat(starts, edges) + np.arange(len(rows), dtype=np.intp)
+    return _Edges(
+        keys,
+        nodes,
+        rows,
+        np.array(sources, dtype=np.intp)[pick],
+        np.array(targets, dtype=np.intp)[pick],
+        [keys[row] for row in by_key if no_recipient[of_row[row]]],
+        [keys[row] for row in by_key if self_pair[of_row[row]]],
+    )
+
+
+def event_edges(events: pd.DataFrame, key: str | None = None) -> EventEdges:
+    """The edges of the events (see :func:`event_graph`), after its checks of the table: one
+    per (actor, recipient) pair of each event with a recipient, actor != recipient."""
+    found = _edges(events, key)
+    keys, nodes = found.keys, found.nodes
+    edges = [
+        (nodes[a], nodes[r], keys[row], row)
+        for a, r, row in zip(
+            found.sources.tolist(), found.targets.tolist(), found.rows.tolist(), strict=True
+        )
+    ]
+    return EventEdges(edges, set(nodes), found.no_recipient, found.self_pairs)
 
 
 def _edge_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -457,59 +507,94 @@ def tension_sums(G: nx.MultiDiGraph, rule: str = "goldstein_sum") -> pd.DataFram
     """
     order = {n: i for i, n in enumerate(sorted_nodes(G))}
     edges = G.edges(keys=True, data=True)
-    return _sum_table(*_scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)[:2])
+    pairs, internal, _ = _scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)
+    ties = [*pairs.items(), *(((n, n), inside["scores"]) for n, inside in internal.items())]
+    return _sum_table((tie, len(scores), Counter(scores.values())) for tie, scores in ties)
 
 
 def event_tension_sums(events: pd.DataFrame, rule: str = "goldstein_sum") -> pd.DataFrame:
     """``tension_sums(event_graph(events))`` without building the graph: the same table,
-    row for row, from the edges of :func:`event_edges`."""
-    found = event_edges(events)
-    data = _scoring_cells(events)
-    adjacency: dict[str, dict[str, dict[str, int]]] = {n: {} for n in sorted(found.nodes)}
-    for source, target, key, row in found.edges:  # as G.edges of the graph iterates its edges
-        adjacency[source].setdefault(target, {})[key] = row
-    edges = (
-        (u, v, key, data[row])
-        for u, targets in adjacency.items()
-        for v, keys in targets.items()
-        for key, row in keys.items()
+    row for row, from the edges of :func:`event_edges`, put in the graph's order and added up
+    per tie with numpy."""
+    found = _edges(events)
+    data, of_row = _scoring_cells(events)
+    counts = np.array([d.get("modality") in TENSION_MODALITIES for d in data], dtype=bool)
+    scoring = np.array(of_row, dtype=np.intp)  # per event, its scoring cells
+    # The edges in the order G.edges gives them: by source, then by target in the order the
+    # source's first edge to it comes, then by key; only those of events that count.
+    size = len(found.nodes)
+    pair = pd.factorize(found.sources * size + found.targets)[0]  # numbered as first met
+    met = np.lexsort((pair, found.sources))
+    met = met[counts[scoring[found.rows[met]]]]
+    rows = found.rows[met]
+    # A tie (a, b), a < b (the nodes are sorted); the table's rows: the ties as first met.
+    low = np.minimum(found.sources[met], found.targets[met])
+    tie, first = pd.factorize(low * size + np.maximum(found.sources[met], found.targets[met]))
+    # Each event once per tie (it may give the tie edges both ways), then per tie its events
+    # by scoring cells, and their scores (each distinct cells scored once).
+    width = max(len(found.keys), 1)
+    tie_of, row_of = np.divmod(np.unique(tie.astype(np.int64) * width + rows), width)
+    kinds = max(len(data), 1)
+    groups, many = np.unique(tie_of * kinds + scoring[row_of], return_counts=True)
+    score, scores = RULES[rule], {}
+    by_tie: list[Counter] = [Counter() for _ in first]
+    for group, n in zip(groups.tolist(), many.tolist(), strict=True):
+        at, cells = divmod(group, kinds)
+        if cells not in scores:
+            scores[cells] = score(data[cells])
+        by_tie[at][scores[cells]] += n
+    nodes, ties = found.nodes, (divmod(number, size) for number in first.tolist())
+    return _sum_table(
+        ((nodes[a], nodes[b]), n.total(), n) for (a, b), n in zip(ties, by_tie, strict=True)
     )
-    order = {n: i for i, n in enumerate(sorted_nodes(found.nodes))}
-    return _sum_table(*_scores(edges, None, None, RULES[rule], TENSION_MODALITIES, order)[:2])
 
 
-def _scoring_cells(events: pd.DataFrame) -> list[dict[str, Any]]:
-    """Per event, the cells that score its edges (``goldstein``, ``sign``, ``modality``; a
+def _scoring_cells(events: pd.DataFrame) -> tuple[list[dict[str, Any]], list[int]]:
+    """The cells that score an event's edges (``goldstein``, ``sign``, ``modality``; a
     missing cell omitted, as on the edges of :func:`event_graph`): one dict per distinct
-    combination, shared by the events that have it."""
+    combination, and per event the position of its combination."""
     columns = [c for c in ("goldstein", "sign", "modality") if c in events.columns]
     cells = [
         [None if missing else value for value, missing in zip(values, isna, strict=True)]
         for values, isna in ((events[c].tolist(), events[c].isna().tolist()) for c in columns)
     ]
-    combinations: dict[tuple, dict[str, Any]] = {}
-    data = []
-    for key in zip(*cells, strict=True):
-        if key not in combinations:
-            pairs = zip(columns, key, strict=True)
-            combinations[key] = {c: value for c, value in pairs if value is not None}
-        data.append(combinations[key])
-    return data
+    combinations: dict[tuple, int] = {}
+    of_row = [combinations.setdefault(key, len(combinations)) for key in zip(*cells, strict=True)]
+    data = [
+        {c: value for c, value in zip(columns, key, strict=True) if value is not None}
+        for key in combinations
+    ]
+    return data, of_row
 
 
-def _sum_table(pairs: dict, internal: dict) -> pd.DataFrame:
-    """The rows of :func:`tension_sums` from the scores :func:`_scores` found by tie."""
-    ties = [*pairs.items(), *(((n, n), inside["scores"]) for n, inside in internal.items())]
-    rows = []
-    for (a, b), scores in ties:
-        counts = Counter(scores.values())  # each distinct score made a Fraction once
-        values = [(Fraction(x), n) for x, n in counts.items()]
-        conflict = sum((-x * n for x, n in values if x < 0), Fraction(0))
-        cooperation = sum((x * n for x, n in values if x > 0), Fraction(0))
-        total = sum((x * n for x, n in values), Fraction(0))
-        rows.append((a, b, len(scores), total, conflict, cooperation))
+def _sum_table(ties: Iterable[tuple[tuple[Hashable, Hashable], int, Mapping[float, int]]]):
+    """The rows of :func:`tension_sums` from each tie's number of events and its scores
+    (score -> number of events with it)."""
+    rows = [(a, b, n_events, *_exact_sums(scores)) for (a, b), n_events, scores in ties]
     frame = pd.DataFrame(rows, columns=TENSION_SUM_COLUMNS)
     return frame.astype({"n_events": "int64"})
+
+
+@lru_cache(maxsize=4096)
+def _ratio(score: float) -> tuple[int, int]:
+    return Fraction(score).as_integer_ratio()
+
+
+def _exact_sums(scores: Mapping[float, int]) -> tuple[Fraction, Fraction, Fraction]:
+    """The sum of the scores (each as often as ``scores`` says), of the negative ones negated
+    and of the positive ones, as exact fractions: added up as integers over one common
+    denominator (many times faster than adding :class:`~fractions.Fraction` objects)."""
+    ratios = [(*_ratio(x), n) for x, n in scores.items()]
+    common = math.lcm(*(q for _, q, _ in ratios))
+
+    def exact(terms: Iterable[tuple[int, int, int]], sign: int = 1) -> Fraction:
+        return Fraction(sign * sum(p * (common // q) * n for p, q, n in terms), common)
+
+    return (
+        exact(ratios),
+        exact((r for r in ratios if r[0] < 0), -1),
+        exact(r for r in ratios if r[0] > 0),
+    )
 
 
 def _rounded(value: Fraction) -> float:

@@ -8,10 +8,12 @@ import datetime
 import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -270,23 +272,49 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> Iterat
         yield dict(zip(columns, values, strict=True))
 
 
+@dataclass(frozen=True)
+class Distinct:
+    """A column as its distinct cells, ``values`` (in the order they first appear), and per
+    row the position of its cell among them, ``codes``: a check of the cells then runs once
+    per distinct cell, and the first row of the first failing value is the first failing row."""
+
+    values: list
+    codes: np.ndarray  # intp, one per row
+
+    @classmethod
+    def of(cls, column: pd.Series) -> Distinct:
+        """The distinct cells of ``column`` (its ``tolist()`` values)."""
+        if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+            codes, uniques = pd.factorize(column)  # Arrow's dictionary encoding: no str per row
+            return cls(uniques.tolist(), codes)
+        index: dict = {}
+        codes = [index.setdefault(cell, len(index)) for cell in column.tolist()]
+        return cls(list(index), np.array(codes, dtype=np.intp))
+
+    def first_row(self, value: int) -> int:
+        """The first row (position) whose cell is ``values[value]``."""
+        return int(np.argmax(self.codes == value))
+
+
 def check_required(
     frame: pd.DataFrame,
     columns: Iterable[str],
     path: str | Path,
-    lists: Mapping[str, list] | None = None,
+    distinct: Mapping[str, Distinct] | None = None,
 ) -> None:
-    """Raise :class:`DataError` at the first empty cell of any of ``columns``. ``lists``: the
-    columns' ``tolist()`` when the caller has made them already."""
+    """Raise :class:`DataError` at the first empty cell of any of ``columns``. ``distinct``:
+    the columns' :class:`Distinct` cells when the caller has made them already (each distinct
+    cell is then looked at once)."""
     columns = list(columns)
     empty = []  # (position of the first empty cell, column) of each column that has one
     for order, column in enumerate(columns):
         values = frame[column]
-        cells = values.tolist() if lists is None else lists[column]
+        cells = values.tolist() if distinct is None else distinct[column].values
         if not isinstance(values.dtype, pd.StringDtype) or values.hasnans:
             cells = list(map(str, cells))  # a text column without gaps holds str already
         if not all(map(str.strip, cells)):
-            empty.append((next(i for i, cell in enumerate(cells) if not cell.strip()), order))
+            at = next(i for i, cell in enumerate(cells) if not cell.strip())
+            empty.append((at if distinct is None else distinct[column].first_row(at), order))
     if empty:  # the first row, then its first column
         at, order = min(empty)
         raise DataError(path, int(frame["_row"].iloc[at]), columns[order], "must not be empty")
@@ -297,22 +325,21 @@ def check_allowed(
     column: str,
     allowed: Iterable[str],
     path: str | Path,
-    lists: Mapping[str, list] | None = None,
+    distinct: Mapping[str, Distinct] | None = None,
 ) -> None:
     """Raise :class:`DataError` at the first value of ``column`` that is not in ``allowed``.
-    ``lists``: the columns' ``tolist()`` when the caller has made them already."""
+    ``distinct``: the columns' :class:`Distinct` cells when the caller has made them already."""
     allowed = set(allowed)
-    values = frame[column].tolist() if lists is None else lists[column]
+    values = frame[column].tolist() if distinct is None else distinct[column].values
     if allowed.issuperset(values):
         return
-    for at, value in enumerate(values):
-        if value not in allowed:
-            raise DataError(
-                path,
-                int(frame["_row"].iloc[at]),
-                column,
-                f"{value!r} is not one of {sorted(allowed)}",
-            )
+    at, value = next((at, value) for at, value in enumerate(values) if value not in allowed)
+    raise DataError(
+        path,
+        int(frame["_row"].iloc[at if distinct is None else distinct[column].first_row(at)]),
+        column,
+        f"{value!r} is not one of {sorted(allowed)}",
+    )
 
 
 # --- cells -----------------------------------------------------------------------------------
