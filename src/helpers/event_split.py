@@ -119,7 +119,8 @@ def partition_ids(parts: Sequence[Sequence[Path]], run: Calls = in_process) -> d
     partition's files are hashed by one call of :func:`file_ids` (``run`` makes the calls:
     e.g. on the workers of a Dask cluster)."""
     partition_of: dict[str, int] = {}
-    for index, ids in enumerate(run(file_ids, [([str(p) for p in part],) for part in parts])):
+    # the paths as they are (a str would be made a Path again for each file: 2.5 us)
+    for index, ids in enumerate(run(file_ids, [(list(part),) for part in parts])):
         for article_id in ids:
             partition_of.setdefault(article_id, index)
     return partition_of
