@@ -269,7 +269,7 @@ def _lines(draw, width: int) -> list[str]:
 @settings(max_examples=600, deadline=None)
 @given(data=st.data())
 def test_a_block_read_at_once_equals_its_lines_read_alone_and_the_csv_module(data):
-    width = data.draw(st.integers(1, 4))
+    width = data.draw(st.integers(2, 4))  # (one cell: csv reads an empty line as no cells)
     at = data.draw(st.integers(0, width - 1))
     end = data.draw(st.sampled_from(["\n", "\r\n"]))
     lines = data.draw(_lines(width))
