@@ -321,16 +321,17 @@ def _hand_out(
 ) -> int:
     """Hold each of ``lines`` (the first being line ``line``), with its line number, for the
     partition of its article cell; tally the others. Lines of one partition come in runs
-    (the table's rows of an event are in corpus order), each handed on as one slice.
+    (the table's rows of an event are in corpus order), each made one piece by one ``%``.
     Returns the number of rows held."""
-    rows = [b""] * (2 * len(lines))  # each line, then its line number and line end
-    rows[::2] = lines
-    rows[1::2] = map(b",%d\n".__mod__, range(line, line + len(lines)))
+    values = [b""] * (2 * len(lines))  # each line, then its line number
+    values[::2] = lines
+    values[1::2] = range(line, line + len(lines))
     held = start = 0
     for index, run in groupby(map(keys.get, cells)):
         end = start + len(list(run))
         if index is not None:
-            buffers[index] += rows[2 * start : 2 * end]
+            rows = b"%b,%d\n" * (end - start) % tuple(values[2 * start : 2 * end])
+            buffers[index].append(rows)
             held += end - start
         else:
             for row in range(start, end):
@@ -465,9 +466,8 @@ def _blank(record: bytes, cell: bytes) -> bool:
 def _append_lines(
     buffers: dict[int, list[bytes]], folder: Path, head: bytes, number: int
 ) -> set[int]:
-    """Append the rows held (each as pieces: its line, then its line number and line end)
-    to their partitions' files (stretch 0, with the header when new)
-    or pieces (stretch ``number``); return the partitions written."""
+    """Append the rows held (pieces of whole rows) to their partitions' files (stretch 0,
+    with the header when new) or pieces (stretch ``number``); return the partitions written."""
     folder.mkdir(parents=True, exist_ok=True)
     for index, rows in buffers.items():
         path = rows_file(folder, index) if number == 0 else _piece(folder, index, number)
