@@ -320,9 +320,9 @@ def _hand_out(
     buffers: dict[int, list[bytes]],
 ) -> int:
     """Hold each of ``lines`` (the first being line ``line``), with its line number, for the
-    partition of its article cell; tally the others. Lines of one partition come in runs
-    (the table's rows of an event are in corpus order), each made one piece by one ``%``.
-    Returns the number of rows held."""
+    partition of its article cell; tally the others. Consecutive lines of one partition
+    (rows come in runs: an article's, or articles' in corpus order) are made one piece by
+    one ``%``. Returns the number of rows held."""
     values = [b""] * (2 * len(lines))  # each line, then its line number
     values[::2] = lines
     values[1::2] = range(line, line + len(lines))
@@ -418,8 +418,8 @@ def _cells_at_once(block: bytes, lines: list[bytes], at: int, width: int) -> lis
 
     The block's quoted cells are emptied; then, what is left of its commas, quotes and line
     ends must be the commas of its lines as records: no quote outside a quoted cell, no
-    quoted cell over a line end, ``width - 1`` commas a line. This is a few passes over the
-    block in C, where one regex per line cost a Python call and a pass per cell."""
+    quoted cell over a line end, ``width - 1`` commas a line. A few passes over the block in
+    C: a regex per line would cost a Python call per line and re's work per cell."""
     bare, quoted = _QUOTED.subn(b'""', block)
     marks = bare.translate(None, _NOT_MARKS)
     expected = (b"," * (width - 1) + b"\n") * len(lines)
