@@ -845,3 +845,17 @@ def test_stop18_a_file_that_grew_after_its_check_is_read_whole_up_to_the_limit(
     monkeypatch.setattr(article_module, "MAX_BYTES", 100)
     with pytest.raises(ArticleError, match="file too large: more than 100 bytes"):
         read_article_bytes(path)
+
+
+def test_a_file_read_in_short_reads_is_read_whole(tmp_path, monkeypatch):
+    """read_article_bytes reads on until the file's end, as a file object's read did, when the
+    system returns fewer bytes than asked; by a path given as a str or as a Path."""
+    from helpers.article import read_article_bytes
+
+    path = tmp_path / "a.txt"
+    path.write_bytes("date 2022-11-01\ntekst é\n".encode() * 5)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    real_read = os.read
+    monkeypatch.setattr(article_module.os, "read", lambda fd, n: real_read(fd, min(n, 3)))
+    assert read_article_bytes(path) == read_article_bytes(str(path)) == path.read_bytes()
+    assert read_article_bytes(tmp_path / "empty.txt") == b""

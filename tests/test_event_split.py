@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,67 @@ def test_tables_of_one_line_records_are_read_plainly(parts, tmp_path_factory, da
     table = data.draw(_tables(_ids(parts), st.sampled_from(_SAFE)))
     plain = _same_both_ways(parts, tmp_path_factory, table)
     assert plain is not False  # read plainly, or a bad table (None: the same error both ways)
+
+
+@_ANY
+@given(data=st.data())
+def test_the_plain_reader_equals_the_csv_module_block_by_small_block(
+    parts, tmp_path_factory, monkeypatch, data
+):
+    monkeypatch.setattr(event_split, "BLOCK_BYTES", 200)  # a few lines a block
+    _same_both_ways(parts, tmp_path_factory, data.draw(_tables(_ids(parts))))
+
+
+# Pieces of cells: quotes, commas, line ends and text; a quoted cell is written by csv with
+# its quotes doubled, and some lines are then changed by a character put in or taken out.
+_PIECES = st.sampled_from(["a", " ", ",", '"', "é", "‘", "\n", "\r\n"])
+
+
+@st.composite
+def _lines(draw, width: int) -> list[str]:
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        cells = ["".join(draw(st.lists(_PIECES, max_size=3))) for _ in range(width)]
+        quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+        out = io.StringIO()
+        csv.writer(out, quoting=quoting, lineterminator="").writerow(cells)
+        line = out.getvalue()
+        if draw(st.integers(0, 3)) == 0:
+            at = draw(st.integers(0, len(line)))
+            change = draw(st.sampled_from(['"', ",", "a", " ", ""]))
+            line = line[:at] + change + line[at + (change == "") :]
+        lines.append(line)
+    return lines
+
+
+@settings(max_examples=600, deadline=None)
+@given(data=st.data())
+def test_a_block_read_at_once_equals_its_lines_read_alone_and_the_csv_module(data):
+    width = data.draw(st.integers(2, 4))  # (one cell: csv reads an empty line as no cells)
+    at = data.draw(st.integers(0, width - 1))
+    end = data.draw(st.sampled_from(["\n", "\r\n"]))
+    lines = data.draw(_lines(width))
+    block = (end.join(lines) + data.draw(st.sampled_from([end, ""]))).encode("utf-8")
+    try:
+        plain = event_split._plain_lines(block)
+    except event_split._NotPlain:
+        return  # the table goes to the csv module
+    fast = event_split._cells_at_once(block, plain, at, width)
+    simple = True  # every line a record of width cells, its article cell not quoted
+    for number, line in enumerate(plain):
+        try:
+            alone = event_split._article_cell(line, at, width)
+        except event_split._NotPlain:
+            assert fast is None
+            simple = False
+            continue
+        cells = next(csv.reader([line.decode("utf-8")], strict=True), [])
+        raw = re.match(rb"(?:%b,){%d}(%b)" % (event_split._CELL, at, event_split._CELL), line)
+        simple &= raw is not None and len(cells) == width and not raw.group(1).startswith(b'"')
+        if fast is not None:
+            assert fast[number] == alone
+            assert fast[number] == (cells[at].encode("utf-8") if cells else b"")
+    assert (fast is not None) == simple
 
 
 _HEADER = ",".join(COLUMNS)

@@ -438,24 +438,38 @@ def read_article_bytes(path: str | Path) -> bytes:
 
     The file is checked with ``os.stat`` before it is opened, opened read-only and
     non-blocking (a FIFO put in its place in between does not block), and checked again on
-    the open file (``os.fstat``), so what is read is what was checked."""
-    path = Path(path)
+    the open file (``os.fstat``), so what is read is what was checked. It is read with
+    ``os.read``: a file object would cost more than the read (files are small)."""
+    path = path if isinstance(path, Path) else Path(path)
     try:
         _check_file(path, os.stat(path))
         flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         _check_file(path, info)
         # What the file holds and a byte more (asking for MAX_BYTES + 1 at once allocates that
         # much); a file that grew since is read on, up to the limit.
-        data = handle.read(info.st_size + 1)
+        data = _read_up_to(fd, info.st_size + 1)
         if len(data) > info.st_size:
-            data += handle.read(MAX_BYTES + 1 - len(data))
+            data += _read_up_to(fd, MAX_BYTES + 1 - len(data))
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:  # it grew after the check
         raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
+    return data
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """``size`` bytes read from ``fd``, or fewer at the file's end (as a file object's read)."""
+    data = os.read(fd, size)
+    while 0 < len(data) < size:
+        more = os.read(fd, size - len(data))
+        if not more:
+            break
+        data += more
     return data
 
 
