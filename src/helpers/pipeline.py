@@ -67,8 +67,6 @@ from typing import IO
 
 import networkx as nx
 import pandas as pd
-import pyarrow as pa
-from pandas.arrays import ArrowStringArray
 
 from helpers.actors import (
     Gazetteer,
@@ -101,7 +99,7 @@ from helpers.suggest import (
     mentions_of,
     suggestion_rows,
 )
-from helpers.tables import DataError, read_own_csv
+from helpers.tables import DataError, read_own_csv, text_column
 from helpers.timex import find_time_expressions
 
 STAGES = ("parse", "tag", "timex", "events", "checks")
@@ -254,18 +252,8 @@ def suggestion_table(
     ]
     columns = zip(*rows, strict=True) if rows else (() for _ in SUGGESTION_COLUMNS)
     return pd.DataFrame(
-        {c: _text_column(cells) for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)}
+        {c: text_column(cells) for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)}
     )
-
-
-_TEXT = pd.api.types.pandas_dtype("str")  # pandas' text dtype: Arrow strings, NaN if missing
-
-
-def _text_column(cells: Sequence[str]) -> ArrowStringArray:
-    """Text cells as a column of pandas' ``str`` dtype, straight from Arrow (what
-    ``pd.array(cells, dtype="str")`` makes of cells that are all ``str``, without its check of
-    each cell)."""
-    return ArrowStringArray(pa.array(cells, type=pa.large_string()), dtype=_TEXT)
 
 
 def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, list[Mention]]:
