@@ -497,9 +497,9 @@ class Gazetteer:
     # 1 when the pattern consumes the character before a mention (searched in the text with
     # a space put before it), 0 when it looks behind at it
     lead: int = 0
-    # matched (folded) alias text -> (actor_id, alias_kind, the alias if it must match exactly
-    # as written, else None): filled as texts are tagged
-    matched: dict[str, tuple[str, str, str | None]] = field(
+    # the text of a match in the folded text (with the character before the alias when
+    # ``lead``) -> what :func:`_entry` makes of it: filled as texts are tagged
+    matched: dict[str, tuple[str, str, str | None, int]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -592,20 +592,20 @@ def _match_columns(
     kinds: list[str] = []
     matched, lead = gazetteer.matched, gazetteer.lead
     for match in gazetteer.pattern.finditer(" " + fold(text) if lead else fold(text)):
-        key, possessive = match.group("alias", "poss")
-        entry = matched.get(key)
+        # Looked up by the whole match, one string: cheaper than taking its groups.
+        entry = matched.get(whole := match[0])
         if entry is None:
-            entry = matched[key] = _entry(gazetteer, key)
-        actor_id, alias_kind, exact = entry
+            entry = matched[whole] = _entry(gazetteer, *match.group("alias", "poss"))
+        actor_id, alias_kind, exact, width = entry
         # The match starts where the alias does in ``text``: with ``lead`` it starts at the
         # character before the alias, which the space put before the text makes up for.
         start, end = match.span()
-        if exact is not None and text[start : start + len(key)] != exact:
+        if exact is not None and text[start : start + width] != exact:
             continue
         starts.append(start)
         ends.append(end - lead)
         actor_ids.append(actor_id)
-        kinds.append("possessive" if possessive else alias_kind)
+        kinds.append(alias_kind)
     return starts, ends, actor_ids, kinds
 
 
@@ -614,11 +614,15 @@ def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, 
     return list(zip(*_match_columns(view, gazetteer), strict=True))
 
 
-def _entry(gazetteer: Gazetteer, key: str) -> tuple[str, str, str | None]:
-    """What a matched alias text stands for: actor id, alias kind, and the alias when it must
-    match exactly as written (a short one), else None."""
+def _entry(
+    gazetteer: Gazetteer, key: str, possessive: str | None
+) -> tuple[str, str, str | None, int]:
+    """What a matched alias text ``key`` (in the folded text) with its ``possessive`` ending
+    stands for: actor id, alias kind ("possessive" with an ending), the alias when it must
+    match exactly as written (a short one) else None, and the length of ``key``."""
     actor_id, alias_kind, alias = gazetteer.entries[_KEY_SEP.sub(" ", key)]
-    return actor_id, alias_kind, alias if len(alias) <= _EXACT_CASE_MAX else None
+    exact = alias if len(alias) <= _EXACT_CASE_MAX else None
+    return actor_id, "possessive" if possessive else alias_kind, exact, len(key)
 
 
 def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
