@@ -845,3 +845,45 @@ def test_stop18_a_file_that_grew_after_its_check_is_read_whole_up_to_the_limit(
     monkeypatch.setattr(article_module, "MAX_BYTES", 100)
     with pytest.raises(ArticleError, match="file too large: more than 100 bytes"):
         read_article_bytes(path)
+
+
+# --- stop 21: the parser's shortcuts give what the plain searches give ---------------------
+
+
+@settings(max_examples=1500, deadline=None)
+@given(SPLIT_TEXT, st.data())
+def test_stop21_the_two_character_answer_about_abbreviations_is_the_words(text, data):
+    """_after_abbreviation answers most full stops from the two characters before them; it
+    agrees with looking for the word, for every full stop and every start before it."""
+    for dot in [i for i, ch in enumerate(text) if ch == "."]:
+        start = data.draw(st.integers(0, dot))
+        expected = article_module._word_before_is_abbreviation(text, start, dot)
+        assert article_module._after_abbreviation(text, start, dot) == expected
+
+
+def test_stop21_a_printable_text_holds_no_control_character():
+    """parse_article checks for control characters only in a text that is not printable
+    (but for line feeds): every character the check refuses is one str.isprintable refuses."""
+    control = article_module._CONTROL
+    assert not any(chr(c).isprintable() for c in range(0x110000) if control.match(chr(c)))
+
+
+PARAGRAPH_PIECES = [*QUOTE_PIECES, "\n\n", "\n", ". Hij ", "\u00ad", "Beeld AP\n\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=50).map("".join))
+def test_stop21_quotes_are_those_of_every_block_scanned(body):
+    """parse_article scans only the blocks that hold an opening mark (found once for the
+    text); its quotations are those of scanning every block (find_quotes, which also maps a
+    text that is not its own view)."""
+    try:
+        article = parse_article(f"date 2022-11 {body}")
+    except ArticleError:
+        return
+    expected = [
+        (block.index, *found)
+        for block in article.blocks
+        for found in find_quotes(article.raw, block.start, block.end)
+    ]
+    assert [(q.block, q.start, q.end, q.marks) for q in article.quotes] == expected

@@ -76,7 +76,13 @@ from helpers.actors import (
     sentence_pairs,
     tag_corpus,
 )
-from helpers.article import Article, ArticleError, corpus_files, load_article
+from helpers.article import (
+    Article,
+    ArticleError,
+    corpus_files,
+    parse_article,
+    read_article_bytes,
+)
 from helpers.event_split import (
     SplitEvents,
     in_process,
@@ -446,10 +452,10 @@ def _stages_before_checks(
     so that a partition waiting for a split holds only its articles."""
     started = time.perf_counter()
     articles, sizes = [], []
-    for path in files:
-        article = load_article(path)
-        articles.append(article)
-        sizes.append(len(article.raw.encode("utf-8")))
+    for path in files:  # load_article, keeping the size of the bytes read
+        data = read_article_bytes(path)
+        articles.append(parse_article(data, path))
+        sizes.append(len(data))
     _write(out, "articles", index, article_table(articles, sizes))
     figures.done("parse", started, len(articles))
     result: dict = {"index": index, "articles": len(articles), "ids": [a.id for a in articles]}
