@@ -887,3 +887,20 @@ def test_stop21_quotes_are_those_of_every_block_scanned(body):
         for found in find_quotes(article.raw, block.start, block.end)
     ]
     assert [(q.block, q.start, q.end, q.marks) for q in article.quotes] == expected
+
+
+def test_stop21_the_parsers_sentence_maker_makes_what_the_class_makes():
+    """_sentence sets a Sentence's slots directly; it sets every field, in the class's order,
+    so its sentence is the class's (equal, same hash and repr, pickled alike)."""
+    import pickle
+
+    from helpers.article import Sentence, _sentence
+
+    names = [field.name for field in dataclasses.fields(Sentence)]
+    assert names == ["index", "block", "start", "end", "text"]
+    values = (3, 1, 40, 52, "Een zin.")
+    made, plain = _sentence(*values), Sentence(*values)
+    assert type(made) is Sentence and made == plain and hash(made) == hash(plain)
+    assert repr(made) == repr(plain) and pickle.loads(pickle.dumps(made)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 0

@@ -94,6 +94,25 @@ class Sentence:
     text: str
 
 
+# The setters of a Sentence's slots, in the order of its fields (see _sentence).
+_SET_INDEX, _SET_BLOCK, _SET_START, _SET_END, _SET_TEXT = (
+    getattr(Sentence, name).__set__ for name in ("index", "block", "start", "end", "text")
+)
+
+
+def _sentence(index: int, block: int, start: int, end: int, text: str) -> Sentence:
+    """``Sentence(index, block, start, end, text)`` with its slots set directly: the frozen
+    class's ``__init__`` sets each field through ``object.__setattr__``, which takes about
+    twice as long, and the parser makes one per sentence (tens of thousands a partition)."""
+    sentence = object.__new__(Sentence)
+    _SET_INDEX(sentence, index)
+    _SET_BLOCK(sentence, block)
+    _SET_START(sentence, start)
+    _SET_END(sentence, end)
+    _SET_TEXT(sentence, text)
+    return sentence
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A quoted span; ``start``/``end`` cover the words inside the quotation marks."""
@@ -401,7 +420,7 @@ def _sentences_and_quotes(
         first = len(sentences)
         view = None if plain else _view_of(raw, start, end)
         for s, e in _split(raw, start, end) if plain else _in_view(_split, raw, start, end, view):
-            sentences.append(Sentence(len(sentences), index, s, e, raw[s:e]))
+            sentences.append(_sentence(len(sentences), index, s, e, raw[s:e]))
         if plain:
             at = bisect.bisect_left(openers, start)
             if at == len(openers) or openers[at] >= end:
