@@ -904,3 +904,25 @@ def test_stop21_the_parsers_sentence_maker_makes_what_the_class_makes():
     assert repr(made) == repr(plain) and pickle.loads(pickle.dumps(made)) == plain
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.start = 0
+
+
+def test_stop21_a_path_given_as_text_is_named_as_a_path_in_errors(tmp_path):
+    """read_article_bytes takes a str path as it is (no Path made unless there is an error);
+    its errors name the file as before, as the Path of the text ("a//b" as "a/b")."""
+    from helpers.article import read_article_bytes
+
+    (tmp_path / "dir.txt").mkdir()
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 20)
+    for name, problem in [
+        ("missing.txt", "cannot read file"),
+        ("dir.txt", "not a regular file: directory"),
+    ]:
+        text = f"{tmp_path}//./{name}"
+        with pytest.raises(ArticleError) as as_text:
+            read_article_bytes(text)
+        with pytest.raises(ArticleError) as as_path:
+            read_article_bytes(Path(text))
+        assert str(as_text.value) == str(as_path.value)
+        assert as_text.value.path == str(tmp_path / name) and problem in as_text.value.problem
+    assert read_article_bytes(f"{tmp_path}//big.txt") == b"x" * 20

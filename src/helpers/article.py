@@ -448,20 +448,37 @@ _NOT_REGULAR = (
 )
 
 
-def _check_file(path: Path, info: os.stat_result) -> None:
+def _check_file(path: str | Path, info: os.stat_result) -> None:
     """Raise :class:`ArticleError` unless ``info`` is that of a regular file of at most
     ``MAX_BYTES`` bytes."""
     if not stat.S_ISREG(info.st_mode):
+        path = Path(path)
         kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "special file")
         if path.is_symlink():
             kind += f" ({os.path.realpath(path)}, by a symbolic link)"
         raise ArticleError(path, 0, f"not a regular file: {kind}")
     if info.st_size > MAX_BYTES:
         raise ArticleError(
-            path,
+            Path(path),
             0,
             f"file too large: {info.st_size:,} bytes; an article is at most {MAX_BYTES:,} bytes",
         )
+
+
+# Read-only and non-blocking; not becoming the controlling terminal; closed on exec.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``, fewer only at its end (one os.read may return less)."""
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_article_bytes(path: str | Path) -> bytes:
@@ -472,23 +489,27 @@ def read_article_bytes(path: str | Path) -> bytes:
     The file is checked with ``os.stat`` before it is opened, opened read-only and
     non-blocking (a FIFO put in its place in between does not block), and checked again on
     the open file (``os.fstat``), so what is read is what was checked."""
-    path = Path(path)
+    # A str is used as it is (a Path is made only for an error's message: it costs as much as
+    # the stat); the file is read with os.read, without a buffered file object.
+    if not isinstance(path, str):
+        path = Path(path)
     try:
         _check_file(path, os.stat(path))
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as err:
-        raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
+        raise ArticleError(Path(path), 0, f"cannot read file: {err.strerror}") from None
+    try:
         info = os.fstat(fd)
         _check_file(path, info)
         # What the file holds and a byte more (asking for MAX_BYTES + 1 at once allocates that
         # much); a file that grew since is read on, up to the limit.
-        data = handle.read(info.st_size + 1)
+        data = _read_up_to(fd, info.st_size + 1)
         if len(data) > info.st_size:
-            data += handle.read(MAX_BYTES + 1 - len(data))
+            data += _read_up_to(fd, MAX_BYTES + 1 - len(data))
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:  # it grew after the check
-        raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
+        raise ArticleError(Path(path), 0, f"file too large: more than {MAX_BYTES:,} bytes")
     return data
 
 
