@@ -859,3 +859,84 @@ def test_a_file_read_in_short_reads_is_read_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(article_module.os, "read", lambda fd, n: real_read(fd, min(n, 3)))
     assert read_article_bytes(path) == read_article_bytes(str(path)) == path.read_bytes()
     assert read_article_bytes(tmp_path / "empty.txt") == b""
+
+
+# --- stop 21: the parser's shortcuts give what the plain searches give ---------------------
+
+
+@settings(max_examples=1500, deadline=None)
+@given(SPLIT_TEXT, st.data())
+def test_stop21_the_two_character_answer_about_abbreviations_is_the_words(text, data):
+    """_after_abbreviation answers most full stops from the two characters before them; it
+    agrees with looking for the word, for every full stop and every start before it."""
+    for dot in [i for i, ch in enumerate(text) if ch == "."]:
+        start = data.draw(st.integers(0, dot))
+        expected = article_module._word_before_is_abbreviation(text, start, dot)
+        assert article_module._after_abbreviation(text, start, dot) == expected
+
+
+def test_stop21_a_printable_text_holds_no_control_character():
+    """parse_article checks for control characters only in a text that is not printable
+    (but for line feeds): every character the check refuses is one str.isprintable refuses."""
+    control = article_module._CONTROL
+    assert not any(chr(c).isprintable() for c in range(0x110000) if control.match(chr(c)))
+
+
+PARAGRAPH_PIECES = [*QUOTE_PIECES, "\n\n", "\n", ". Hij ", "\u00ad", "Beeld AP\n\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=50).map("".join))
+def test_stop21_quotes_are_those_of_every_block_scanned(body):
+    """parse_article scans only the blocks that hold an opening mark (found once for the
+    text); its quotations are those of scanning every block (find_quotes, which also maps a
+    text that is not its own view)."""
+    try:
+        article = parse_article(f"date 2022-11 {body}")
+    except ArticleError:
+        return
+    expected = [
+        (block.index, *found)
+        for block in article.blocks
+        for found in find_quotes(article.raw, block.start, block.end)
+    ]
+    assert [(q.block, q.start, q.end, q.marks) for q in article.quotes] == expected
+
+
+def test_stop21_the_parsers_sentence_maker_makes_what_the_class_makes():
+    """_sentence sets a Sentence's slots directly; it sets every field, in the class's order,
+    so its sentence is the class's (equal, same hash and repr, pickled alike)."""
+    import pickle
+
+    from helpers.article import Sentence, _sentence
+
+    names = [field.name for field in dataclasses.fields(Sentence)]
+    assert names == ["index", "block", "start", "end", "text"]
+    values = (3, 1, 40, 52, "Een zin.")
+    made, plain = _sentence(*values), Sentence(*values)
+    assert type(made) is Sentence and made == plain and hash(made) == hash(plain)
+    assert repr(made) == repr(plain) and pickle.loads(pickle.dumps(made)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 0
+
+
+def test_stop21_a_path_given_as_text_is_named_as_a_path_in_errors(tmp_path):
+    """read_article_bytes takes a str path as it is (no Path made unless there is an error);
+    its errors name the file as before, as the Path of the text ("a//b" as "a/b")."""
+    from helpers.article import read_article_bytes
+
+    (tmp_path / "dir.txt").mkdir()
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 20)
+    for name, problem in [
+        ("missing.txt", "cannot read file"),
+        ("dir.txt", "not a regular file: directory"),
+    ]:
+        text = f"{tmp_path}//./{name}"
+        with pytest.raises(ArticleError) as as_text:
+            read_article_bytes(text)
+        with pytest.raises(ArticleError) as as_path:
+            read_article_bytes(Path(text))
+        assert str(as_text.value) == str(as_path.value)
+        assert as_text.value.path == str(tmp_path / name) and problem in as_text.value.problem
+    assert read_article_bytes(f"{tmp_path}//big.txt") == b"x" * 20

@@ -457,9 +457,9 @@ def test_a_scheduler_address_means_dask_whatever_the_engine_says():
     "cells", [(), ("",), ("RUS", "", "Pasjinjan: ‘niet’", "ARM;AZE", "x" * 300), ["0.80"] * 3]
 )
 def test_text_column_is_what_pd_array_makes_of_text(cells):
-    from helpers.pipeline import _text_column
+    from helpers.tables import text_column
 
-    got, expected = _text_column(cells), pd.array(list(cells), dtype="str")
+    got, expected = text_column(cells), pd.array(list(cells), dtype="str")
     assert got.dtype == expected.dtype and type(got) is type(expected)
     assert got.tolist() == expected.tolist()
     frame, again = pd.DataFrame({"c": got}), pd.DataFrame({"c": expected})

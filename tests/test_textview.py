@@ -147,3 +147,23 @@ def test_text_view_is_a_dataclass_with_the_raw_text():
     raw = "e\u0301"
     view = text_view(raw)
     assert isinstance(view, TextView) and view.raw is raw and view.pieces == ((0, 1, 0, 2),)
+
+
+def test_stop21_every_ignorable_character_is_not_printable():
+    """The printable test answers "no ignorable character" for a printable text: it holds
+    only if str.isprintable refuses each of them (and the line feed is no ignorable)."""
+    assert not any(ch.isprintable() for ch in IGNORABLE)
+    assert "\n" not in IGNORABLE
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*ALPHABET, "\n", "\r\n", "’", "a\u0308"]), max_size=24).map("".join)
+)
+def test_stop21_the_printable_shortcut_finds_what_the_substring_searches_find(raw: str):
+    from helpers.textview import _has_ignorable, is_printable
+
+    plain = any(ch in raw for ch in IGNORABLE)
+    assert _has_ignorable(raw) == plain
+    assert _has_ignorable(raw, is_printable(raw)) == plain
+    assert text_view(raw, is_printable(raw)) == text_view(raw)

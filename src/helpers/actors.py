@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from helpers.article import Article, split_sentences
+from helpers.article import Article, Sentence, split_sentences
 from helpers.paths import DATA
 from helpers.tables import (
     DataError,
@@ -29,6 +29,7 @@ from helpers.tables import (
     parse_date_cell,
     read_table,
     records,
+    text_column,
 )
 from helpers.textview import TextView, text_view
 
@@ -496,9 +497,9 @@ class Gazetteer:
     # 1 when the pattern consumes the character before a mention (searched in the text with
     # a space put before it), 0 when it looks behind at it
     lead: int = 0
-    # matched (folded) alias text -> (actor_id, alias_kind, the alias if it must match exactly
-    # as written, else None): filled as texts are tagged
-    matched: dict[str, tuple[str, str, str | None]] = field(
+    # the text of a match in the folded text (with the character before the alias when
+    # ``lead``) -> what :func:`_entry` makes of it: filled as texts are tagged
+    matched: dict[str, tuple[str, str, str | None, int]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -579,30 +580,49 @@ def _token(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
-    """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
+def _match_columns(
+    view: TextView, gazetteer: Gazetteer
+) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The mentions of :func:`find_mentions` as four columns (start and end offsets into
+    ``view.text``, actor id, alias kind), in text order: the tagger takes them as columns."""
     text = view.text
-    found = []
+    starts: list[int] = []
+    ends: list[int] = []
+    actor_ids: list[str] = []
+    kinds: list[str] = []
     matched, lead = gazetteer.matched, gazetteer.lead
     for match in gazetteer.pattern.finditer(" " + fold(text) if lead else fold(text)):
-        key, possessive = match.group("alias", "poss")
-        entry = matched.get(key)
+        # Looked up by the whole match, one string: cheaper than taking its groups.
+        entry = matched.get(whole := match[0])
         if entry is None:
-            entry = matched[key] = _entry(gazetteer, key)
-        actor_id, alias_kind, exact = entry
-        start, end = match.start("alias") - lead, match.end() - lead
-        # the alias is text[start : start + len(key)]
-        if exact is not None and text[start : start + len(key)] != exact:
+            entry = matched[whole] = _entry(gazetteer, *match.group("alias", "poss"))
+        actor_id, alias_kind, exact, width = entry
+        # The match starts where the alias does in ``text``: with ``lead`` it starts at the
+        # character before the alias, which the space put before the text makes up for.
+        start, end = match.span()
+        if exact is not None and text[start : start + width] != exact:
             continue
-        found.append((start, end, actor_id, "possessive" if possessive else alias_kind))
-    return found
+        starts.append(start)
+        ends.append(end - lead)
+        actor_ids.append(actor_id)
+        kinds.append(alias_kind)
+    return starts, ends, actor_ids, kinds
 
 
-def _entry(gazetteer: Gazetteer, key: str) -> tuple[str, str, str | None]:
-    """What a matched alias text stands for: actor id, alias kind, and the alias when it must
-    match exactly as written (a short one), else None."""
+def _matches(view: TextView, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """The mentions of :func:`find_mentions` with offsets into ``view.text``."""
+    return list(zip(*_match_columns(view, gazetteer), strict=True))
+
+
+def _entry(
+    gazetteer: Gazetteer, key: str, possessive: str | None
+) -> tuple[str, str, str | None, int]:
+    """What a matched alias text ``key`` (in the folded text) with its ``possessive`` ending
+    stands for: actor id, alias kind ("possessive" with an ending), the alias when it must
+    match exactly as written (a short one) else None, and the length of ``key``."""
     actor_id, alias_kind, alias = gazetteer.entries[_KEY_SEP.sub(" ", key)]
-    return actor_id, alias_kind, alias if len(alias) <= _EXACT_CASE_MAX else None
+    exact = alias if len(alias) <= _EXACT_CASE_MAX else None
+    return actor_id, "possessive" if possessive else alias_kind, exact, len(key)
 
 
 def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, str]]:
@@ -617,13 +637,13 @@ def find_mentions(raw: str, gazetteer: Gazetteer) -> list[tuple[int, int, str, s
     return [(*view.raw_span(s, e), actor_id, kind) for s, e, actor_id, kind in found]
 
 
-def _sentence_spans(article: Article | str) -> list[tuple[int, int, int, int]]:
-    """The sentences of an article (or a bare text) as (start, end, sentence index, block
-    index)."""
+def _sentences_of(article: Article | str) -> Sequence[Sentence]:
+    """The sentences of an article, or of a bare text (one block)."""
     if isinstance(article, Article):
-        return [(s.start, s.end, s.index, s.block) for s in article.sentences]
+        return article.sentences
     raw = article
-    return [(s, e, i, 0) for i, (s, e) in enumerate(split_sentences(raw, 0, len(raw)))]
+    spans = split_sentences(raw, 0, len(raw))
+    return [Sentence(i, 0, s, e, raw[s:e]) for i, (s, e) in enumerate(spans)]
 
 
 def _view(article: Article | str) -> TextView:
@@ -644,29 +664,29 @@ class _MentionColumns:
         self.columns: dict[str, list | array] = {
             name: array("q") if name in self._INTEGERS else [] for name in MENTION_COLUMNS
         }
-        self.shared: dict[str, str] = {}  # one str object per distinct surface or token
 
     def add(
         self,
         view: TextView,
-        sentences: list[tuple[int, int, int, int]],
-        found: list[tuple[int, int, str, str]],
+        sentences: Sequence[Sentence],
+        found: tuple[list[int], list[int], list[str], list[str]],
         person_state: dict[str, str],
         person_counts_for_state: bool,
     ) -> int:
-        """Append the rows of one text's matches (offsets into ``view.text``, mapped to the raw
-        text here), column by column; return how many rows were added."""
-        if not found:
+        """Append the rows of one text's matches (the columns of :func:`_match_columns`,
+        offsets into ``view.text``, mapped to the raw text here), column by column; return how
+        many rows were added."""
+        v_starts, v_ends, actor_ids, kinds = found
+        if not v_starts:
             return 0
-        v_starts, v_ends, actor_ids, kinds = zip(*found, strict=True)
         starts, ends = v_starts, v_ends
         if not view.is_raw:
             starts, ends = zip(*map(view.raw_span, v_starts, v_ends), strict=True)
         sentence, block = _sentences_at(sentences, starts)
-        share, raw = self.shared.setdefault, view.raw
-        surfaces = [share(cut, cut) for cut in map(raw.__getitem__, map(slice, starts, ends))]
-        tokens = _tokens(view, v_starts, v_ends, surfaces, share)
-        vias = ("",) * len(found)
+        raw = view.raw
+        surfaces = list(map(raw.__getitem__, map(slice, starts, ends)))
+        tokens = _tokens(view, v_starts, v_ends, surfaces)
+        vias = ("",) * len(surfaces)
         columns = [actor_ids, surfaces, starts, ends, sentence, block, kinds, vias, tokens]
         if person_counts_for_state and not person_state.keys().isdisjoint(actor_ids):
             columns = _with_person_states(columns, person_state)
@@ -686,7 +706,12 @@ class _MentionColumns:
             for column in ("sentence", "block"):
                 frame[column] = frame[column].astype("Int64")
             return frame
-        data = {**extra, **columns}
+        # Text columns straight from Arrow: the cells are all str, and pandas' check of each
+        # cell took about 40 % of the table's making.
+        data = {
+            name: text_column(values) if isinstance(values, list) else values
+            for name, values in {**extra, **columns}.items()
+        }
         for name in ("start", "end"):
             data[name] = np.frombuffer(columns[name], dtype=np.int64).copy()
         for name in ("sentence", "block"):
@@ -697,21 +722,24 @@ class _MentionColumns:
         return pd.DataFrame(data, columns=names)
 
 
-_NO_SENTENCE = (0, 0, -1, -1)  # (start, end, sentence, block) of a mention in no sentence
-
-
 def _sentences_at(
-    sentences: list[tuple[int, int, int, int]], starts: Iterable[int]
+    sentences: Sequence[Sentence], starts: Iterable[int]
 ) -> tuple[list[int], list[int]]:
     """The sentence and block index of the sentence that holds each raw offset of ``starts``
-    (-1 where none does), from (start, end, sentence, block) in order (a binary search)."""
-    firsts = [s[0] for s in sentences]
+    (-1 where none does), from sentences in order (a binary search)."""
+    firsts = [s.start for s in sentences]
     bisect_right = bisect.bisect_right
-    held = [
-        sentences[at] if at >= 0 and start < sentences[at][1] else _NO_SENTENCE
-        for start, at in ((x, bisect_right(firsts, x) - 1) for x in starts)
-    ]
-    return [s[2] for s in held], [s[3] for s in held]
+    indexes: list[int] = []
+    blocks: list[int] = []
+    for start in starts:
+        at = bisect_right(firsts, start) - 1
+        if at >= 0 and start < (held := sentences[at]).end:
+            indexes.append(held.index)
+            blocks.append(held.block)
+        else:
+            indexes.append(-1)
+            blocks.append(-1)
+    return indexes, blocks
 
 
 # Characters that are neither a letter or digit nor a joining hyphen, so never extend a token
@@ -728,7 +756,6 @@ def _tokens(
     v_starts: Iterable[int],
     v_ends: Iterable[int],
     surfaces: list[str],
-    share: Callable[[str, str], str],
 ) -> list[str]:
     """The token of each mention (view offsets): its surface unless a letter, digit or
     joining hyphen touches it, else the whole hyphenated word around it (:func:`_token`)."""
@@ -743,8 +770,7 @@ def _tokens(
             t_start, t_end = _token(text, v_start, v_end)
             if mapped:
                 t_start, t_end = view.raw_span(t_start, t_end)
-            token = raw[t_start:t_end]
-            tokens[i] = share(token, token)
+            tokens[i] = raw[t_start:t_end]
     return tokens
 
 
@@ -761,12 +787,12 @@ def _with_person_states(columns: list, person_state: dict[str, str]) -> list:
 
 def _mention_table(
     view: TextView,
-    sentences: list[tuple[int, int, int, int]],
-    found: list[tuple[int, int, str, str]],
+    sentences: Sequence[Sentence],
+    found: tuple[list[int], list[int], list[str], list[str]],
     person_state: dict[str, str],
     person_counts_for_state: bool,
 ) -> pd.DataFrame:
-    """The table of :func:`tag_mentions` from the matches of :func:`_matches`."""
+    """The table of :func:`tag_mentions` from the matches of :func:`_match_columns`."""
     columns = _MentionColumns()
     columns.add(view, sentences, found, person_state, person_counts_for_state)
     return columns.frame()
@@ -792,9 +818,9 @@ def tag_mentions(
     gazetteer are used (``build_gazetteer(world=True)``); given tables are used alone.
     """
     gaz = _gazetteer(actors, aliases)
-    sentences = _sentence_spans(article)
+    sentences = _sentences_of(article)
     view = _view(article)
-    found = _matches(view, gaz)
+    found = _match_columns(view, gaz)
     return _mention_table(view, sentences, found, gaz.person_state, person_counts_for_state)
 
 
@@ -813,9 +839,9 @@ def tag_corpus(
     columns = _MentionColumns()
     ids: list[str] = []
     for article in articles:
-        sentences = _sentence_spans(article)
+        sentences = _sentences_of(article)
         view = _view(article)
-        found = _matches(view, gaz)
+        found = _match_columns(view, gaz)
         added = columns.add(view, sentences, found, gaz.person_state, person_counts_for_state)
         ids.extend([article.id] * added)
     return columns.frame({"article": ids})
@@ -852,11 +878,11 @@ def _opens(view: TextView, start: int, sentence_starts: set[int]) -> bool:
     return at == 0 or (start if view.is_raw else view.raw_start(start)) in sentence_starts
 
 
-def _first_letters(raw: str, sentences: list[tuple[int, int, int, int]]) -> set[int]:
+def _first_letters(raw: str, sentences: Sequence[Sentence]) -> set[int]:
     """The raw offset of each sentence's first letter or digit."""
     firsts = set()
-    for start, end, _, _ in sentences:
-        at = start
+    for sentence in sentences:
+        at, end = sentence.start, sentence.end
         while at < end and not raw[at].isalnum():
             at += 1
         firsts.add(at)
@@ -878,11 +904,11 @@ def unresolved_names(
     says nothing); a longer sequence there is kept. So a name that opens a sentence on its
     own is not listed, the price of not listing every sentence's first word."""
     gaz = _gazetteer(actors, aliases)
-    sentences = _sentence_spans(article)
+    sentences = _sentences_of(article)
     view = _view(article)
     text = view.text
     covered = bytearray(len(text) + 1)
-    for start, end, _, _ in _matches(view, gaz):
+    for start, end in zip(*_match_columns(view, gaz)[:2], strict=True):
         covered[start:end] = b"\x01" * (end - start)
     starts = _first_letters(view.raw, sentences)
     rows: list[tuple[int, int]] = []
@@ -920,14 +946,14 @@ def unresolved_names(
 
 
 def _unresolved_table(
-    view: TextView, sentences: list[tuple[int, int, int, int]], rows: list[tuple[int, int]]
+    view: TextView, sentences: Sequence[Sentence], rows: list[tuple[int, int]]
 ) -> pd.DataFrame:
-    starts = [s[0] for s in sentences]
+    starts = [s.start for s in sentences]
     records = []
     for v_start, v_end in rows:
         start, end = (v_start, v_end) if view.is_raw else view.raw_span(v_start, v_end)
         at = bisect.bisect_right(starts, start) - 1
-        sentence = sentences[at][2] if at >= 0 and start < sentences[at][1] else pd.NA
+        sentence = sentences[at].index if at >= 0 and start < sentences[at].end else pd.NA
         records.append((view.raw[start:end], start, end, sentence))
     frame = pd.DataFrame(records, columns=UNRESOLVED_COLUMNS)
     frame["start"] = frame["start"].astype("int64")

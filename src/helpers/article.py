@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.textview import TextView, text_view
+from helpers.textview import TextView, is_printable, text_view
 
 __all__ = [
     "TEXT_SUFFIX",
@@ -92,6 +92,25 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+# The setters of a Sentence's slots, in the order of its fields (see _sentence).
+_SET_INDEX, _SET_BLOCK, _SET_START, _SET_END, _SET_TEXT = (
+    getattr(Sentence, name).__set__ for name in ("index", "block", "start", "end", "text")
+)
+
+
+def _sentence(index: int, block: int, start: int, end: int, text: str) -> Sentence:
+    """``Sentence(index, block, start, end, text)`` with its slots set directly: the frozen
+    class's ``__init__`` sets each field through ``object.__setattr__``, which takes about
+    twice as long, and the parser makes one per sentence (tens of thousands a partition)."""
+    sentence = object.__new__(Sentence)
+    _SET_INDEX(sentence, index)
+    _SET_BLOCK(sentence, block)
+    _SET_START(sentence, start)
+    _SET_END(sentence, end)
+    _SET_TEXT(sentence, text)
+    return sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +361,9 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     visible = _FIRST_VISIBLE.search(raw)
     if visible is None:  # nothing but white space and BOMs
         raise ArticleError(path, 1, "file is empty")
-    _check_characters(raw, path)
+    printable = is_printable(raw)  # then it holds no control character (one scan in C)
+    if not printable:
+        _check_characters(raw, path)
 
     number, line_start, line_end = _line_at(raw, visible.start())
     date_span, precision, rest_start = _parse_date(raw, path, number, line_start, line_end)
@@ -355,7 +376,8 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     line, counted = number, line_start
     for match in _BLOCK.finditer(raw, line_end):
         start, end = match.span()
-        line += _line_breaks(raw, counted, start)
+        # a printable text has no carriage return: its line breaks are its line feeds
+        line += raw.count("\n", counted, start) if printable else _line_breaks(raw, counted, start)
         counted = start
         if blocks:
             blocks.append(_classify(raw, start, end, line, len(blocks)))
@@ -364,28 +386,8 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
     if not blocks:
         raise ArticleError(path, number, "article has no text after the date line")
 
-    sentences: list[Sentence] = []
-    quotes: list[Quote] = []
-    # Sentences and quotations are found in the normalised view (helpers.textview): one view
-    # per block for both, or none at all when the whole text is its own view (NFC, nothing
-    # invisible), as it usually is.
-    view_of_raw = text_view(raw)
-    plain = view_of_raw.is_raw
-    for block in blocks:
-        first = len(sentences)
-        starts = []
-        view = None if plain else _view_of(raw, block.start, block.end)
-        for start, end in _in_view(_split, raw, block.start, block.end, view):
-            sentences.append(Sentence(len(sentences), block.index, start, end, raw[start:end]))
-            starts.append(start)
-        # A quotation belongs to the sentence it starts in (the block's sentences are in order
-        # and disjoint: a binary search), else to the block's first sentence.
-        for start, end, marks in _in_view(_scan_quotes, raw, block.start, block.end, view):
-            at = first + bisect.bisect_right(starts, start) - 1
-            sentence = at if at >= first and start < sentences[at].end else first
-            quotes.append(
-                Quote(len(quotes), block.index, sentence, start, end, raw[start:end], marks)
-            )
+    view_of_raw = text_view(raw, printable)
+    sentences, quotes = _sentences_and_quotes(raw, blocks, view_of_raw.is_raw)
     article = Article(
         id=sha[:ID_DIGITS],
         path=path,
@@ -395,11 +397,42 @@ def parse_article(data: bytes | str, path: str | Path = "<string>") -> Article:
         date_precision=precision,
         date_span=date_span,
         blocks=tuple(blocks),
-        sentences=tuple(sentences),
-        quotes=tuple(quotes),
+        sentences=sentences,
+        quotes=quotes,
     )
     article.__dict__["view"] = view_of_raw  # what the cached property Article.view would make
     return article
+
+
+def _sentences_and_quotes(
+    raw: str, blocks: list[Block], plain: bool
+) -> tuple[tuple[Sentence, ...], tuple[Quote, ...]]:
+    """The sentences and quotations of the blocks, numbered through the article. They are
+    found in the normalised view (helpers.textview): one view per block for both, or none at
+    all when the whole text is its own view (``plain``: NFC, nothing invisible), as it usually
+    is. A plain text is searched once for the opening marks every quotation starts with, so
+    that only the blocks that hold one are scanned for quotations (most quote nobody)."""
+    sentences: list[Sentence] = []
+    quotes: list[Quote] = []
+    openers = _opening_marks(raw) if plain else []
+    for block in blocks:
+        index, start, end = block.index, block.start, block.end
+        first = len(sentences)
+        view = None if plain else _view_of(raw, start, end)
+        for s, e in _split(raw, start, end) if plain else _in_view(_split, raw, start, end, view):
+            sentences.append(_sentence(len(sentences), index, s, e, raw[s:e]))
+        if plain:
+            at = bisect.bisect_left(openers, start)
+            if at == len(openers) or openers[at] >= end:
+                continue
+        # A quotation belongs to the sentence it starts in (the block's sentences are in order
+        # and disjoint: a binary search), else to the block's first sentence.
+        starts = [sentence.start for sentence in sentences[first:]]
+        for s, e, marks in _in_view(_scan_quotes, raw, start, end, view):
+            at = first + bisect.bisect_right(starts, s) - 1
+            sentence = at if at >= first and s < sentences[at].end else first
+            quotes.append(Quote(len(quotes), index, sentence, s, e, raw[s:e], marks))
+    return tuple(sentences), tuple(quotes)
 
 
 # An article file is at most this many bytes: a news article is a few kilobytes; a file this
@@ -415,20 +448,37 @@ _NOT_REGULAR = (
 )
 
 
-def _check_file(path: Path, info: os.stat_result) -> None:
+def _check_file(path: str | Path, info: os.stat_result) -> None:
     """Raise :class:`ArticleError` unless ``info`` is that of a regular file of at most
     ``MAX_BYTES`` bytes."""
     if not stat.S_ISREG(info.st_mode):
+        path = Path(path)
         kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "special file")
         if path.is_symlink():
             kind += f" ({os.path.realpath(path)}, by a symbolic link)"
         raise ArticleError(path, 0, f"not a regular file: {kind}")
     if info.st_size > MAX_BYTES:
         raise ArticleError(
-            path,
+            Path(path),
             0,
             f"file too large: {info.st_size:,} bytes; an article is at most {MAX_BYTES:,} bytes",
         )
+
+
+# Read-only and non-blocking; not becoming the controlling terminal; closed on exec.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``, fewer only at its end (one os.read may return less)."""
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_article_bytes(path: str | Path) -> bytes:
@@ -438,15 +488,16 @@ def read_article_bytes(path: str | Path) -> bytes:
 
     The file is checked with ``os.stat`` before it is opened, opened read-only and
     non-blocking (a FIFO put in its place in between does not block), and checked again on
-    the open file (``os.fstat``), so what is read is what was checked. It is read with
-    ``os.read``: a file object would cost more than the read (files are small)."""
-    path = path if isinstance(path, Path) else Path(path)
+    the open file (``os.fstat``), so what is read is what was checked."""
+    # A str is used as it is (a Path is made only for an error's message: it costs as much as
+    # the stat); the file is read with os.read, without a buffered file object.
+    if not isinstance(path, str):
+        path = Path(path)
     try:
         _check_file(path, os.stat(path))
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as err:
-        raise ArticleError(path, 0, f"cannot read file: {err.strerror}") from None
+        raise ArticleError(Path(path), 0, f"cannot read file: {err.strerror}") from None
     try:
         info = os.fstat(fd)
         _check_file(path, info)
@@ -458,18 +509,7 @@ def read_article_bytes(path: str | Path) -> bytes:
     finally:
         os.close(fd)
     if len(data) > MAX_BYTES:  # it grew after the check
-        raise ArticleError(path, 0, f"file too large: more than {MAX_BYTES:,} bytes")
-    return data
-
-
-def _read_up_to(fd: int, size: int) -> bytes:
-    """``size`` bytes read from ``fd``, or fewer at the file's end (as a file object's read)."""
-    data = os.read(fd, size)
-    while 0 < len(data) < size:
-        more = os.read(fd, size - len(data))
-        if not more:
-            break
-        data += more
+        raise ArticleError(Path(path), 0, f"file too large: more than {MAX_BYTES:,} bytes")
     return data
 
 
@@ -561,12 +601,32 @@ _TERMINATOR = re.compile(
 # as long as the longest abbreviation matter, so at most one character more is looked at.
 _WORD_WIDTH = max(map(len, ABBREVIATIONS)) + 1
 _WORD_BEFORE = re.compile(rf"[^\s{re.escape(_OPENERS)}]{{1,{_WORD_WIDTH}}}\Z")
+# The last two characters of the abbreviations of two or more.
+_ABBREVIATION_ENDS = frozenset(word[-2:] for word in ABBREVIATIONS if len(word) > 1)
 
 
 def _after_abbreviation(raw: str, start: int, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation or an initial ("J. Smith"): the
     word before it, back to ``start`` at most, is in :data:`ABBREVIATIONS` (in any case) or a
-    single capital letter."""
+    single capital letter.
+
+    Most full stops end a word of two or more characters whose last two, in lower case, end
+    no abbreviation: those are answered from the two characters alone (no search for the
+    word). The abbreviations are ASCII, and only an ASCII letter or the Kelvin sign lowers to
+    one, character by character, so the word's lower case ends in the pair's."""
+    pair = raw[dot - 2 : dot] if dot - 2 >= start else ""
+    if (
+        pair
+        and not pair[0].isspace()
+        and pair[0] not in _OPENERS
+        and pair.lower() not in _ABBREVIATION_ENDS
+    ):
+        return False
+    return _word_before_is_abbreviation(raw, start, dot)
+
+
+def _word_before_is_abbreviation(raw: str, start: int, dot: int) -> bool:
+    """:func:`_after_abbreviation` by looking for the word before ``dot``."""
     word = _WORD_BEFORE.search(raw, max(start, dot - _WORD_WIDTH), dot)
     if word is None:
         return False
@@ -598,9 +658,10 @@ def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         spans.append((begin, match.end()))
         begin = match.end() if following is None else match.start("next")
-    s, e = _strip(raw, begin, end)
-    if s < e:
-        spans.append((s, e))
+    if begin < end:  # the text does not end with its last sentence's marks
+        s, e = _strip(raw, begin, end)
+        if s < e:
+            spans.append((s, e))
     return spans
 
 
@@ -608,7 +669,8 @@ def _split(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _DOUBLE_PAIRS = {"“": "”", "„": "”“", '"': '"'}
 _DOUBLE_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "]")
-_OPENER = re.compile("[" + "".join(_DOUBLE_PAIRS) + "‘]")  # every quotation starts with one
+_OPENING_MARKS = "".join(_DOUBLE_PAIRS) + "‘"  # every quotation starts with one
+_OPENER = re.compile(f"[{_OPENING_MARKS}]")
 _DOUBLE_CLOSER = {ch: re.compile("[" + closers + "]") for ch, closers in _DOUBLE_PAIRS.items()}
 
 
@@ -661,6 +723,18 @@ def _scan_quotes(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
                 i = text.find("‘", j + 1, end)
                 continue
         i = text.find("‘", i + 1, end)
+    return sorted(found)
+
+
+def _opening_marks(text: str) -> list[int]:
+    """Where ``text`` holds a mark a quotation may open with, in order (found with str.find,
+    several times faster than a regular expression over text that is not Latin-1)."""
+    found = []
+    for mark in _OPENING_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = text.find(mark, at + 1)
     return sorted(found)
 
 

@@ -67,8 +67,6 @@ from typing import IO
 
 import networkx as nx
 import pandas as pd
-import pyarrow as pa
-from pandas.arrays import ArrowStringArray
 
 from helpers.actors import (
     Gazetteer,
@@ -78,7 +76,13 @@ from helpers.actors import (
     sentence_pairs,
     tag_corpus,
 )
-from helpers.article import Article, ArticleError, corpus_files, load_article
+from helpers.article import (
+    Article,
+    ArticleError,
+    corpus_files,
+    parse_article,
+    read_article_bytes,
+)
 from helpers.event_split import (
     SplitEvents,
     in_process,
@@ -101,7 +105,7 @@ from helpers.suggest import (
     mentions_of,
     suggestion_rows,
 )
-from helpers.tables import DataError, read_own_csv
+from helpers.tables import DataError, read_own_csv, text_column
 from helpers.timex import find_time_expressions
 
 STAGES = ("parse", "tag", "timex", "events", "checks")
@@ -254,18 +258,8 @@ def suggestion_table(
     ]
     columns = zip(*rows, strict=True) if rows else (() for _ in SUGGESTION_COLUMNS)
     return pd.DataFrame(
-        {c: _text_column(cells) for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)}
+        {c: text_column(cells) for c, cells in zip(SUGGESTION_COLUMNS, columns, strict=True)}
     )
-
-
-_TEXT = pd.api.types.pandas_dtype("str")  # pandas' text dtype: Arrow strings, NaN if missing
-
-
-def _text_column(cells: Sequence[str]) -> ArrowStringArray:
-    """Text cells as a column of pandas' ``str`` dtype, straight from Arrow (what
-    ``pd.array(cells, dtype="str")`` makes of cells that are all ``str``, without its check of
-    each cell)."""
-    return ArrowStringArray(pa.array(cells, type=pa.large_string()), dtype=_TEXT)
 
 
 def mentions_by_article(mentions: pd.DataFrame, tables: Tables) -> dict[str, list[Mention]]:
@@ -470,10 +464,10 @@ def _stages_before_checks(
     so that a partition waiting for a split holds only what its checks read of its articles."""
     started = time.perf_counter()
     articles, sizes = [], []
-    for path in files:
-        article = load_article(path)
-        articles.append(article)
-        sizes.append(len(article.raw.encode("utf-8")))
+    for path in files:  # load_article, keeping the size of the bytes read
+        data = read_article_bytes(path)
+        articles.append(parse_article(data, path))
+        sizes.append(len(data))
     _write(out, "articles", index, article_table(articles, sizes))
     figures.done("parse", started, len(articles))
     result: dict = {"index": index, "articles": len(articles), "ids": [a.id for a in articles]}

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray
 
 
 class DataError(ValueError):
@@ -34,6 +36,16 @@ class DataError(ValueError):
 
     def __reduce__(self) -> tuple:  # pickled whole (a Dask worker's error reaches the client)
         return type(self), (self.path, self.row, self.column, self.problem)
+
+
+_TEXT = pd.api.types.pandas_dtype("str")  # pandas' text dtype: Arrow strings, NaN if missing
+
+
+def text_column(cells: Sequence[str]) -> ArrowStringArray:
+    """Text cells as a column of pandas' ``str`` dtype, straight from Arrow (what
+    ``pd.array(cells, dtype="str")`` makes of cells that are all ``str``, without its check of
+    each cell)."""
+    return ArrowStringArray(pa.array(cells, type=pa.large_string()), dtype=_TEXT)
 
 
 def _open_error(path: Path, err: OSError) -> DataError:
