@@ -179,19 +179,24 @@ def test_bad_rows_raise_data_error(tmp_path, article, changes, column):
         assert error.column in ("date_start", "date_end"), str(error)
 
 
-@pytest.mark.parametrize("dtype", ["str", "object"])
-def test_each_rule_fails_first_where_a_row_by_row_reading_does(article, dtype):
-    """A rule is called once per distinct combination of what it reads: its first failure is
-    the one a plain reading row by row finds, on tables with many bad rows (the changes above,
-    at random rows), cells as Arrow text or as Python objects."""
-    rng = random.Random(14)
-    checks = _Checks(
+def _checks_of(article) -> _Checks:
+    """The checks of rows of ``article`` against the project's actors and reference events."""
+    return _Checks(
         EVENTS,
         known_actor_ids(),
         _reference_intervals(REFERENCE_EVENTS),
         {article.id: _source_of(article)},
         "the articles given",
     )
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_each_rule_fails_first_where_a_row_by_row_reading_does(article, dtype):
+    """A rule is called once per distinct combination of what it reads: its first failure is
+    the one a plain reading row by row finds, on tables with many bad rows (the changes above,
+    at random rows), cells as Arrow text or as Python objects."""
+    rng = random.Random(14)
+    checks = _checks_of(article)
     tried = 0
     for _ in range(60):
         records = rows()
@@ -220,13 +225,7 @@ def test_the_checks_of_a_table_raise_as_a_row_by_row_reading_does(tmp_path, arti
     rows of a good table are those of the cells read one by one."""
     rng = random.Random(21)
     tried = raised = 0
-    checks = _Checks(
-        EVENTS,
-        known_actor_ids(),
-        _reference_intervals(REFERENCE_EVENTS),
-        {article.id: _source_of(article)},
-        "the articles given",
-    )
+    checks = _checks_of(article)
     for _ in range(40):
         records = [dict(record) for record in rows() * 3]
         for _ in range(rng.randint(0, 4)):
