@@ -49,7 +49,7 @@ from helpers.events import (
 )
 from helpers.io import write_bytes, write_text
 from helpers.paths import DATA
-from helpers.regex_prefix import FOLDS_TO_ASCII, PrefixIndex
+from helpers.regex_prefix import FOLDS_TO_ASCII, WORD_START, PrefixIndex
 from helpers.tables import (
     FORMULA_STARTS,
     DataError,
@@ -152,7 +152,7 @@ class Cue:
         return found
 
 
-_LEAD = r"(?<!\w)"  # a cue begins a word
+_LEAD = WORD_START  # a cue begins a word
 
 
 @dataclass(frozen=True)

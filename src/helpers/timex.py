@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from helpers.regex_prefix import PrefixIndex
+from helpers.regex_prefix import WORD_START, PrefixIndex
 from helpers.textview import TextView, text_view
 
 __all__ = [
@@ -1249,7 +1249,7 @@ def _resolve(
 _FIND_PREFIX = rf"(?:(?:{_alt(_NEUTRAL_PREPOSITIONS + _OPEN_PREPOSITIONS)})\s+)"
 
 
-_WORD_START = r"(?<!\w)"  # a time expression begins a word
+_WORD_START = WORD_START  # a time expression begins a word
 
 
 def _finder(rule: Rule) -> re.Pattern[str]:
